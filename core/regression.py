@@ -39,11 +39,14 @@ class Trainer:
         if backend not in BACKEND_NAMES:
             raise ConfigError("backend", backend, f"must be one of {', '.join(BACKEND_NAMES)}")
         self.config = config
+        self.initial_config = config
         self.backend = backend
         self.events: list[Event] = []
         self.status = "running"
         self.message = ""
         self._position = Position()
+        self.data_version = 0
+        self.last_batch = np.zeros(0, dtype=np.int32)
         self._load_data()
         self._state = OptimizerState.fresh(config.optimizer, config.w_init, config.b_init)
         initial_loss = mean_loss(self._x, self._y, config.w_init, config.b_init, config.loss)
@@ -52,6 +55,8 @@ class Trainer:
 
     def _load_data(self) -> None:
         self._x, self._y = make_data(self.config)
+        self._x.flags.writeable = self._y.flags.writeable = False
+        self.data_version += 1
         self._x_tf = tf.constant(self._x)
         self._y_tf = tf.constant(self._y)
         self._optimum: tuple[float, float] | None = None
@@ -60,6 +65,15 @@ class Trainer:
     def data(self) -> pd.DataFrame:
         """The current samples, columns x and y."""
         return pd.DataFrame({"x": self._x, "y": self._y})
+
+    @property
+    def arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        """The current samples as read-only float32 arrays (x, y)."""
+        return self._x, self._y
+
+    def trace_column(self, name: str) -> np.ndarray:
+        """A read-only view of one trace column (step, epoch, w, b or loss), without copying."""
+        return self._trace.column(name)
 
     @property
     def trace(self) -> pd.DataFrame:
@@ -155,6 +169,8 @@ class Trainer:
         self._trace.append(
             np.arange(start, start + kept), plan.epochs[:kept], result.w[:kept], result.b[:kept], result.loss[:kept]
         )
+        if kept:
+            self.last_batch = plan.indices[kept - 1][plan.mask[kept - 1] > 0]
         if diverged:
             self._diverge(start + kept, result.w[-1], result.b[-1], result.loss[-1])
             return made

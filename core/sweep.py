@@ -1,0 +1,262 @@
+"""Vectorised sweeps: many regression configs trained together in one compiled GradientTape loop, run by run."""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from core.backends import DIVERGENCE_BOUND, chunk_capacity
+from core.config import FIELD_NAMES, ConfigError, RegressionConfig
+from core.data import make_data, max_stable_learning_rate, mean_loss
+from core.optimizers import OPTIMIZER_RULES
+from core.schedule import Plan, Position, plan_steps
+from core.trace_buffer import TraceBuffer
+
+MAX_RUNS = 1_000
+MAX_RUN_STEPS = 50_000_000  # runs × the longest run's steps
+MAX_DATA_CELLS = 1 << 25  # runs × the largest n_samples, per x and y matrix
+MAX_CHUNK_CELLS = 1 << 24  # steps × runs × the largest batch in one compiled call
+MAX_CHUNK_STEPS = 1 << 20
+CONVERGED_WITHIN = 0.01
+
+
+@dataclass(frozen=True)
+class SweepRun:
+    """One run of a sweep: its config, "done" or "diverged", why, and its trace (step, epoch, w, b, loss)."""
+
+    config: RegressionConfig
+    status: str
+    message: str
+    trace: pd.DataFrame
+
+    @property
+    def final(self) -> dict[str, float]:
+        """The last trace row as plain numbers."""
+        return {name: value.item() for name, value in self.trace.iloc[-1].items()}
+
+    @property
+    def steps_to_converge(self) -> int | None:
+        """First step after which (w, b) stays within 0.01 of the targets, or None if it never settles there."""
+        return steps_to_converge(self.trace, self.config.w_target, self.config.b_target)
+
+
+def steps_to_converge(
+    trace: pd.DataFrame, w_star: float, b_star: float, within: float = CONVERGED_WITHIN
+) -> int | None:
+    """First step from which |w − w*| < within and |b − b*| < within hold for the rest of the trace."""
+    close = (np.abs(trace["w"].to_numpy() - w_star) < within) & (np.abs(trace["b"].to_numpy() - b_star) < within)
+    if len(close) == 0 or not close[-1]:
+        return None
+    far = np.flatnonzero(~close)
+    return int(trace["step"].iloc[far[-1] + 1]) if len(far) else int(trace["step"].iloc[0])
+
+
+def grid(base: RegressionConfig, **values: Any) -> list[RegressionConfig]:
+    """Cartesian product of field values over base, first field slowest; `seeds` means seed, batch_size may be 'full'."""
+    if "seeds" in values:
+        if "seed" in values:
+            raise ConfigError("seeds", values["seeds"], "give seed or seeds, not both")
+        values["seed"] = values.pop("seeds")
+    axes: dict[str, list] = {}
+    for name, options in values.items():
+        if name not in FIELD_NAMES:
+            raise ConfigError(name, options, f"unknown field; known fields: {', '.join(FIELD_NAMES)}")
+        axes[name] = _options(name, options)
+    size = math.prod(len(options) for options in axes.values())
+    if size > MAX_RUNS:
+        raise ConfigError("runs", size, f"a sweep may hold at most {MAX_RUNS:,} runs (fewer values per field)")
+    configs = []
+    for combination in itertools.product(*axes.values()):
+        changes = dict(zip(axes, combination))
+        if isinstance(changes.get("batch_size"), str) and changes["batch_size"].strip().lower() == "full":
+            changes["batch_size"] = changes.get("n_samples", base.n_samples)
+        configs.append(base.replace(**changes))
+    return configs
+
+
+def _options(name: str, options: Any) -> list:
+    if isinstance(options, (str, bytes)) or not isinstance(options, Iterable):
+        options = [options]
+    options = list(options)
+    if not options:
+        raise ConfigError(name, options, "needs at least one value to sweep")
+    return options
+
+
+def check_sweep(configs: list[RegressionConfig]) -> None:
+    """Raise ConfigError unless configs is a non-empty list of configs within the sweep's size limits."""
+    if not isinstance(configs, (list, tuple)) or not configs:
+        raise ConfigError("runs", configs, "a sweep needs a non-empty list of RegressionConfig")
+    for config in configs:
+        if not isinstance(config, RegressionConfig):
+            raise ConfigError("config", config, "must be a RegressionConfig")
+    runs = len(configs)
+    if runs > MAX_RUNS:
+        raise ConfigError("runs", runs, f"a sweep may hold at most {MAX_RUNS:,} runs")
+    longest = max(config.total_steps for config in configs)
+    if runs * longest > MAX_RUN_STEPS:
+        raise ConfigError(
+            "runs",
+            runs,
+            f"runs × the longest run's steps = {runs:,} × {longest:,} = {runs * longest:,}; at most "
+            f"{MAX_RUN_STEPS:,} are allowed (fewer runs, fewer epochs or a larger batch_size)",
+        )
+    largest = max(config.n_samples for config in configs)
+    if runs * largest > MAX_DATA_CELLS:
+        raise ConfigError(
+            "runs",
+            runs,
+            f"runs × the largest n_samples = {runs * largest:,}; at most {MAX_DATA_CELLS:,} samples are held "
+            f"(fewer runs or a smaller n_samples)",
+        )
+    widest = max(config.batch_size for config in configs)
+    if runs * widest > MAX_CHUNK_CELLS:
+        raise ConfigError(
+            "runs",
+            runs,
+            f"runs × the largest batch_size = {runs * widest:,}; at most {MAX_CHUNK_CELLS:,} are allowed",
+        )
+
+
+def run_sweep(configs: list[RegressionConfig]) -> list[SweepRun]:
+    """Train every config together in one vectorised compiled loop; results match one-at-a-time compiled runs."""
+    check_sweep(configs)
+    return _Sweep(list(configs)).run()
+
+
+def diverged_message(config: RegressionConfig, x: np.ndarray, step: int, w: float, b: float, loss: float) -> str:
+    """The Trainer's explanation of a diverged run."""
+    return (
+        f"Diverged at step {step}: w={w:.4g}, b={b:.4g}, loss={loss:.4g} (a value became non-finite or "
+        f"|w| or |b| passed {DIVERGENCE_BOUND:g}). Try a smaller learning rate than {config.learning_rate:g}; "
+        f"for full-batch SGD on this data the largest stable learning rate is 2/λ_max = "
+        f"{max_stable_learning_rate(x, config.loss):.4g}."
+    )
+
+
+class _Sweep:
+    """The state of all runs between compiled chunks: data, positions, parameters, slots and traces."""
+
+    def __init__(self, configs: list[RegressionConfig]) -> None:
+        self.configs = configs
+        self.optimizers = tuple(sorted({config.optimizer for config in configs}))
+        self.losses = tuple(sorted({config.loss for config in configs}))
+        self.batch = max(config.batch_size for config in configs)
+        self._load_data()
+        self.positions = [Position() for _ in configs]
+        self.running = np.ones(len(configs), bool)
+        self.messages = [""] * len(configs)
+        self._start_state()
+
+    def _load_data(self) -> None:
+        width = max(config.n_samples for config in self.configs)
+        self.x = np.zeros((len(self.configs), width), np.float32)
+        self.y = np.zeros_like(self.x)
+        self.data: list[tuple[np.ndarray, np.ndarray]] = []
+        made: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
+        for row, config in enumerate(self.configs):
+            key = (config.n_samples, config.seed, config.w_target, config.b_target, config.noise_std)
+            if key not in made:
+                made[key] = make_data(config)
+            x, y = made[key]
+            self.x[row, : len(x)], self.y[row, : len(y)] = x, y
+            self.data.append((x, y))
+
+    def _start_state(self) -> None:
+        from core.sweep_chunk import slot_count
+
+        configs = self.configs
+        self.params = np.array([[config.w_init, config.b_init] for config in configs], np.float32)
+        self.slots = np.zeros((len(configs), slot_count(self.optimizers), 2), np.float32)
+        for row, config in enumerate(configs):
+            for slot, value in enumerate(OPTIMIZER_RULES[config.optimizer].slot_inits):
+                self.slots[row, slot] = value
+        self.iteration = np.zeros((len(configs), 1), np.int32)
+        self.lr = np.array([[config.learning_rate] for config in configs], np.float32)
+        self.optimizer_id = np.array([[self.optimizers.index(c.optimizer)] for c in configs], np.int32)
+        self.loss_id = np.array([[self.losses.index(c.loss)] for c in configs], np.int32)
+        self.traces = []
+        for row, config in enumerate(configs):
+            trace = TraceBuffer(config.total_steps + 1)
+            start_loss = mean_loss(*self.data[row], config.w_init, config.b_init, config.loss)
+            trace.append([0], [0], [config.w_init], [config.b_init], [start_loss])
+            self.traces.append(trace)
+
+    def run(self) -> list[SweepRun]:
+        chunk_steps = min(
+            MAX_CHUNK_STEPS, 1 << ((MAX_CHUNK_CELLS // (len(self.configs) * self.batch)).bit_length() - 1)
+        )
+        while True:
+            plans = self._plans(chunk_steps)
+            if not plans:
+                break
+            self._run_chunk(plans, min(chunk_steps, chunk_capacity(max(plan.n_steps for plan in plans.values()))))
+        return [
+            SweepRun(config, "done" if message == "" else "diverged", message, trace.frame())
+            for config, message, trace in zip(self.configs, self.messages, self.traces)
+        ]
+
+    def _plans(self, chunk_steps: int) -> dict[int, Plan]:
+        plans = {}
+        for row, config in enumerate(self.configs):
+            if self.running[row]:
+                plan = plan_steps(
+                    config.n_samples, config.batch_size, config.seed, config.shuffle, config.epochs,
+                    self.positions[row], chunk_steps,
+                )  # fmt: skip
+                if plan.n_steps:
+                    plans[row] = plan
+                else:
+                    self.running[row] = False
+        return plans
+
+    def _run_chunk(self, plans: dict[int, Plan], capacity: int) -> None:
+        import tensorflow as tf
+
+        from core.sweep_chunk import sweep_chunk
+
+        runs = len(self.configs)
+        indices = np.zeros((capacity, runs, self.batch), np.int32)
+        mask = np.zeros((capacity, runs, self.batch), np.float32)
+        mask[:, :, 0] = 1.0  # idle rows train on sample 0 and are discarded, so no 0/0 appears
+        active = np.zeros((capacity, runs), bool)
+        for row, plan in plans.items():
+            steps, width = plan.indices.shape
+            indices[:steps, row, :width] = plan.indices
+            mask[:steps, row, :] = 0.0
+            mask[:steps, row, :width] = plan.mask
+            active[:steps, row] = True
+        alive, params, slots, iteration, w_rows, b_rows, loss_rows = sweep_chunk(self.optimizers, self.losses)(
+            tf.constant(self.x), tf.constant(self.y), tf.constant(indices), tf.constant(mask), tf.constant(active),
+            tf.constant(max(plan.n_steps for plan in plans.values()), tf.int32), tf.constant(self.params),
+            tf.constant(self.slots), tf.constant(self.iteration), tf.constant(self.lr),
+            tf.constant(self.optimizer_id), tf.constant(self.loss_id),
+        )  # fmt: skip
+        self.params, self.slots, self.iteration = params.numpy(), slots.numpy(), iteration.numpy()
+        rows = (w_rows.numpy(), b_rows.numpy(), loss_rows.numpy())
+        for row, plan in plans.items():
+            self._record(row, plan, [column[: plan.n_steps, row] for column in rows], bool(alive[row]))
+
+    def _record(self, row: int, plan: Plan, rows: list[np.ndarray], alive: bool) -> None:
+        w, b, loss = rows
+        kept = len(w)
+        if not alive:
+            bad = ~(np.isfinite(loss) & (np.abs(w) <= DIVERGENCE_BOUND) & (np.abs(b) <= DIVERGENCE_BOUND))
+            kept = int(np.argmax(bad))
+        trace = self.traces[row]
+        start = len(trace)
+        trace.append(np.arange(start, start + kept), plan.epochs[:kept], w[:kept], b[:kept], loss[:kept])
+        if alive:
+            self.positions[row] = plan.end
+            return
+        self.running[row] = False
+        config = self.configs[row]
+        self.messages[row] = diverged_message(
+            config, self.data[row][0], start + kept, w[kept].item(), b[kept].item(), loss[kept].item()
+        )
