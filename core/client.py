@@ -35,7 +35,7 @@ class EngineCallError(EngineError):
         super().__init__(f"{type_name}: {message}")
 
 
-class RunLost(EngineError):
+class RunLostError(EngineError):
     """The engine restarted after this run was opened, so the run's state is gone (see EngineClient.rebuild)."""
 
 
@@ -214,6 +214,23 @@ class EngineClient:
         self.handles[handle].log.steps += made
         return made
 
+    def tick(self, handle: int, n: int, max_seconds: float = 0.08, **view: Any) -> dict[str, Any]:
+        """One live update in one round trip: advance up to n steps within max_seconds, then view()."""
+        result = self._call(handle, "tick", {"n": n, "max_seconds": max_seconds, **view})
+        self.handles[handle].log.steps += result["made"]
+        return result
+
+    def step_epoch(self, handle: int, max_seconds: float = 10.0) -> int:
+        """Advance to the end of the current epoch (or for max_seconds); returns steps made."""
+        made = self._call(handle, "step_epoch", {"max_seconds": max_seconds})
+        self.handles[handle].log.steps += made
+        return made
+
+    def set_backend(self, handle: int, backend: str) -> None:
+        """Switch a live run's backend (eager or compiled) without losing its state."""
+        self._call(handle, "set_backend", {"backend": backend})
+        self.handles[handle].log.backend = backend
+
     def update(self, handle: int, **changes: Any) -> list[dict[str, Any]]:
         """Change settings mid-run (from the next step); returns the recorded events."""
         events = self._call(handle, "update", {"changes": changes})
@@ -226,11 +243,9 @@ class EngineClient:
         """Status, message, events, current w, b and loss, least-squares optimum and the data points."""
         return self._call(handle, "state", {})
 
-    def view(self, handle: int, max_points: int = 2000, data_version: int = -1, surface_key: tuple = ()) -> dict:
-        """Downsampled series and everything else a live chart draws (samples/surface only when changed)."""
-        return self._call(
-            handle, "view", {"max_points": max_points, "data_version": data_version, "surface_key": surface_key}
-        )
+    def view(self, handle: int, **options: Any) -> dict[str, Any]:
+        """Downsampled series and all a live chart draws; options: max_points, data_version, surface_key, smoothing."""
+        return self._call(handle, "view", options)
 
     def trace_csv(self, handle: int) -> str:
         """The full trace as CSV text."""
@@ -313,14 +328,14 @@ class EngineClient:
         worker = self.workers[info.worker]
         worker.check()
         if worker.generation != info.generation:
-            raise RunLost("the engine restarted; this run was lost (it can be rebuilt from its log)")
+            raise RunLostError("the engine restarted; this run was lost (it can be rebuilt from its log)")
         try:
             return worker.call(method, {"handle": info.remote, **kwargs}, self.timeout)
         except EngineCallError as error:
-            if error.type == "UnknownHandle":
-                raise RunLost(f"this run is gone from the engine: {error.message}") from None
+            if error.type == "UnknownHandleError":
+                raise RunLostError(f"this run is gone from the engine: {error.message}") from None
             raise
         except EngineError as error:
             if worker.generation != info.generation:
-                raise RunLost(f"the engine restarted; this run was lost ({error})") from error
+                raise RunLostError(f"the engine restarted; this run was lost ({error})") from error
             raise

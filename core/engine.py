@@ -14,7 +14,7 @@ POLL_SECONDS = 5.0
 MAX_ADVANCE_SECONDS = 10.0
 
 
-class UnknownHandle(LookupError):
+class UnknownHandleError(LookupError):
     """The handle was closed, evicted after idling, or never opened."""
 
 
@@ -26,6 +26,7 @@ class Entry:
     last_used: float = field(default_factory=time.monotonic)
     surface_key: tuple = ()
     surface: Any = None
+    ema: Any = None
 
 
 class Engine:
@@ -41,7 +42,7 @@ class Engine:
         """The live entry for a handle, touched as used."""
         found = self.entries.get(handle)
         if found is None:
-            raise UnknownHandle(
+            raise UnknownHandleError(
                 f"run {handle} is not open in the engine (closed, or evicted after {self.idle_seconds:.0f} s idle)"
             )
         found.last_used = time.monotonic()
@@ -77,12 +78,31 @@ class Engine:
         trainer = self.entry(handle).trainer
         deadline = time.perf_counter() + min(max(max_seconds, 0.0), MAX_ADVANCE_SECONDS)
         before = trainer.steps_done
-        chunk = n if trainer.backend == "compiled" else 8
+        chunk = 4096 if trainer.backend == "compiled" else 8
         while trainer.steps_done - before < n and trainer.status == "running":
             trainer.step(min(chunk, n - (trainer.steps_done - before)))
             if time.perf_counter() >= deadline:
                 break
+            chunk = min(chunk * 2, 1 << 20) if trainer.backend == "compiled" else chunk
         return trainer.steps_done - before
+
+    def tick(self, handle: int, n: int, max_seconds: float = 0.08, smoothing: float = 0.0, **view: Any) -> dict:
+        """One live-page update: advance up to n steps within max_seconds, then return the view."""
+        made = self.advance(handle, n, max_seconds) if n > 0 else 0
+        return {**self.view(handle, smoothing=smoothing, **view), "made": made}
+
+    def step_epoch(self, handle: int, max_seconds: float = MAX_ADVANCE_SECONDS) -> int:
+        """Steps until the current epoch ends (or max_seconds pass); returns how many were made."""
+        return self.advance(handle, self.entry(handle).trainer.steps_left_in_epoch, max_seconds)
+
+    def set_backend(self, handle: int, backend: str) -> str:
+        """Switch a live run between the eager and compiled backends; its state carries over exactly."""
+        from core.config import BACKEND_NAMES
+
+        if backend not in BACKEND_NAMES:
+            raise ConfigError("backend", backend, f"must be one of {', '.join(BACKEND_NAMES)}")
+        self.entry(handle).trainer.backend = backend
+        return backend
 
     def update(self, handle: int, changes: dict[str, Any]) -> list[dict[str, Any]]:
         events = self.entry(handle).trainer.update(**changes)
@@ -99,12 +119,21 @@ class Engine:
             "data": {"x": x.copy(), "y": y.copy()} if len(x) <= 100_000 else live_view.samples(trainer),
         }
 
-    def view(self, handle: int, max_points: int = 2000, data_version: int = -1, surface_key: tuple = ()) -> dict:
+    def view(
+        self,
+        handle: int,
+        max_points: int = 2000,
+        data_version: int = -1,
+        surface_key: tuple = (),
+        smoothing: float = 0.0,
+    ) -> dict:
         """Everything the live page draws, downsampled; samples and surface only when they changed."""
         from core import live_view
 
         entry = self.entry(handle)
         trainer = entry.trainer
+        if entry.ema is None:
+            entry.ema = live_view.EmaCache()
         path = live_view.trajectory(trainer, max_points)
         box = live_view.surface_box(trainer, path)
         key = (trainer.data_version, trainer.config.loss, box)
@@ -113,7 +142,9 @@ class Engine:
         view = {
             **self._summary(trainer),
             "mean_loss": live_view.data_mean_loss(trainer),
+            "optimum_loss": live_view.data_mean_loss(trainer, trainer.least_squares),
             "series": live_view.series(trainer, max_points),
+            "smoothed_loss": live_view.smoothed_loss(trainer, entry.ema, smoothing, max_points),
             "trajectory": path,
             "batch": live_view.current_batch(trainer),
             "data_version": trainer.data_version,
@@ -183,7 +214,7 @@ class Engine:
 
 
 METHODS = (
-    "open", "close", "step", "advance", "update", "state", "view", "trace_csv", "export_script", "save", "task",
+    "open", "close", "step", "advance", "tick", "step_epoch", "set_backend", "update", "state", "view", "trace_csv", "export_script", "save", "task",
     "stats", "ping",
 )  # fmt: skip
 
@@ -203,7 +234,7 @@ def error_payload(error: BaseException) -> dict[str, Any]:
 
 def configure_tensorflow() -> None:
     """Quiet logs and let GPUs (if any) grow memory on demand, as the tutorial does."""
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     import tensorflow as tf
 
     for device in tf.config.list_physical_devices("GPU"):

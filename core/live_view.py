@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from core.data import mean_loss
 from core.downsample import MAX_POINTS, joint_indices, minmax_indices
@@ -47,11 +48,12 @@ def current_batch(trainer: Any) -> dict[str, np.ndarray]:
     return {"x": x[chosen], "y": y[chosen]}
 
 
-def data_mean_loss(trainer: Any) -> float:
-    """Mean loss at the current (w, b) over the data (an even subsample of at most 100,000 points)."""
+def data_mean_loss(trainer: Any, at: tuple[float, float] | None = None) -> float:
+    """Mean loss at (w, b) (default: the current point) over the data, or an even subsample of 100,000 points."""
     x, y = trainer.arrays
     step = max(1, -(-len(x) // MAX_METRIC_SAMPLES))
-    return mean_loss(x[::step], y[::step], trainer.w, trainer.b, trainer.config.loss)
+    w, b = at if at is not None else (trainer.w, trainer.b)
+    return mean_loss(x[::step], y[::step], w, b, trainer.config.loss)
 
 
 def surface_box(trainer: Any, path: dict[str, np.ndarray]) -> tuple[float, ...]:
@@ -68,3 +70,32 @@ def surface(trainer: Any, box: tuple[float, ...]) -> Surface:
     """The mean-loss surface over box for the trainer's current data and loss."""
     x, y = trainer.arrays
     return mean_loss_surface(x, y, trainer.config.loss, box)
+
+
+class EmaCache:
+    """Exponential moving average of the loss column, extended incrementally as rows arrive."""
+
+    def __init__(self) -> None:
+        self.alpha = -1.0
+        self.values = np.zeros(0, dtype=np.float64)
+
+    def update(self, loss: np.ndarray, alpha: float) -> np.ndarray:
+        """EMA with ema[0] = loss[0] and ema[i] = α·loss[i] + (1-α)·ema[i-1], for every row so far."""
+        if alpha != self.alpha or len(self.values) > len(loss):
+            self.alpha, self.values = alpha, np.zeros(0, dtype=np.float64)
+        done = len(self.values)
+        if done < len(loss):
+            fresh = loss[done:].astype(np.float64)
+            seed = fresh[:1] if done == 0 else self.values[-1:]
+            extended = pd.Series(np.concatenate([seed, fresh])).ewm(alpha=alpha, adjust=False).mean().to_numpy()
+            self.values = np.concatenate([self.values, extended[1:]])
+        return self.values
+
+
+def smoothed_loss(trainer: Any, cache: EmaCache, smoothing: float, max_points: int = MAX_POINTS) -> dict:
+    """The EMA-smoothed loss (smoothing = 1 - α, e.g. 0.9), downsampled; empty when smoothing is 0."""
+    if smoothing <= 0:
+        return {"step": np.zeros(0, np.int64), "value": np.zeros(0, np.float32)}
+    ema = cache.update(trainer.trace_column("loss"), 1.0 - smoothing)
+    keep = minmax_indices(ema, max_points)
+    return {"step": trainer.trace_column("step")[keep], "value": ema[keep].astype(np.float32)}

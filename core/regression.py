@@ -97,6 +97,14 @@ class Trainer:
         return self.steps_done + steps_left(config.n_samples, config.batch_size, config.epochs, self._position)
 
     @property
+    def steps_left_in_epoch(self) -> int:
+        """Updates until the current epoch ends (0 when the run is over)."""
+        config = self.config
+        if self._position.epoch >= config.epochs:
+            return 0
+        return steps_left(config.n_samples, config.batch_size, self._position.epoch + 1, self._position)
+
+    @property
     def w(self) -> float:
         """Current weight."""
         return float(self._state.params[0])

@@ -1,0 +1,5 @@
+"""Placeholder while this page is built."""
+
+import streamlit as st
+
+st.title("gradienttape_explorer")

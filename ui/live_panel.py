@@ -1,0 +1,66 @@
+"""Draws one live regression frame: metrics, status, progress, divergence message and the four charts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from ui import figures
+from ui.live_chart import live_chart
+from ui.live_run import LiveRun
+
+
+def status_word(run: LiveRun, view: dict[str, Any]) -> str:
+    """running, paused, done or diverged."""
+    if view["status"] != "running":
+        return view["status"]
+    return "running" if run.playing else "paused"
+
+
+def metrics(view: dict[str, Any]) -> None:
+    """Weight, Bias, Loss and Step, each with its delta to the target."""
+    config = view["config"]
+    optimum_loss = view.get("optimum_loss", 0.0)
+    columns = st.columns(4)
+    columns[0].metric("Weight", f"{view['w']:.4f}", f"{view['w'] - config['w_target']:+.4f} vs w*", delta_color="off")
+    columns[1].metric("Bias", f"{view['b']:.4f}", f"{view['b'] - config['b_target']:+.4f} vs b*", delta_color="off")
+    columns[2].metric("Loss", f"{view['mean_loss']:.4g}", f"{view['mean_loss'] - optimum_loss:+.3g} vs best fit",
+                      delta_color="off", help="mean loss over the data at the current w, b")  # fmt: skip
+    left = view["total_steps"] - view["steps_done"]
+    columns[3].metric("Step", f"{view['steps_done']:,}", f"{left:,} to go" if left else "finished", delta_color="off")
+
+
+def status_line(run: LiveRun, view: dict[str, Any]) -> None:
+    """Status, speed, epoch and a progress bar over the total number of steps."""
+    word = status_word(run, view)
+    rate = f" · {run.rate:,.0f} steps/s" if run.playing and run.rate else ""
+    epoch = min(view["epoch"] + 1, view["config"]["epochs"])
+    st.markdown(f"**Status:** `{word}`{rate} · epoch {epoch}/{view['config']['epochs']} · backend {view['backend']}")
+    total = max(view["total_steps"], 1)
+    st.progress(min(view["steps_done"] / total, 1.0), text=f"{view['steps_done']:,} / {view['total_steps']:,} steps")
+
+
+def divergence(view: dict[str, Any]) -> None:
+    """Why the run stopped and what to try."""
+    if view["status"] == "diverged":
+        st.error(
+            f"{view['message']} The charts keep the trace up to the last finite step. Lower the learning rate in "
+            "the sidebar and press Play to carry on from there, or press Reset to start over."
+        )
+
+
+def charts(run: LiveRun, view: dict[str, Any], log_scale: bool) -> None:
+    """trace_chart, loss_chart, data_chart and landscape_chart, updated in place."""
+    revision, frame = run.revision, run.frame
+    left, right = st.columns(2)
+    with left:
+        live_chart(figures.trace_figure(view, revision, frame), "trace_chart")
+    with right:
+        live_chart(figures.loss_figure(view, revision, log_scale, run.smoothing, frame), "loss_chart")
+    left, right = st.columns(2)
+    with left:
+        live_chart(figures.data_figure(view, run.samples or {"x": [], "y": []}, revision, frame), "data_chart")
+    with right:
+        if run.surface is not None:
+            live_chart(figures.landscape_figure(view, run.surface, revision, frame), "landscape_chart")
