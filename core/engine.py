@@ -214,8 +214,8 @@ class Engine:
 
 
 METHODS = (
-    "open", "close", "step", "advance", "tick", "step_epoch", "set_backend", "update", "state", "view", "trace_csv", "export_script", "save", "task",
-    "stats", "ping",
+    "open", "close", "step", "advance", "tick", "step_epoch", "set_backend", "update", "state", "view",
+    "trace_csv", "export_script", "save", "task", "stats", "ping",
 )  # fmt: skip
 
 

@@ -140,58 +140,71 @@ def diverged_message(config: RegressionConfig, x: np.ndarray, step: int, w: floa
     )
 
 
+class _Group:
+    """The runs of a sweep that share an (optimizer, loss) pair, with their stacked data and optimizer state."""
+
+    def __init__(self, rows: list[int], configs: list[RegressionConfig], data: list[tuple[np.ndarray, np.ndarray]]):
+        self.rows = rows
+        members = [configs[row] for row in rows]
+        self.batch = max(config.batch_size for config in members)
+        width = max(config.n_samples for config in members)
+        self.x = np.zeros((len(rows), width), np.float32)
+        self.y = np.zeros_like(self.x)
+        for place, row in enumerate(rows):
+            x, y = data[row]
+            self.x[place, : len(x)], self.y[place, : len(y)] = x, y
+        self.params = np.array([[config.w_init, config.b_init] for config in members], np.float32)
+        slot_inits = OPTIMIZER_RULES[members[0].optimizer].slot_inits
+        self.slots = np.array(slot_inits, np.float32).reshape(-1, 1, 1) * np.ones((1, len(rows), 2), np.float32)
+        self.iteration = np.zeros((len(rows), 1), np.int32)
+        self.lr = np.array([[config.learning_rate] for config in members], np.float32)
+
+    def inputs(self, plans: dict[int, Plan], capacity: int) -> tuple[np.ndarray, ...]:
+        """The group's arguments for one compiled chunk, in core.sweep_chunk.Group order."""
+        runs = len(self.rows)
+        indices = np.zeros((capacity, runs, self.batch), np.int32)
+        mask = np.zeros((capacity, runs, self.batch), np.float32)
+        mask[:, :, 0] = 1.0  # idle runs train on sample 0 and are discarded, so no 0/0 appears
+        active = np.zeros((capacity, runs), bool)
+        for place, row in enumerate(self.rows):
+            plan = plans.get(row)
+            if plan is not None:
+                steps, width = plan.indices.shape
+                indices[:steps, place, :width] = plan.indices
+                mask[:steps, place, :] = 0.0
+                mask[:steps, place, :width] = plan.mask
+                active[:steps, place] = True
+        return self.x, self.y, indices, mask, active, self.params, self.slots, self.iteration, self.lr
+
+
 class _Sweep:
-    """The state of all runs between compiled chunks: data, positions, parameters, slots and traces."""
+    """The state of all runs between compiled chunks: positions, groups and traces."""
 
     def __init__(self, configs: list[RegressionConfig]) -> None:
         self.configs = configs
-        self.optimizers = tuple(sorted({config.optimizer for config in configs}))
-        self.losses = tuple(sorted({config.loss for config in configs}))
-        self.batch = max(config.batch_size for config in configs)
-        self._load_data()
+        made: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
+        for config in configs:
+            if _data_key(config) not in made:
+                made[_data_key(config)] = make_data(config)
+        self.data = [made[_data_key(config)] for config in configs]
+        members: dict[tuple[str, str], list[int]] = {}
+        for row, config in enumerate(configs):
+            members.setdefault((config.optimizer, config.loss), []).append(row)
+        self.kinds = tuple(sorted(members))
+        self.groups = [_Group(members[kind], configs, self.data) for kind in self.kinds]
         self.positions = [Position() for _ in configs]
         self.running = np.ones(len(configs), bool)
         self.messages = [""] * len(configs)
-        self._start_state()
-
-    def _load_data(self) -> None:
-        width = max(config.n_samples for config in self.configs)
-        self.x = np.zeros((len(self.configs), width), np.float32)
-        self.y = np.zeros_like(self.x)
-        self.data: list[tuple[np.ndarray, np.ndarray]] = []
-        made: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
-        for row, config in enumerate(self.configs):
-            key = (config.n_samples, config.seed, config.w_target, config.b_target, config.noise_std)
-            if key not in made:
-                made[key] = make_data(config)
-            x, y = made[key]
-            self.x[row, : len(x)], self.y[row, : len(y)] = x, y
-            self.data.append((x, y))
-
-    def _start_state(self) -> None:
-        from core.sweep_chunk import slot_count
-
-        configs = self.configs
-        self.params = np.array([[config.w_init, config.b_init] for config in configs], np.float32)
-        self.slots = np.zeros((len(configs), slot_count(self.optimizers), 2), np.float32)
-        for row, config in enumerate(configs):
-            for slot, value in enumerate(OPTIMIZER_RULES[config.optimizer].slot_inits):
-                self.slots[row, slot] = value
-        self.iteration = np.zeros((len(configs), 1), np.int32)
-        self.lr = np.array([[config.learning_rate] for config in configs], np.float32)
-        self.optimizer_id = np.array([[self.optimizers.index(c.optimizer)] for c in configs], np.int32)
-        self.loss_id = np.array([[self.losses.index(c.loss)] for c in configs], np.int32)
         self.traces = []
-        for row, config in enumerate(configs):
+        for config, (x, y) in zip(configs, self.data):
             trace = TraceBuffer(config.total_steps + 1)
-            start_loss = mean_loss(*self.data[row], config.w_init, config.b_init, config.loss)
+            start_loss = mean_loss(x, y, config.w_init, config.b_init, config.loss)
             trace.append([0], [0], [config.w_init], [config.b_init], [start_loss])
             self.traces.append(trace)
 
     def run(self) -> list[SweepRun]:
-        chunk_steps = min(
-            MAX_CHUNK_STEPS, 1 << ((MAX_CHUNK_CELLS // (len(self.configs) * self.batch)).bit_length() - 1)
-        )
+        cells = sum(len(group.rows) * group.batch for group in self.groups)
+        chunk_steps = min(MAX_CHUNK_STEPS, 1 << ((MAX_CHUNK_CELLS // cells).bit_length() - 1))
         while True:
             plans = self._plans(chunk_steps)
             if not plans:
@@ -219,29 +232,17 @@ class _Sweep:
     def _run_chunk(self, plans: dict[int, Plan], capacity: int) -> None:
         import tensorflow as tf
 
-        from core.sweep_chunk import sweep_chunk
+        from core.sweep_chunk import Group, sweep_chunk
 
-        runs = len(self.configs)
-        indices = np.zeros((capacity, runs, self.batch), np.int32)
-        mask = np.zeros((capacity, runs, self.batch), np.float32)
-        mask[:, :, 0] = 1.0  # idle rows train on sample 0 and are discarded, so no 0/0 appears
-        active = np.zeros((capacity, runs), bool)
-        for row, plan in plans.items():
-            steps, width = plan.indices.shape
-            indices[:steps, row, :width] = plan.indices
-            mask[:steps, row, :] = 0.0
-            mask[:steps, row, :width] = plan.mask
-            active[:steps, row] = True
-        alive, params, slots, iteration, w_rows, b_rows, loss_rows = sweep_chunk(self.optimizers, self.losses)(
-            tf.constant(self.x), tf.constant(self.y), tf.constant(indices), tf.constant(mask), tf.constant(active),
-            tf.constant(max(plan.n_steps for plan in plans.values()), tf.int32), tf.constant(self.params),
-            tf.constant(self.slots), tf.constant(self.iteration), tf.constant(self.lr),
-            tf.constant(self.optimizer_id), tf.constant(self.loss_id),
-        )  # fmt: skip
-        self.params, self.slots, self.iteration = params.numpy(), slots.numpy(), iteration.numpy()
-        rows = (w_rows.numpy(), b_rows.numpy(), loss_rows.numpy())
-        for row, plan in plans.items():
-            self._record(row, plan, [column[: plan.n_steps, row] for column in rows], bool(alive[row]))
+        groups = [Group(*(tf.constant(value) for value in group.inputs(plans, capacity))) for group in self.groups]
+        n_steps = tf.constant(max(plan.n_steps for plan in plans.values()), tf.int32)
+        for group, outputs in zip(self.groups, sweep_chunk(self.kinds)(groups, n_steps)):
+            alive, params, slots, iteration, *rows = (output.numpy() for output in outputs)
+            group.params, group.slots, group.iteration = params, slots, iteration
+            for place, row in enumerate(group.rows):
+                if row in plans:
+                    plan = plans[row]
+                    self._record(row, plan, [column[: plan.n_steps, place] for column in rows], bool(alive[place]))
 
     def _record(self, row: int, plan: Plan, rows: list[np.ndarray], alive: bool) -> None:
         w, b, loss = rows
@@ -260,3 +261,8 @@ class _Sweep:
         self.messages[row] = diverged_message(
             config, self.data[row][0], start + kept, w[kept].item(), b[kept].item(), loss[kept].item()
         )
+
+
+def _data_key(config: RegressionConfig) -> tuple:
+    """The fields that decide a config's samples."""
+    return (config.n_samples, config.seed, config.w_target, config.b_target, config.noise_std)

@@ -1,9 +1,16 @@
-"""One XLA-compiled chunk that advances R regression runs together, each with its own optimizer, loss and rate."""
+"""One XLA-compiled chunk that advances groups of regression runs together, each group with its optimizer and loss.
+
+Runs that share an (optimizer, loss) pair form a group with its own batch dimension; one tf.range loop steps
+every group, so all runs of a sweep advance in the same compiled computation. Within a group each run has its
+own data, batches, learning rate and state. Each group's step is the same GradientTape code as
+core.backends.compiled_chunk, vectorised over runs, so the sweep reproduces one-at-a-time runs.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from functools import cache
+from typing import NamedTuple
 
 import tensorflow as tf
 
@@ -12,83 +19,95 @@ from core.losses import LOSS_FUNCTIONS
 from core.optimizers import OPTIMIZER_RULES
 
 
-def slot_count(optimizers: Sequence[str]) -> int:
-    """Slots each run keeps: enough for the hungriest of the optimizers (the union of their needs)."""
-    return max(len(OPTIMIZER_RULES[name].slot_inits) for name in optimizers)
+class Group(NamedTuple):
+    """One group's inputs (R runs, capacity steps, batch width B, N samples, S optimizer slots)."""
+
+    x: tf.Tensor  # [R, N], zero-padded past each run's n_samples
+    y: tf.Tensor  # [R, N]
+    indices: tf.Tensor  # [capacity, R, B] int32
+    mask: tf.Tensor  # [capacity, R, B]: 1 = real sample
+    active: tf.Tensor  # [capacity, R] bool: the run has a planned step here
+    params: tf.Tensor  # [R, 2]: [w, b]
+    slots: tf.Tensor  # [S, R, 2]
+    iteration: tf.Tensor  # [R, 1] int32
+    lr: tf.Tensor  # [R, 1]
 
 
-def _pick(choice: tf.Tensor, options: list[tf.Tensor]) -> tf.Tensor:
-    """Per run, the option whose position equals choice (an exact select, no arithmetic)."""
-    picked = options[0]
-    for position, option in enumerate(options[1:], start=1):
-        picked = tf.where(tf.equal(choice, position), option, picked)
-    return picked
+def group_spec(optimizer: str) -> Group:
+    """The TensorSpecs of a group's inputs (every size but the slot count is left open)."""
+    n_slots = len(OPTIMIZER_RULES[optimizer].slot_inits)
+    return Group(
+        tf.TensorSpec([None, None], tf.float32),
+        tf.TensorSpec([None, None], tf.float32),
+        tf.TensorSpec([None, None, None], tf.int32),
+        tf.TensorSpec([None, None, None], tf.float32),
+        tf.TensorSpec([None, None], tf.bool),
+        tf.TensorSpec([None, 2], tf.float32),
+        tf.TensorSpec([n_slots, None, 2], tf.float32),
+        tf.TensorSpec([None, 1], tf.int32),
+        tf.TensorSpec([None, 1], tf.float32),
+    )
+
+
+@tf.autograph.experimental.do_not_convert
+def _group_step(optimizer: str, loss: str, group: Group, step: tf.Tensor, state: tuple) -> tuple:
+    """One update for every run of a group; runs not live keep their state. Returns (state, w, b, loss rows)."""
+    params, slots, iteration, alive = state
+    rule = OPTIMIZER_RULES[optimizer].rule
+    n_slots = len(OPTIMIZER_RULES[optimizer].slot_inits)
+    x_batch = tf.gather(group.x, group.indices[step], batch_dims=1)
+    y_batch = tf.gather(group.y, group.indices[step], batch_dims=1)
+    weight = group.mask[step]
+    with tf.GradientTape() as tape:
+        tape.watch(params)
+        pred = params[:, 0:1] * x_batch + params[:, 1:2]
+        pointwise = LOSS_FUNCTIONS[loss](target=y_batch, pred=pred)
+        step_loss = tf.reduce_sum(pointwise * weight, axis=1) / tf.reduce_sum(weight, axis=1)
+        total = tf.reduce_sum(step_loss)
+    gradient = tape.gradient(total, params)
+    delta, new_slots = rule(gradient, tuple(slots[i] for i in range(n_slots)), group.lr, iteration)
+    updated = params - delta
+    finite = tf.math.is_finite(step_loss) & tf.reduce_all(tf.abs(updated) <= DIVERGENCE_BOUND, axis=1)
+    live = group.active[step] & alive
+    keep = live & finite
+    params = tf.where(keep[:, None], updated, params)
+    if n_slots:
+        slots = tf.where(keep[None, :, None], tf.stack(new_slots), slots)
+    iteration = tf.where(keep[:, None], iteration + 1, iteration)
+    alive = alive & ~(live & ~finite)
+    return (params, slots, iteration, alive), updated[:, 0], updated[:, 1], step_loss
+
+
+@tf.autograph.experimental.do_not_convert
+def _advance(kinds: tuple, groups: list[Group], step: tf.Tensor, states: list, rows: list) -> tuple[list, list]:
+    """One step of every group, writing each group's new rows."""
+    new_states, new_rows = [], []
+    for (optimizer, loss), group, state, (w_rows, b_rows, loss_rows) in zip(kinds, groups, states, rows):
+        state, w, b, step_loss = _group_step(optimizer, loss, group, step, state)
+        new_states.append(state)
+        new_rows.append((w_rows.write(step, w), b_rows.write(step, b), loss_rows.write(step, step_loss)))
+    return new_states, new_rows
 
 
 @cache
-def sweep_chunk(optimizers: tuple[str, ...], losses: tuple[str, ...]) -> Callable:
-    """One tf.function(jit_compile=True) per (optimizer set, loss set): traced once, XLA-compiled once per shape.
+def sweep_chunk(kinds: tuple[tuple[str, str], ...]) -> Callable:
+    """One tf.function(jit_compile=True) per tuple of (optimizer, loss) groups: traced once, compiled per shape.
 
-    Runs pick their optimizer and loss by position in these tuples. Every step computes each listed loss and
-    update rule for all runs and selects per run; runs that are inactive (finished, padded or diverged) keep
-    their parameters, slots and iteration unchanged.
+    Call it with a list of Group (one per kind) and the number of steps to run (<= capacity). It returns, per
+    group, (alive, params, slots, iteration, w_rows, b_rows, loss_rows) with rows shaped [capacity, R]. A run
+    stops at its first non-finite or out-of-bounds row, which is still written so its values can be reported.
     """
-    rules = [OPTIMIZER_RULES[name] for name in optimizers]
-    loss_funcs = [LOSS_FUNCTIONS[name] for name in losses]
-    n_slots = slot_count(optimizers)
-    signature = [
-        tf.TensorSpec([None, None], tf.float32),  # x[R, N]
-        tf.TensorSpec([None, None], tf.float32),  # y[R, N]
-        tf.TensorSpec([None, None, None], tf.int32),  # indices[capacity, R, B]
-        tf.TensorSpec([None, None, None], tf.float32),  # mask[capacity, R, B]
-        tf.TensorSpec([None, None], tf.bool),  # active[capacity, R]: the run has a planned step here
-        tf.TensorSpec([], tf.int32),  # steps to run (<= capacity)
-        tf.TensorSpec([None, 2], tf.float32),  # params [w, b] per run
-        tf.TensorSpec([None, n_slots, 2], tf.float32),  # optimizer slots per run
-        tf.TensorSpec([None, 1], tf.int32),  # optimizer iteration per run
-        tf.TensorSpec([None, 1], tf.float32),  # learning rate per run
-        tf.TensorSpec([None, 1], tf.int32),  # optimizer position per run
-        tf.TensorSpec([None, 1], tf.int32),  # loss position per run
-    ]
+    signature = [[group_spec(optimizer) for optimizer, _ in kinds], tf.TensorSpec([], tf.int32)]
 
     @tf.function(input_signature=signature, jit_compile=True)
-    def run_chunk(x, y, indices, mask, active, n_steps, params, slots, iteration, lr, optimizer_id, loss_id):
-        capacity = tf.shape(indices)[0]
-        w_rows = tf.TensorArray(tf.float32, size=capacity)
-        b_rows = tf.TensorArray(tf.float32, size=capacity)
-        loss_rows = tf.TensorArray(tf.float32, size=capacity)
-        alive = tf.reduce_any(active, axis=0)
+    def run_chunk(groups, n_steps):
+        capacity = tf.shape(groups[0].indices)[0]
+        states = [(g.params, g.slots, g.iteration, tf.reduce_any(g.active, axis=0)) for g in groups]
+        rows = [tuple(tf.TensorArray(tf.float32, size=capacity) for _ in range(3)) for _ in groups]
         for step in tf.range(n_steps):
-            x_batch = tf.gather(x, indices[step], batch_dims=1)
-            y_batch = tf.gather(y, indices[step], batch_dims=1)
-            weight = mask[step]
-            with tf.GradientTape() as tape:
-                tape.watch(params)
-                pred = params[:, 0:1] * x_batch + params[:, 1:2]
-                pointwise = _pick(loss_id, [func(target=y_batch, pred=pred) for func in loss_funcs])
-                step_loss = tf.reduce_sum(pointwise * weight, axis=1) / tf.reduce_sum(weight, axis=1)
-                total = tf.reduce_sum(step_loss)
-            gradient = tape.gradient(total, params)
-            deltas, new_slots = [], []
-            for rule in rules:
-                used = len(rule.slot_inits)
-                delta, own = rule.rule(gradient, tuple(slots[:, i] for i in range(used)), lr, iteration)
-                deltas.append(delta)
-                new_slots.append(tf.stack(list(own) + [slots[:, i] for i in range(used, n_slots)], axis=1))
-            updated = params - _pick(optimizer_id, deltas)
-            finite = tf.math.is_finite(step_loss) & tf.reduce_all(tf.abs(updated) <= DIVERGENCE_BOUND, axis=1)
-            live = active[step] & alive
-            keep = live & finite
-            params = tf.where(keep[:, None], updated, params)
-            if n_slots:
-                slots = tf.where(keep[:, None, None], _pick(optimizer_id[:, :, None], new_slots), slots)
-            iteration = tf.where(keep[:, None], iteration + 1, iteration)
-            alive = alive & ~(live & ~finite)
-            w_rows = w_rows.write(step, updated[:, 0])
-            b_rows = b_rows.write(step, updated[:, 1])
-            loss_rows = loss_rows.write(step, step_loss)
-            if not tf.reduce_any(alive):
+            states, rows = _advance(kinds, groups, step, states, rows)
+            if not tf.reduce_any(tf.concat([state[3] for state in states], axis=0)):
                 break
-        return alive, params, slots, iteration, w_rows.stack(), b_rows.stack(), loss_rows.stack()
+        return [(*state[3:], *state[:3], *(column.stack() for column in columns)) for state, columns in zip(states, rows)]
 
     return run_chunk
