@@ -44,7 +44,7 @@ OUR_TABLES = frozenset({"runs", "points", "sqlite_sequence"})
 
 
 class SchemaError(Exception):
-    """The file is SQLite but not a run database this version can use; the message says why."""
+    """The file is SQLite but not a run database this version can use; the message is a predicate on the file."""
 
 
 def schema_version(connection: sqlite3.Connection) -> int:
@@ -57,12 +57,12 @@ def migrate(connection: sqlite3.Connection) -> int:
     version = schema_version(connection)
     if version > SCHEMA_VERSION:
         raise SchemaError(
-            f"it was written by a newer Tapestream (schema version {version}; this one reads up to {SCHEMA_VERSION})"
+            f"was written by a newer Tapestream (schema version {version}; this one reads up to {SCHEMA_VERSION})"
         )
     if version == 0:
         tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         if tables - OUR_TABLES:
-            raise SchemaError(f"it holds other tables ({', '.join(sorted(tables))})")
+            raise SchemaError(f"is not a Tapestream run database (it holds other tables: {', '.join(sorted(tables))})")
     for number in range(version, SCHEMA_VERSION):
         for statement in MIGRATIONS[number]:
             connection.execute(statement)

@@ -1,0 +1,73 @@
+"""The headless CLI run as a subprocess: train summaries, CSV traces, bench JSON and one-line errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_cli(*args: str, timeout: float = 240) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "core", *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout
+    )
+
+
+def test_train_prints_a_summary_and_writes_the_trace_csv(tmp_path: Path) -> None:
+    csv_path = tmp_path / "trace.csv"
+    result = run_cli("train", "--csv", str(csv_path))
+    assert result.returncode == 0, result.stderr
+    line = result.stdout.strip().splitlines()[-1]
+    assert "status=done" in line and "steps=2000" in line and "w=5.0000" in line and "b=3.0000" in line
+    assert "loss=" in line and "seconds=" in line
+    trace = pd.read_csv(csv_path)
+    assert list(trace.columns) == ["step", "epoch", "w", "b", "loss"] and len(trace) == 2001
+
+
+def test_train_accepts_every_flag(tmp_path: Path) -> None:
+    result = run_cli(
+        "train", "--w-target", "-2", "--b-target", "1", "--n-samples", "300", "--noise-std", "0.1", "--seed", "4",
+        "--epochs", "3", "--lr", "0.05", "--batch-size", "16", "--optimizer", "adam", "--loss", "huber",
+        "--backend", "eager", "--shuffle", "--w-init", "1", "--b-init", "-1",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "status=done" in result.stdout and "steps=57" in result.stdout and "backend=eager" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "flag"),
+    [
+        (["--lr", "-0.1"], "--lr"),
+        (["--lr", "nan"], "--lr"),
+        (["--n-samples", "0"], "--n-samples"),
+        (["--optimizer", "lbfgs"], "--optimizer"),
+        (["--n-samples", "100000000000"], "--n-samples"),
+        (["--epochs", "abc"], "--epochs"),
+        (["--backend", "torch"], "--backend"),
+        (["--batch-size", "5000"], "--batch-size"),
+        (["--csv", "/nonexistent/dir/trace.csv"], "--csv"),
+        (["--bogus"], "--bogus"),
+    ],
+)
+def test_bad_arguments_give_one_line_exit_2_and_no_traceback(args: list[str], flag: str) -> None:
+    result = run_cli("train", *args, timeout=60)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and flag in lines[0], result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_bench_json_has_every_key_on_the_last_line() -> None:
+    result = run_cli("bench", "--json", "--no-client", timeout=600)
+    assert result.returncode == 0, result.stderr
+    numbers = json.loads(result.stdout.strip().splitlines()[-1])
+    expected = {"eager_steps_per_s", "compiled_steps_per_s", "speedup", "max_abs_diff", "compile_s",
+                "million_steps_s", "peak_rss_mb"}  # fmt: skip
+    assert expected <= set(numbers)
+    assert numbers["max_abs_diff"] <= 1e-4 and numbers["speedup"] > 1

@@ -1,0 +1,221 @@
+"""Trainer against the tutorial's own eager loop, across backends and optimizers, plus divergence and updates."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from core.config import ConfigError, RegressionConfig
+from core.data import least_squares, make_data
+from core.optimizers import keras_optimizer
+from core.regression import Trainer
+
+
+def tutorial_loop(config: RegressionConfig) -> tuple[list[float], list[float]]:
+    """The tutorial's code, line for line (data from the seeded generator instead of tf.random.normal)."""
+    x_np, y_np = make_data(config)
+    x_data, y_data = tf.constant(x_np), tf.constant(y_np)
+    w = tf.Variable(0, dtype=tf.float32)
+    b = tf.Variable(0, dtype=tf.float32)
+
+    def loss_func(target, pred):
+        return (target - pred) ** 2
+
+    epochs, lr = config.epochs, config.learning_rate
+    w_trace, b_trace = [w.numpy()], [b.numpy()]
+    for _ in range(epochs):
+        for x, y in zip(x_data, y_data):
+            with tf.GradientTape() as tape:
+                pred = w * x + b
+                loss = loss_func(target=y, pred=pred)
+            gradients = tape.gradient(loss, [w, b])
+            w.assign_sub(lr * gradients[0])
+            b.assign_sub(lr * gradients[1])
+            w_trace.append(w.numpy())
+            b_trace.append(b.numpy())
+    return w_trace, b_trace
+
+
+@pytest.fixture(scope="module")
+def default_runs() -> dict[str, Trainer]:
+    runs = {backend: Trainer(RegressionConfig(), backend=backend) for backend in ("eager", "compiled")}
+    for trainer in runs.values():
+        trainer.run()
+    return runs
+
+
+def test_eager_backend_is_the_tutorial_loop_exactly(default_runs: dict[str, Trainer]) -> None:
+    w_trace, b_trace = tutorial_loop(RegressionConfig())
+    trace = default_runs["eager"].trace
+    np.testing.assert_array_equal(trace["w"].to_numpy(), np.array(w_trace, np.float32))
+    np.testing.assert_array_equal(trace["b"].to_numpy(), np.array(b_trace, np.float32))
+
+
+def test_default_run_reaches_the_tutorials_title(default_runs: dict[str, Trainer]) -> None:
+    for trainer in default_runs.values():
+        assert trainer.status == "done"
+        assert len(trainer.trace) == 2001
+        assert f"Weight: {trainer.w:.2f}, Bias: {trainer.b:.2f}" == "Weight: 5.00, Bias: 3.00"
+        assert list(trainer.trace.columns) == ["step", "epoch", "w", "b", "loss"]
+        assert trainer.trace["step"].tolist() == list(range(2001))
+        assert trainer.trace["epoch"].iloc[1000] == 0 and trainer.trace["epoch"].iloc[1001] == 1
+
+
+def test_backends_agree_within_1e4_on_the_default_config(default_runs: dict[str, Trainer]) -> None:
+    eager, compiled = default_runs["eager"].trace, default_runs["compiled"].trace
+    assert np.abs(eager[["w", "b"]].to_numpy() - compiled[["w", "b"]].to_numpy()).max() <= 1e-4
+
+
+MIXED = [
+    RegressionConfig(n_samples=60, epochs=2, optimizer=opt, loss=loss, batch_size=batch, shuffle=shuffle, seed=3)
+    for opt, loss, (batch, shuffle) in itertools.product(
+        ("sgd", "momentum", "nesterov", "rmsprop", "adam", "adagrad"),
+        ("mse", "mae", "huber"),
+        ((1, False), (7, True)),
+    )
+]
+
+
+@pytest.mark.parametrize("config", MIXED, ids=lambda c: f"{c.optimizer}-{c.loss}-b{c.batch_size}")
+def test_backends_give_the_same_trace_for_every_config(config: RegressionConfig) -> None:
+    eager = Trainer(config, "eager").run()
+    compiled = Trainer(config, "compiled").run()
+    assert len(eager) == len(compiled) == config.total_steps + 1
+    assert np.abs(eager[["w", "b", "loss"]].to_numpy() - compiled[["w", "b", "loss"]].to_numpy()).max() <= 1e-4
+    assert (eager["epoch"] == compiled["epoch"]).all()
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "nesterov", "rmsprop", "adam", "adagrad"])
+def test_each_optimizer_matches_tf_keras(optimizer: str) -> None:
+    config = RegressionConfig(n_samples=200, epochs=1, optimizer=optimizer, learning_rate=0.05, noise_std=0.3)
+    x_np, y_np = make_data(config)
+    w, b = tf.Variable(0.0), tf.Variable(0.0)
+    keras = keras_optimizer(optimizer, config.learning_rate)
+    reference = []
+    for x, y in zip(x_np, y_np):
+        with tf.GradientTape() as tape:
+            loss = (y - (w * x + b)) ** 2
+        keras.apply_gradients(zip(tape.gradient(loss, [w, b]), [w, b]))
+        reference.append((w.numpy(), b.numpy()))
+    for backend in ("eager", "compiled"):
+        trace = Trainer(config, backend).run()
+        np.testing.assert_allclose(trace[["w", "b"]].to_numpy()[1:], np.array(reference), atol=1e-5)
+
+
+def test_step_returns_new_rows_and_step_zero_appears_once() -> None:
+    trainer = Trainer(RegressionConfig(n_samples=10, epochs=1), "compiled")
+    assert trainer.trace["step"].tolist() == [0]
+    first = trainer.step(3)
+    assert first["step"].tolist() == [1, 2, 3]
+    second = trainer.step(100)
+    assert second["step"].tolist() == list(range(4, 11))
+    assert trainer.status == "done" and trainer.step(5).empty
+    assert trainer.trace["step"].tolist() == list(range(11))
+
+
+def test_data_is_deterministic_from_the_seed() -> None:
+    first = Trainer(RegressionConfig(seed=7, noise_std=0.1)).data
+    again = Trainer(RegressionConfig(seed=7, noise_std=0.1)).data
+    other = Trainer(RegressionConfig(seed=8, noise_std=0.1)).data
+    assert list(first.columns) == ["x", "y"] and len(first) == 1000
+    assert first.equals(again) and not first.equals(other)
+
+
+@pytest.mark.parametrize("backend", ["eager", "compiled"])
+def test_divergence_stops_keeps_finite_trace_and_explains(backend: str) -> None:
+    trainer = Trainer(RegressionConfig(learning_rate=5.0), backend)
+    trainer.run()
+    assert trainer.status == "diverged"
+    assert np.isfinite(trainer.trace[["w", "b", "loss"]].to_numpy()).all()
+    assert (trainer.trace[["w", "b"]].abs().to_numpy() <= 1e6).all()
+    assert f"step {len(trainer.trace)}" in trainer.message
+    assert "smaller learning rate" in trainer.message and "2/λ_max" in trainer.message
+    x = trainer.data["x"].to_numpy(np.float64)
+    hessian = 2 * np.array([[np.mean(x * x), np.mean(x)], [np.mean(x), 1.0]])
+    assert f"{2 / np.linalg.eigvalsh(hessian).max():.4g}" in trainer.message
+
+
+def test_least_squares_is_exposed_and_exact_without_noise() -> None:
+    trainer = Trainer(RegressionConfig())
+    w, b = trainer.least_squares
+    assert w == pytest.approx(5.0, abs=1e-5) and b == pytest.approx(3.0, abs=1e-5)
+    x, y = make_data(RegressionConfig(noise_std=1.0))
+    assert least_squares(x, y) == pytest.approx(tuple(np.polyfit(x.astype(float), y.astype(float), 1)), abs=1e-9)
+
+
+@pytest.mark.parametrize("backend", ["eager", "compiled"])
+def test_update_mid_run_records_events_and_carries_on(backend: str) -> None:
+    trainer = Trainer(RegressionConfig(), backend)
+    trainer.step(500)
+    w_before = trainer.w
+    events = trainer.update(learning_rate=0.1, w_target=-2.0)
+    assert [(e.step, e.field, e.old, e.new) for e in events] == [
+        (500, "learning_rate", 0.01, 0.1),
+        (500, "w_target", 5.0, -2.0),
+    ]
+    assert trainer.events == events
+    assert trainer.data["y"].to_numpy() == pytest.approx(-2.0 * trainer.data["x"].to_numpy() + 3.0, abs=1e-5)
+    assert trainer.trace["w"].iloc[-1] == pytest.approx(w_before)
+    trainer.run()
+    assert trainer.status == "done" and trainer.w == pytest.approx(-2.0, abs=1e-3)
+
+
+def test_update_takes_effect_from_the_next_step() -> None:
+    plain = Trainer(RegressionConfig(), "compiled")
+    changed = Trainer(RegressionConfig(), "compiled")
+    plain.step(100)
+    changed.step(100)
+    changed.update(learning_rate=0.05)
+    plain.update(learning_rate=0.05)
+    assert plain.step(50).equals(changed.step(50))
+    reference = Trainer(RegressionConfig(), "compiled")
+    reference.step(100)
+    different = reference.step(50)
+    assert not np.allclose(different["w"], plain.trace["w"].iloc[101:151])
+
+
+def test_invalid_update_raises_and_leaves_the_trainer_unchanged() -> None:
+    trainer = Trainer(RegressionConfig(), "compiled")
+    trainer.step(10)
+    before = (trainer.config, trainer.trace.copy(), list(trainer.events))
+    with pytest.raises(ConfigError):
+        trainer.update(learning_rate=-1)
+    with pytest.raises(ConfigError):
+        trainer.update(batch_size=5000)
+    with pytest.raises(ConfigError):
+        trainer.update(nonsense=1)
+    assert trainer.config == before[0] and trainer.trace.equals(before[1]) and trainer.events == before[2]
+
+
+def test_changing_epochs_extends_a_finished_run_and_shrinking_samples_moves_on() -> None:
+    trainer = Trainer(RegressionConfig(n_samples=20, epochs=1), "compiled")
+    trainer.run()
+    assert trainer.status == "done"
+    trainer.update(epochs=2)
+    assert trainer.status == "running" and trainer.total_steps == 40
+    trainer.step(15)
+    trainer.update(n_samples=10)
+    assert trainer.epoch == 2 and trainer.status == "done"
+
+
+def test_optimizer_change_mid_run_resets_its_state() -> None:
+    trainer = Trainer(RegressionConfig(n_samples=50, epochs=2), "compiled")
+    trainer.step(30)
+    trainer.update(optimizer="adam", learning_rate=0.05)
+    trainer.run()
+    assert trainer.status == "done" and [e.field for e in trainer.events] == ["optimizer", "learning_rate"]
+
+
+def test_backend_must_be_known() -> None:
+    with pytest.raises(ConfigError, match="eager"):
+        Trainer(RegressionConfig(), backend="jax")
+
+
+def test_million_step_run_uses_few_compiled_chunks() -> None:
+    trainer = Trainer(RegressionConfig(n_samples=200_000, epochs=1), "compiled")
+    trainer.run()
+    assert trainer.status == "done" and trainer.steps_done == 200_000
+    assert trainer.w == pytest.approx(5.0, abs=1e-3)
