@@ -256,8 +256,11 @@ class EngineClient:
         return self._call(handle, "export_script", {})
 
     def save(self, handle: int, name: str | None = None, run_id: int | None = None, status: str | None = None) -> int:
-        """Save the run in the run store (replacing run_id if given); returns the run id."""
-        return self._call(handle, "save", {"name": name, "run_id": run_id, "status": status})
+        """Save the run in the run store (TAPESTREAM_DB as seen here), replacing run_id if given; returns its id."""
+        from core.store import default_db_path
+
+        kwargs = {"db_path": str(default_db_path()), "name": name, "run_id": run_id, "status": status}
+        return self._call(handle, "save", kwargs)
 
     def close(self, handle: int) -> None:
         """Release a handle (a no-op if it is already gone)."""

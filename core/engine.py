@@ -185,10 +185,15 @@ class Engine:
         trainer = self.entry(handle).trainer
         return export_script(trainer.initial_config, trainer.events, trainer.steps_done)
 
-    def save(self, handle: int, name: str | None = None, run_id: int | None = None, status: str | None = None) -> int:
+    def save(
+        self, handle: int, db_path: str, name: str | None = None, run_id: int | None = None, status: str | None = None
+    ) -> int:
+        """Save the run into the store at db_path (the Streamlit process decides where runs live)."""
         from core.run_saving import save_trainer
+        from core.store import RunStore
 
-        return save_trainer(self.entry(handle).trainer, name=name, run_id=run_id, status=status)
+        with RunStore(db_path) as store:
+            return save_trainer(self.entry(handle).trainer, name=name, run_id=run_id, status=status, store=store)
 
     # --- one-shot tasks ----------------------------------------------------------------------------------------
     def task(self, name: str, payload: dict[str, Any]) -> Any:

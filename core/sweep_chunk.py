@@ -3,7 +3,9 @@
 Runs that share an (optimizer, loss) pair form a group with its own batch dimension; one tf.range loop steps
 every group, so all runs of a sweep advance in the same compiled computation. Within a group each run has its
 own data, batches, learning rate and state. Each group's step is the same GradientTape code as
-core.backends.compiled_chunk, vectorised over runs, so the sweep reproduces one-at-a-time runs.
+core.backends.compiled_chunk, vectorised over runs, so the sweep reproduces one-at-a-time runs (bit for bit in
+the cases tested). Picking each run's rule and loss with tf.where inside one big group was tried first: it changes
+how XLA fuses and FMA-contracts the update, and chaotic or diverging runs then drifted from the Trainer's.
 """
 
 from __future__ import annotations
@@ -49,12 +51,20 @@ def group_spec(optimizer: str) -> Group:
     )
 
 
+class RunState(NamedTuple):
+    """A group's state carried from step to step; alive turns false for good when a run diverges."""
+
+    params: tf.Tensor  # [R, 2]
+    slots: tf.Tensor  # [S, R, 2]
+    iteration: tf.Tensor  # [R, 1] int32
+    alive: tf.Tensor  # [R] bool
+
+
 @tf.autograph.experimental.do_not_convert
-def _group_step(optimizer: str, loss: str, group: Group, step: tf.Tensor, state: tuple) -> tuple:
-    """One update for every run of a group; runs not live keep their state. Returns (state, w, b, loss rows)."""
-    params, slots, iteration, alive = state
-    rule = OPTIMIZER_RULES[optimizer].rule
-    n_slots = len(OPTIMIZER_RULES[optimizer].slot_inits)
+def _group_step(optimizer: str, loss: str, group: Group, step: tf.Tensor, state: RunState) -> tuple:
+    """One update of every run in a group (idle runs keep their state); returns (state, w, b, loss) rows."""
+    params = state.params
+    rule, slot_inits = OPTIMIZER_RULES[optimizer]
     x_batch = tf.gather(group.x, group.indices[step], batch_dims=1)
     y_batch = tf.gather(group.y, group.indices[step], batch_dims=1)
     weight = group.mask[step]
@@ -63,19 +73,20 @@ def _group_step(optimizer: str, loss: str, group: Group, step: tf.Tensor, state:
         pred = params[:, 0:1] * x_batch + params[:, 1:2]
         pointwise = LOSS_FUNCTIONS[loss](target=y_batch, pred=pred)
         step_loss = tf.reduce_sum(pointwise * weight, axis=1) / tf.reduce_sum(weight, axis=1)
-        total = tf.reduce_sum(step_loss)
+        total = tf.reduce_sum(step_loss)  # runs are independent, so d total / d params is each run's gradient
     gradient = tape.gradient(total, params)
-    delta, new_slots = rule(gradient, tuple(slots[i] for i in range(n_slots)), group.lr, iteration)
+    delta, slots = rule(gradient, tuple(state.slots[i] for i in range(len(slot_inits))), group.lr, state.iteration)
     updated = params - delta
     finite = tf.math.is_finite(step_loss) & tf.reduce_all(tf.abs(updated) <= DIVERGENCE_BOUND, axis=1)
-    live = group.active[step] & alive
+    live = group.active[step] & state.alive
     keep = live & finite
-    params = tf.where(keep[:, None], updated, params)
-    if n_slots:
-        slots = tf.where(keep[None, :, None], tf.stack(new_slots), slots)
-    iteration = tf.where(keep[:, None], iteration + 1, iteration)
-    alive = alive & ~(live & ~finite)
-    return (params, slots, iteration, alive), updated[:, 0], updated[:, 1], step_loss
+    new_state = RunState(
+        tf.where(keep[:, None], updated, params),
+        tf.where(keep[None, :, None], tf.stack(slots), state.slots) if slot_inits else state.slots,
+        tf.where(keep[:, None], state.iteration + 1, state.iteration),
+        state.alive & ~(live & ~finite),
+    )
+    return new_state, updated[:, 0], updated[:, 1], step_loss
 
 
 @tf.autograph.experimental.do_not_convert
@@ -91,23 +102,23 @@ def _advance(kinds: tuple, groups: list[Group], step: tf.Tensor, states: list, r
 
 @cache
 def sweep_chunk(kinds: tuple[tuple[str, str], ...]) -> Callable:
-    """One tf.function(jit_compile=True) per tuple of (optimizer, loss) groups: traced once, compiled per shape.
+    """One tf.function(jit_compile=True) per tuple of (optimizer, loss) kinds: traced once, compiled per shape.
 
-    Call it with a list of Group (one per kind) and the number of steps to run (<= capacity). It returns, per
-    group, (alive, params, slots, iteration, w_rows, b_rows, loss_rows) with rows shaped [capacity, R]. A run
-    stops at its first non-finite or out-of-bounds row, which is still written so its values can be reported.
+    Call it with one Group per kind and the number of steps to run (<= capacity). It returns, per group,
+    (params, slots, iteration, alive, w_rows, b_rows, loss_rows) with rows shaped [capacity, R]. A run stops at
+    its first non-finite or out-of-bounds row, which is still written so that its values can be reported.
     """
     signature = [[group_spec(optimizer) for optimizer, _ in kinds], tf.TensorSpec([], tf.int32)]
 
     @tf.function(input_signature=signature, jit_compile=True)
     def run_chunk(groups, n_steps):
         capacity = tf.shape(groups[0].indices)[0]
-        states = [(g.params, g.slots, g.iteration, tf.reduce_any(g.active, axis=0)) for g in groups]
+        states = [RunState(g.params, g.slots, g.iteration, tf.reduce_any(g.active, axis=0)) for g in groups]
         rows = [tuple(tf.TensorArray(tf.float32, size=capacity) for _ in range(3)) for _ in groups]
         for step in tf.range(n_steps):
             states, rows = _advance(kinds, groups, step, states, rows)
-            if not tf.reduce_any(tf.concat([state[3] for state in states], axis=0)):
+            if not tf.reduce_any(tf.concat([state.alive for state in states], axis=0)):
                 break
-        return [(*state[3:], *state[:3], *(column.stack() for column in columns)) for state, columns in zip(states, rows)]
+        return [(*state, *(column.stack() for column in columns)) for state, columns in zip(states, rows)]
 
     return run_chunk

@@ -22,26 +22,29 @@ live_session.apply_url_once(run)
 config_form.seed_widgets(run.config, run.backend, run.speed)
 config_form.render(run.config, lambda field, value: live_session.on_setting_change(run, field, value))
 live_session.show_notices(run)
+live_session.controls(run)
+log_scale, run.smoothing = live_session.chart_options()
+live_slot, export_slot = st.container(), st.container()
 
-try:
-    live_session.controls(run)
-    log_scale, run.smoothing = live_session.chart_options()
-
-    @st.fragment(run_every=live_session.tick_interval(run))
-    def live_area() -> None:
-        try:
-            view = run.tick()
-        except (EngineError, ConfigError) as error:
-            run.playing = False
-            st.error(engine_error_message(error) if isinstance(error, EngineError) else str(error))
-            return
-        live_panel.metrics(view)
-        live_panel.status_line(run, view)
-        live_panel.divergence(view)
-        live_panel.charts(run, view, log_scale)
-        live_session.stop_ticking_when_finished(run)
-
-    live_area()
+with export_slot:
     live_session.exports(run)
-except EngineError as error:
-    st.error(engine_error_message(error))
+
+
+@st.fragment(run_every=live_session.tick_interval(run))
+def live_area() -> None:
+    """One frame; it ticks (advancing the run) only while playing. Kept last so a full run ends right after it."""
+    try:
+        view = run.tick()
+    except (EngineError, ConfigError) as error:
+        run.playing = False
+        st.error(engine_error_message(error) if isinstance(error, EngineError) else str(error))
+        return
+    live_panel.metrics(view)
+    live_panel.status_line(run, view)
+    live_panel.divergence(view)
+    live_panel.charts(run, view, log_scale)
+    live_session.stop_ticking_when_finished(run)
+
+
+with live_slot:
+    live_area()

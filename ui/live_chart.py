@@ -97,7 +97,6 @@ def _component() -> Any:
 
 
 def live_chart(figure: dict[str, Any], key: str) -> None:
-    """Draw figure inside a container keyed ``key`` (CSS class st-key-<key>); later calls update it in place."""
+    """Draw figure as the element keyed ``key`` (CSS class st-key-<key>); later calls update it in place."""
     ensure_plotly_js()
-    with st.container(key=key):
-        _component()(key=f"{key}_plot", data=figure)
+    _component()(key=key, data=figure)

@@ -16,14 +16,24 @@ from ui.live_run import TICK_SECONDS, LiveRun
 SMOOTHING_CHOICES = {"off": 0.0, "0.9": 0.9, "0.99": 0.99, "0.999": 0.999}
 
 
-def _release(run: LiveRun) -> None:
-    run.release()
+def _release_all(runs: list[LiveRun]) -> None:
+    for run in runs:
+        run.release()
 
 
-@st.cache_resource(scope="session", on_release=_release, show_spinner=False)
+@st.cache_resource(scope="session", on_release=_release_all, show_spinner=False)
+def _session_runs() -> list[LiveRun]:
+    """Runs opened by this browser session; Streamlit releases them (save, then close) when it disconnects."""
+    return []
+
+
 def current_run() -> LiveRun:
-    """This browser session's run; saved to the store and closed in the engine when the session ends."""
-    return LiveRun(engine_client())
+    """This browser session's run (kept in session_state, so every session and every AppTest has its own)."""
+    run = st.session_state.get("live_run")
+    if run is None:
+        run = st.session_state["live_run"] = LiveRun(engine_client())
+        _session_runs().append(run)
+    return run
 
 
 def apply_url_once(run: LiveRun) -> None:
@@ -126,6 +136,10 @@ def exports(run: LiveRun) -> None:
         run_id = run.autosave()
         if run_id is not None:
             st.toast(f"Saved as run #{run_id}: open the Compare page to see it.")
+    try:
+        run.ensure_open()
+    except EngineError as error:
+        st.error(engine_error_message(error))
     handle = run.handle
     csv_column.download_button("Download CSV", data=lambda: _safe(lambda: run.client.trace_csv(handle)),
                                file_name="tapestream_trace.csv", mime="text/csv", on_click="ignore",

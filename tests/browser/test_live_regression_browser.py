@@ -1,0 +1,60 @@
+"""The Live Regression page in Chromium: streaming charts, event markers, kept zoom, run to end, clean console."""
+
+from __future__ import annotations
+
+import re
+import time
+
+UPDATES = "sel => { const c = document.querySelector(sel + ' .tapestream-chart'); return c ? +c.dataset.updates : -1; }"
+VISIBLE = """sel => {
+  const plot = document.querySelector(sel + ' .js-plotly-plot');
+  if (!plot) return false;
+  const box = plot.getBoundingClientRect();
+  return box.width > 100 && box.height > 100 && plot.querySelectorAll('.scatterlayer .trace').length > 0;
+}"""
+X_RANGE = "sel => { const p = document.querySelector(sel + ' .js-plotly-plot'); return p._fullLayout.xaxis.range; }"
+TITLE = "sel => document.querySelector(sel + ' .gtitle').textContent"
+
+
+def open_live_page(page, app_url: str) -> None:
+    page.goto(app_url)
+    page.get_by_role("link", name=re.compile("Live Regression")).first.click()
+    page.wait_for_selector(".st-key-trace_chart .js-plotly-plot")
+    page.wait_for_selector(".st-key-landscape_chart .js-plotly-plot")
+
+
+def test_play_streams_marks_changes_keeps_zoom_and_runs_to_the_end(page, app_url: str) -> None:
+    open_live_page(page, app_url)
+    chart = ".st-key-trace_chart"
+    page.get_by_role("button", name="Play", exact=True).click()
+
+    seen, visible_every_frame, deadline = set(), True, time.time() + 30
+    while len(seen) < 6 and time.time() < deadline:
+        seen.add(page.evaluate(UPDATES, chart))
+        visible_every_frame &= page.evaluate(VISIBLE, chart)
+        time.sleep(0.05)
+    assert len(seen) >= 6, f"chart updated only {len(seen) - 1} times"
+    assert visible_every_frame
+
+    page.locator("[data-testid='stSidebar'] .st-key-cfg_learning_rate input[type='range']").focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function(
+        "() => Array.from(document.querySelectorAll('.st-key-trace_chart .annotation-text'))"
+        ".some(t => /lr 0\\.01→0\\.02 @ step \\d+/.test(t.textContent))"
+    )
+
+    plot = page.locator(f"{chart} .nsewdrag").first
+    box = plot.bounding_box()
+    page.mouse.move(box["x"] + box["width"] * 0.05, box["y"] + box["height"] * 0.5)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.5, steps=5)
+    page.mouse.up()
+    zoomed = page.evaluate(X_RANGE, chart)
+    before = page.evaluate(UPDATES, chart)
+    page.wait_for_function(f"() => ({UPDATES})('{chart}') >= {before + 3}")
+    assert page.evaluate(X_RANGE, chart) == zoomed
+
+    page.get_by_role("button", name="Run to end").click()
+    page.wait_for_function(f"() => ({TITLE})('{chart}') === 'Weight: 5.00, Bias: 3.00'", timeout=90_000)
+    assert page.evaluate(VISIBLE, chart)
+    assert page.console_errors == []

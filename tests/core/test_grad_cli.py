@@ -1,0 +1,196 @@
+"""``python -m core grad`` and run_grad_request: one JSON request in, one JSON response out, exit 0 or 2."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+
+from core.cli import build_parser, main
+from core.grad_cli import cmd_grad, register, run_grad_request, validate_grad_request
+
+TUTORIAL = {
+    "inputs": {
+        "t1": {"value": [1, 2, 3], "dtype": "float32", "kind": "variable", "watch": False},
+        "t2": {"value": [10, 20, 30], "dtype": "float32", "kind": "variable", "watch": False},
+    },
+    "program": "t3 = t1 * t2\nt4 = t3 + t2",
+    "calls": [{"target": "t4", "sources": ["t1", "t2", "t3"]}],
+    "persistent": False,
+    "watch_accessed_variables": True,
+    "unconnected_gradients": "none",
+    "order": 1,
+    "mode": "gradient",
+}
+KEYS = {"values", "calls", "graph", "error"}
+
+
+def grad_cli(stdin: bytes) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "core", "grad"], input=stdin, capture_output=True, timeout=120, check=False
+    )
+
+
+def test_the_cli_answers_the_tutorial_request_with_exact_keys() -> None:
+    done = grad_cli(json.dumps(TUTORIAL).encode())
+    assert done.returncode == 0, done.stderr.decode()
+    lines = done.stdout.decode().strip().splitlines()
+    assert len(lines) == 1
+    response = json.loads(lines[0])
+    assert KEYS <= set(response) and response["error"] is None
+    assert set(response["graph"]) == {"nodes", "edges"}
+    (call,) = response["calls"]
+    assert call["gradients"] == {"t1": [10.0, 20.0, 30.0], "t2": [2.0, 3.0, 4.0], "t3": [1.0, 1.0, 1.0]}
+    assert call["error"] is None
+    assert response["values"]["t4"] == [20.0, 60.0, 120.0]
+
+
+def test_the_cli_exits_2_only_for_stdin_that_is_not_json_and_0_for_refusals() -> None:
+    bad = grad_cli(b"{not json")
+    assert bad.returncode == 2 and bad.stdout == b""
+    assert bad.stderr.decode().strip().startswith("error: stdin is not valid JSON")
+    assert "Traceback" not in bad.stderr.decode() and len(bad.stderr.decode().strip().splitlines()) == 1
+    refused = grad_cli(json.dumps({**TUTORIAL, "program": "t3 = open('x')"}).encode())
+    assert refused.returncode == 0
+    response = json.loads(refused.stdout)
+    assert response == {
+        "values": {},
+        "calls": [],
+        "graph": {"nodes": [], "edges": []},
+        "error": {"type": "ProgramError", "message": response["error"]["message"], "line": 1, "col": 6},
+    }
+
+
+def run_main(stdin: bytes, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> tuple[int, str, str]:
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin)))
+    code = main(["grad"])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.parametrize(
+    ("stdin", "code", "error_type"),
+    [
+        (b"", 2, None),
+        (b"\xff\xfe\xfa", 2, None),
+        (b"[" * 100_000 + b"]" * 100_000, 0, "RequestError"),
+        (b"[]", 0, "RequestError"),
+        (json.dumps({**TUTORIAL, "order": 5}).encode(), 0, "RequestError"),
+        (json.dumps({"inputs": {"x": {"value": [1], "dtype": "float16"}}}).encode(), 0, "RequestError"),
+        (json.dumps({**TUTORIAL, "program": "t3 = 2 ** 10**9"}).encode(), 0, "ProgramError"),
+    ],
+)
+def test_exit_codes_in_process(
+    stdin: bytes, code: int, error_type: str | None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    exit_code, out, err = run_main(stdin, monkeypatch, capsys)
+    assert exit_code == code
+    if code == 2:
+        assert out == "" and err.startswith("error: stdin is not valid JSON")
+    else:
+        response = json.loads(out)
+        assert set(response) == KEYS and response["error"]["type"] == error_type
+        assert response["values"] == {} and response["calls"] == []
+
+
+def test_unknown_dtype_is_a_clear_request_error() -> None:
+    response = run_grad_request({"inputs": {"x": {"value": [1.0], "dtype": "complex64"}}})
+    assert response["error"]["type"] == "RequestError"
+    assert (
+        "inputs.x.dtype='complex64' is not allowed: must be one of float32, float64, int32"
+        in (response["error"]["message"])
+    )
+
+
+def test_missing_options_take_defaults_and_a_second_call_reports_tfs_error() -> None:
+    request = {key: TUTORIAL[key] for key in ("inputs", "program")}
+    request["calls"] = [{"target": "t4", "sources": ["t1"]}, {"target": "t4", "sources": ["t2"]}]
+    response = run_grad_request(request)
+    assert response["options"] == {
+        "persistent": False,
+        "watch_accessed_variables": True,
+        "unconnected_gradients": "none",
+        "order": 1,
+        "mode": "gradient",
+    }
+    assert response["calls"][1]["error"]["type"] == "RuntimeError"
+    assert response["calls"][1]["error"]["message"].startswith("A non-persistent GradientTape")
+
+
+def test_validation_without_running_gives_the_same_error() -> None:
+    assert validate_grad_request(TUTORIAL) is None
+    bad = {**TUTORIAL, "program": "t3 = t1[0]"}
+    assert validate_grad_request(bad) == run_grad_request(bad)["error"]
+    assert validate_grad_request("nope")["type"] == "RequestError"
+
+
+def test_an_empty_request_runs_nothing() -> None:
+    response = run_grad_request({})
+    assert response["error"] is None and response["values"] == {} and response["calls"] == []
+
+
+def test_none_gradients_are_null_in_json() -> None:
+    request = {**TUTORIAL, "inputs": {**TUTORIAL["inputs"], "t1": {"value": [1, 2, 3], "kind": "constant"}}}
+    response = json.loads(json.dumps(run_grad_request(request)))
+    assert response["calls"][0]["gradients"]["t1"] is None
+    assert "tf.constant" in response["calls"][0]["reasons"]["t1"]
+
+
+HOSTILE = [
+    "y = __import__('os').system('echo hacked')",
+    "y = ().__class__.__bases__[0].__subclasses__()",
+    "y = open('x')",
+    "y = tf.io.write_file('a', 'b')",
+    "y = 2 ** 10**9",
+    "y = tf.ones([100000, 100000])",
+    "y = eval('1')",
+    "y = " + "(" * 2_000 + "t1" + ")" * 2_000,
+    "y = t1\n" * 50_000,
+]
+WATCHED_EVENTS = {"exec", "os.system", "subprocess.Popen", "os.exec", "os.posix_spawn", "open", "os.remove"}
+_events: list[tuple[str, Any]] = []
+_recording = [False]
+
+
+def _audit(event: str, args: Any) -> None:
+    if _recording[0] and event in WATCHED_EVENTS:
+        _events.append((event, args))
+
+
+sys.addaudithook(_audit)
+
+
+def test_the_audit_hook_would_see_a_file_being_opened() -> None:
+    _events.clear()
+    _recording[0] = True
+    try:
+        open(__file__, encoding="utf-8").close()
+    finally:
+        _recording[0] = False
+    assert [event for event, _ in _events] == ["open"]
+
+
+@pytest.mark.parametrize("program", HOSTILE)
+def test_hostile_programs_are_refused_before_anything_runs(program: str) -> None:
+    _events.clear()
+    _recording[0] = True
+    try:
+        response = run_grad_request({**TUTORIAL, "program": program})
+    finally:
+        _recording[0] = False
+    assert response["error"]["type"] == "ProgramError"
+    assert response["values"] == {} and response["calls"] == []
+    assert _events == []
+
+
+def test_register_adds_the_grad_subcommand() -> None:
+    parser = argparse.ArgumentParser()
+    commands = parser.add_subparsers(dest="command")
+    register(commands)
+    assert parser.parse_args(["grad"]).handler is cmd_grad
+    assert build_parser().parse_args(["grad"]).handler is cmd_grad

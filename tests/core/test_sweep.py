@@ -1,0 +1,149 @@
+"""core.sweep: a vectorised sweep reproduces one-at-a-time compiled Trainer runs; grid() and the size limits."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from core.config import OPTIMIZERS, ConfigError, RegressionConfig
+from core.regression import Trainer
+from core.sweep import MAX_RUNS, SweepRun, check_sweep, grid, run_sweep, steps_to_converge
+from core.sweep_engine import Sweep
+
+SMALL = RegressionConfig(n_samples=40, epochs=2)
+LOSS_FOR = dict(zip(OPTIMIZERS, itertools.cycle(("mse", "huber", "mae"))))
+
+
+def mixed_configs() -> list[RegressionConfig]:
+    """Every optimizer and loss, two rates, batch sizes 1 and 7, shuffle on and off, and odd ones out."""
+    configs = []
+    for optimizer, loss in LOSS_FOR.items():
+        base = SMALL.replace(optimizer=optimizer, loss=loss)
+        configs += grid(base, learning_rate=[0.01, 0.1], batch_size=[1, 7], shuffle=[False, True])
+    return configs + [
+        SMALL.replace(learning_rate=4.0),  # diverges within a few steps
+        SMALL.replace(learning_rate=3.0, optimizer="nesterov", batch_size=7, loss="mse", seed=5),
+        SMALL.replace(n_samples=25, epochs=3, seed=3, noise_std=0.5, optimizer="adam", loss="mae", learning_rate=0.1),
+        SMALL.replace(n_samples=61, epochs=1, seed=9, batch_size=7, w_init=2.0, b_init=-1.0, shuffle=True),
+        SMALL.replace(w_target=-2.0, b_target=0.5, optimizer="rmsprop", loss="huber", learning_rate=0.05, seed=2),
+        SMALL.replace(batch_size=40, optimizer="nesterov", loss="mae", epochs=4),
+    ]
+
+
+def assert_matches_trainer(config: RegressionConfig, run: SweepRun) -> float:
+    """Same status, message, steps and epochs as a compiled Trainer run; returns the largest |Δw|, |Δb|."""
+    trainer = Trainer(config, backend="compiled")
+    expected = trainer.run()
+    assert (run.status, run.message) == (trainer.status, trainer.message), config
+    assert list(run.trace.columns) == list(expected.columns)
+    assert (run.trace.dtypes == expected.dtypes).all()
+    assert run.trace["step"].tolist() == expected["step"].tolist(), config
+    assert run.trace["epoch"].tolist() == expected["epoch"].tolist(), config
+    assert np.allclose(run.trace["loss"], expected["loss"], rtol=1e-5, atol=1e-6), config
+    return float(np.abs(run.trace[["w", "b"]].to_numpy(np.float64) - expected[["w", "b"]].to_numpy(np.float64)).max())
+
+
+def test_mixed_sweep_matches_one_at_a_time_trainer_runs() -> None:
+    configs = mixed_configs()
+    runs = run_sweep(configs)
+    assert [run.config for run in runs] == configs
+    worst = max(assert_matches_trainer(config, run) for config, run in zip(configs, runs))
+    assert worst <= 1e-4
+    statuses = {run.status for run in runs}
+    assert statuses == {"done", "diverged"}
+    diverged = runs[len(configs) - 6]
+    assert diverged.status == "diverged" and diverged.message.startswith("Diverged at step ")
+    assert np.isfinite(diverged.trace[["w", "b", "loss"]].to_numpy()).all()
+
+
+def test_small_chunks_give_the_same_runs_as_one_chunk() -> None:
+    configs = [
+        SMALL.replace(epochs=3),
+        SMALL.replace(learning_rate=4.0),
+        SMALL.replace(optimizer="adam", batch_size=7, shuffle=True, n_samples=30),
+        SMALL.replace(optimizer="momentum", epochs=1, learning_rate=0.05),
+    ]
+    whole = Sweep(configs).run()
+    chunked = Sweep(configs, chunk_cells=64).run()  # chunks of a few steps: runs end and diverge in different chunks
+    for one, other in zip(whole, chunked):
+        assert (one.status, one.message) == (other.status, other.message)
+        pd.testing.assert_frame_equal(one.trace, other.trace)
+    assert_matches_trainer(configs[2], chunked[2])
+
+
+def test_sweep_run_final_and_steps_to_converge() -> None:
+    (run,) = run_sweep([RegressionConfig(n_samples=200, epochs=1, learning_rate=0.1)])
+    assert run.final["step"] == 200 and isinstance(run.final["step"], int)
+    assert abs(run.final["w"] - 5.0) < 0.01
+    step = run.steps_to_converge
+    assert step is not None and 0 < step <= 200
+    close = (run.trace["w"].sub(5.0).abs() < 0.01) & (run.trace["b"].sub(3.0).abs() < 0.01)
+    assert close[run.trace["step"] >= step].all() and not close[run.trace["step"] == step - 1].any()
+
+
+def test_steps_to_converge_needs_the_trace_to_stay_close() -> None:
+    trace = pd.DataFrame({"step": [0, 1, 2, 3], "w": [0.0, 5.0, 4.0, 5.0], "b": [3.0, 3.0, 3.0, 3.005]})
+    assert steps_to_converge(trace, 5.0, 3.0) == 3
+    assert steps_to_converge(trace.iloc[:3], 5.0, 3.0) is None
+    assert steps_to_converge(trace.assign(w=5.0), 5.0, 3.0) == 0
+
+
+def test_grid_is_the_cartesian_product_first_field_slowest() -> None:
+    configs = grid(SMALL, learning_rate=[0.1, 0.01], seeds=[0, 1, 2])
+    expected = list(itertools.product([0.1, 0.01], [0, 1, 2]))
+    assert [(c.learning_rate, c.seed) for c in configs] == expected
+    assert all(c.n_samples == 40 for c in configs)
+    assert grid(SMALL) == [SMALL]
+    assert grid(SMALL, optimizer="adam") == [SMALL.replace(optimizer="adam")]
+
+
+def test_grid_full_batch_follows_each_n_samples() -> None:
+    configs = grid(SMALL, n_samples=[10, 20], batch_size=[1, "full"])
+    assert [(c.n_samples, c.batch_size) for c in configs] == [(10, 1), (10, 10), (20, 1), (20, 20)]
+
+
+@pytest.mark.parametrize(
+    "values, field",
+    [
+        ({"bogus": [1]}, "bogus"),
+        ({"seed": [1], "seeds": [2]}, "seeds"),
+        ({"learning_rate": []}, "learning_rate"),
+        ({"learning_rate": [0.1, -1.0]}, "learning_rate"),
+        ({"seeds": list(range(MAX_RUNS + 1))}, "runs"),
+    ],
+)
+def test_grid_rejects_bad_values(values: dict, field: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        grid(SMALL, **values)
+    assert caught.value.field == field
+
+
+@pytest.mark.parametrize(
+    "configs, words",
+    [
+        ([], "non-empty"),
+        ([SMALL, "not a config"], "RegressionConfig"),
+        ([SMALL] * (MAX_RUNS + 1), "at most 1,000 runs"),
+        ([RegressionConfig(n_samples=1000, epochs=10_000)] * 6, "longest run's steps"),
+        ([RegressionConfig(n_samples=1_000_000, batch_size=1_000_000)] * 40, "n_samples"),
+        ([RegressionConfig(n_samples=1_000_000, batch_size=1_000_000)] * 20, "batch_size"),
+    ],
+)
+def test_check_sweep_limits(configs: list, words: str) -> None:
+    with pytest.raises(ConfigError, match=words):
+        check_sweep(configs)
+    with pytest.raises(ConfigError, match=words):
+        run_sweep(configs)
+
+
+def test_one_trace_serves_every_sweep_of_the_same_kinds() -> None:
+    from core.sweep_chunk import sweep_chunk
+
+    run_sweep([SMALL.replace(optimizer="rmsprop", loss="huber")])
+    chunk = sweep_chunk((("rmsprop", "huber"),))
+    traced = chunk.experimental_get_tracing_count()
+    run_sweep(grid(SMALL, optimizer=["rmsprop"], loss=["huber"], n_samples=[30, 50], batch_size=[1, 3], seeds=[0, 1]))
+    assert chunk.experimental_get_tracing_count() == traced == 1
