@@ -131,7 +131,9 @@ def compiled_chunk(optimizer: str, loss: str) -> Callable:
         b_rows = tf.TensorArray(tf.float32, size=capacity)
         loss_rows = tf.TensorArray(tf.float32, size=capacity)
         done = tf.constant(0)
-        for step in tf.range(n_steps):
+        # Loop over the static capacity and break after n_steps (n_steps >= 1): a tf.range(n_steps) loop would
+        # make XLA treat n_steps as a compile-time constant and recompile for every new chunk length (100+ ms).
+        for step in tf.range(capacity):
             x_batch = tf.gather(x, indices[step])
             y_batch = tf.gather(y, indices[step])
             weight = mask[step]
@@ -151,7 +153,7 @@ def compiled_chunk(optimizer: str, loss: str) -> Callable:
             loss_rows = loss_rows.write(step, step_loss)
             done = step + 1
             finite = tf.math.is_finite(step_loss) & tf.reduce_all(tf.abs(params) <= DIVERGENCE_BOUND)
-            if not finite:
+            if not finite or done >= n_steps:
                 break
         return done, params, slots, iteration, w_rows.stack(), b_rows.stack(), loss_rows.stack()
 

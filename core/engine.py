@@ -237,17 +237,10 @@ def error_payload(error: BaseException) -> dict[str, Any]:
     return payload
 
 
-def configure_tensorflow() -> None:
-    """Quiet logs and let GPUs (if any) grow memory on demand, as the tutorial does."""
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    import tensorflow as tf
-
-    for device in tf.config.list_physical_devices("GPU"):
-        tf.config.experimental.set_memory_growth(device, True)
-
-
 def serve(connection: Any, idle_seconds: float = IDLE_EVICT_SECONDS) -> None:
     """The engine process's main loop: answer (id, method, kwargs) requests until the pipe closes."""
+    from core.tf_setup import configure_tensorflow
+
     configure_tensorflow()
     engine = Engine(idle_seconds)
     while True:

@@ -11,7 +11,7 @@ from core.data import mean_loss
 from core.downsample import MAX_POINTS, joint_indices, minmax_indices
 from core.landscape import Surface, bounds, mean_loss_surface
 
-MAX_SAMPLE_POINTS = 2000
+MAX_SAMPLE_POINTS = 600
 MAX_BATCH_POINTS = 256
 MAX_METRIC_SAMPLES = 100_000
 

@@ -70,6 +70,10 @@ export default function (component) {
     chart.__arrays = new Map();
     parentElement.appendChild(chart);
   }
+  const frame = data && data.layout && data.layout.meta ? data.layout.meta.frame : undefined;
+  if (frame !== undefined && chart.__frame === frame && chart.__revision === data.layout.uirevision) return;
+  chart.__frame = frame;
+  chart.__revision = data && data.layout ? data.layout.uirevision : undefined;
   const seen = new Set();
   const figure = unpack(data || { data: [], layout: {} }, "", chart.__arrays, seen);
   for (const key of Array.from(chart.__arrays.keys())) if (!seen.has(key)) chart.__arrays.delete(key);

@@ -50,17 +50,25 @@ def divergence(view: dict[str, Any]) -> None:
         )
 
 
+SLOW_CHART_EVERY = 3
+
+
 def charts(run: LiveRun, view: dict[str, Any], log_scale: bool) -> None:
-    """trace_chart, loss_chart, data_chart and landscape_chart, updated in place."""
+    """trace_chart and loss_chart every frame; data_chart and landscape_chart (heavier to draw in the browser)
+    every third frame while playing, and every frame otherwise."""
     revision, frame = run.revision, run.frame
     left, right = st.columns(2)
     with left:
         live_chart(figures.trace_figure(view, revision, frame), "trace_chart")
     with right:
         live_chart(figures.loss_figure(view, revision, log_scale, run.smoothing, frame), "loss_chart")
-    left, right = st.columns(2)
-    with left:
-        live_chart(figures.data_figure(view, run.samples or {"x": [], "y": []}, revision, frame), "data_chart")
-    with right:
+    if not run.playing or frame % SLOW_CHART_EVERY == 0 or "data_chart" not in run.slow_figures:
+        samples = run.samples or {"x": [], "y": []}
+        run.slow_figures["data_chart"] = figures.data_figure(view, samples, revision, frame)
         if run.surface is not None:
-            live_chart(figures.landscape_figure(view, run.surface, revision, frame), "landscape_chart")
+            run.slow_figures["landscape_chart"] = figures.landscape_figure(view, run.surface, revision, frame)
+    left, right = st.columns(2)
+    for column, key in ((left, "data_chart"), (right, "landscape_chart")):
+        if key in run.slow_figures:
+            with column:
+                live_chart(run.slow_figures[key], key)

@@ -40,6 +40,7 @@ class LiveRun:
     last_elapsed: float = TICK_SECONDS
     carry: float = 0.0
     rate: float = 0.0
+    slow_figures: dict[str, Any] = field(default_factory=dict)
     notices: list[str] = field(default_factory=list)
     url_warnings: list[str] = field(default_factory=list)
     initialised: bool = False

@@ -1,0 +1,278 @@
+"""AppTest for the Compare Runs page: table, picking, charts, config diff, baseline, actions, sweeps and exports."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from page_helpers import ROOT, click
+from streamlit.runtime.media_file_manager import MediaFileManager
+from streamlit.testing.v1 import AppTest
+
+from core.config import RegressionConfig
+from core.store import RunStore
+
+COMPARE_PAGE = str(ROOT / "pages" / "3_Compare_Runs.py")
+
+
+def seed_run(
+    db: Path, ramp: int, steps: int = 200, name: str | None = None, status: str = "done", **config: Any
+) -> int:
+    """A run whose w and b ramp linearly to the targets (5, 3) by step `ramp`, then stay there."""
+    step = np.arange(steps + 1)
+    fraction = np.minimum(step / ramp, 1.0)
+    w, b = 5.0 * fraction, 3.0 * fraction
+    settings = RegressionConfig(n_samples=100, **config).to_dict()
+    with RunStore(db) as store:
+        return store.save_run(config=settings, status=status, step=step, epoch=step // 100, w=w, b=b,
+                              loss=(5 - w) ** 2 + (3 - b) ** 2, name=name)  # fmt: skip
+
+
+def page() -> AppTest:
+    return AppTest.from_file(COMPARE_PAGE, default_timeout=180)
+
+
+def pick(app: AppTest, *run_ids: int) -> AppTest:
+    app.multiselect(key="compare_selected").set_value(list(run_ids))
+    return app.run()
+
+
+def chart(app: AppTest, key: str) -> dict[str, Any]:
+    """The Plotly figure of the chart keyed ``key``."""
+    for element in app.get("plotly_chart"):
+        if element.proto.id.endswith(f"-{key}"):
+            return json.loads(element.proto.spec)
+    raise AssertionError(f"no chart keyed {key!r}")
+
+
+def unpacked(spec: dict[str, str]) -> np.ndarray:
+    return np.frombuffer(base64.b64decode(spec["bdata"]), dtype={"f4": np.float32, "i4": np.int32}[spec["dtype"]])
+
+
+def table(app: AppTest, key: str) -> pd.DataFrame:
+    """The runs table (it has a key), or a display table recognised by its index name or one of its columns."""
+    if key == "compare_table":
+        return next(frame.value for frame in app.dataframe if frame.key == key)
+    marker = {"config": "run", "baseline": "Δ steps", "sweep": "steps to converge"}[key]
+    frames = [frame.value for frame in app.dataframe]
+    return next(frame for frame in frames if marker in frame.columns or frame.index.name == marker)
+
+
+def texts(elements: Any) -> str:
+    return " ".join(element.value for element in elements)
+
+
+@pytest.fixture
+def two_runs(scratch_store: Path) -> tuple[int, int]:
+    return seed_run(scratch_store, 100, learning_rate=0.01), seed_run(scratch_store, 150, learning_rate=0.1)
+
+
+def test_the_table_lists_every_run_newest_first_with_its_settings_and_results(two_runs: tuple[int, int]) -> None:
+    app = page().run()
+    assert not app.exception
+    frame = table(app, "compare_table")
+    assert frame["id"].tolist() == [2, 1] and frame["name"].tolist() == ["sgd lr=0.1 #2", "sgd lr=0.01 #1"]
+    for column in ("status", "optimizer", "lr", "batch", "loss fn", "epochs", "samples", "noise", "seed",
+                   "final w", "final b", "final loss", "steps", "created (UTC)"):  # fmt: skip
+        assert column in frame.columns, column
+    assert frame["lr"].tolist() == [0.1, 0.01] and frame["steps"].tolist() == [200, 200]
+    assert frame["final w"].tolist() == [5.0, 5.0]
+    assert "Pick runs to compare" in texts(app.info)
+
+
+def test_new_runs_appear_on_the_next_rerun(two_runs: tuple[int, int], scratch_store: Path) -> None:
+    app = page().run()
+    seed_run(scratch_store, 50, name="fresh")
+    app.run()
+    assert table(app, "compare_table")["name"].iloc[0] == "fresh"
+
+
+def test_picked_runs_are_overlaid_one_colour_each_with_their_targets(two_runs: tuple[int, int]) -> None:
+    app = pick(page().run(), 1, 2)
+    assert not app.exception
+    assert app.session_state["compare_table"]["selection"]["rows"] == [1, 0]  # the table ticks what was picked
+    w_chart = chart(app, "compare_overlay_w")
+    names = [trace["name"] for trace in w_chart["data"]]
+    assert names == ["sgd lr=0.01 #1", "sgd lr=0.1 #2", "w* = 5"]
+    assert w_chart["data"][0]["line"]["color"] != w_chart["data"][1]["line"]["color"]
+    assert [trace["name"] for trace in chart(app, "compare_overlay_b")["data"]][-1] == "b* = 3"
+    app.toggle(key="compare_log_loss").set_value(True).run()
+    assert chart(app, "compare_overlay_loss")["layout"]["yaxis"]["type"] == "log"
+    app.radio(key="compare_x_axis").set_value("epoch").run()
+    assert unpacked(chart(app, "compare_overlay_w")["data"][0]["x"])[-1] == pytest.approx(2.0)  # 200 / 100 steps
+    app.radio(key="compare_layout").set_value("Side by side").run()
+    assert {"compare_run_1", "compare_run_2"} <= {e.proto.id.rsplit("-", 1)[-1] for e in app.get("plotly_chart")}
+    landscape = chart(app, "compare_landscape")
+    assert landscape["data"][0]["type"] == "contour"
+    assert {"sgd lr=0.01 #1", "sgd lr=0.1 #2", "target"} <= {trace.get("name") for trace in landscape["data"]}
+
+
+def test_smoothing_uses_the_live_pages_ema(two_runs: tuple[int, int]) -> None:
+    app = pick(page().run(), 1)
+    raw = unpacked(chart(app, "compare_overlay_loss")["data"][0]["y"])
+    app.radio(key="compare_smoothing").set_value("0.9").run()
+    smoothed = unpacked(chart(app, "compare_overlay_loss")["data"][0]["y"])
+    expected = pd.Series(raw.astype(np.float64)).ewm(alpha=0.1, adjust=False).mean().to_numpy()
+    np.testing.assert_allclose(smoothed, expected, rtol=1e-5, atol=1e-6)
+
+
+def test_config_table_shows_only_differences_when_asked(two_runs: tuple[int, int]) -> None:
+    app = pick(page().run(), 1, 2)
+    configs = table(app, "config")
+    assert configs.columns.tolist() == ["learning_rate"] and configs["learning_rate"].tolist() == [0.01, 0.1]
+    app.toggle(key="compare_config_diff").set_value(False).run()
+    assert len(table(app, "config").columns) == len(RegressionConfig().to_dict())
+
+
+def test_baseline_deltas_of_finals_and_steps_to_converge(two_runs: tuple[int, int]) -> None:
+    app = pick(page().run(), 1, 2)
+    deltas = table(app, "baseline")
+    assert deltas["run"].tolist() == ["sgd lr=0.01 #1 (baseline)", "sgd lr=0.1 #2"]
+    assert deltas["converged at step"].tolist() == [100, 150] and deltas["Δ steps"].tolist() == [0, 50]
+    assert deltas["Δ w"].tolist() == [0.0, 0.0]
+    app.selectbox(key="compare_baseline").set_value(2).run()
+    deltas = table(app, "baseline")
+    assert deltas["run"].iloc[1] == "sgd lr=0.1 #2 (baseline)" and deltas["Δ steps"].tolist() == [-50, 0]
+
+
+def test_rename_and_tag_a_run_and_bad_names_are_explained(two_runs: tuple[int, int], scratch_store: Path) -> None:
+    app = pick(page().run(), 1)
+    app.text_input(key="compare_name_1").set_value("   ")
+    click(app, "Rename")
+    assert "name='   ' is not allowed" in texts(app.error)
+    app.text_input(key="compare_name_1").set_value("baseline sgd")
+    click(app, "Rename")
+    app.text_input(key="compare_tags_1").set_value("tutorial, keep")
+    click(app, "Save tags")
+    with RunStore(scratch_store) as store:
+        run = store.get_run(1)
+    assert run["name"] == "baseline sgd" and run["tags"] == ["tutorial", "keep"]
+    assert "Run #1 tags: tutorial, keep." in texts(app.success)
+    assert table(app, "compare_table")["tags"].tolist() == ["", "tutorial, keep"]
+
+
+def test_delete_asks_first_and_cancel_keeps_the_runs(two_runs: tuple[int, int], scratch_store: Path) -> None:
+    app = pick(page().run(), 1, 2)
+    click(app, "Delete 2 picked runs…")
+    assert "Delete #1 sgd lr=0.01 #1, #2 sgd lr=0.1 #2 and every saved point?" in texts(app.warning)
+    click(app, "Cancel")
+    assert not app.warning and len(table(app, "compare_table")) == 2
+    app.multiselect(key="compare_selected").set_value([2]).run()
+    click(app, "Delete 1 picked run…")
+    click(app, "Yes, delete")
+    with RunStore(scratch_store) as store:
+        assert [run["id"] for run in store.list_runs()] == [1]
+    assert table(app, "compare_table")["id"].tolist() == [1] and app.multiselect(key="compare_selected").value == []
+    assert "Deleted run #2." in texts(app.success)
+
+
+def test_filters_by_text_status_and_tag(two_runs: tuple[int, int], scratch_store: Path) -> None:
+    seed_run(scratch_store, 50, name="blew up", status="diverged")
+    with RunStore(scratch_store) as store:
+        store.set_tags(1, ["keep"])
+    app = page().run()
+    app.text_input(key="compare_filter_text").set_value("lr=0.1").run()
+    assert table(app, "compare_table")["id"].tolist() == [2]
+    app.text_input(key="compare_filter_text").set_value("").run()
+    app.selectbox(key="compare_filter_status").set_value("diverged").run()
+    assert table(app, "compare_table")["name"].tolist() == ["blew up"]
+    app.selectbox(key="compare_filter_status").set_value("any").run()
+    app.selectbox(key="compare_filter_tag").set_value("keep").run()
+    assert table(app, "compare_table")["id"].tolist() == [1]
+
+
+def test_an_unreadable_run_store_is_explained_and_the_page_stays_up(scratch_store: Path) -> None:
+    scratch_store.write_bytes(b"this is not sqlite" * 300)
+    app = page().run()
+    assert not app.exception
+    assert "is not a Tapestream run database" in texts(app.error) and "TAPESTREAM_DB" in texts(app.error)
+
+
+def test_downloads_hold_every_point_as_long_csv_and_as_json(
+    two_runs: tuple[int, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    makers: dict[str, Any] = {}
+    original = MediaFileManager.add_deferred
+
+    def capture(self: MediaFileManager, data: Any, mimetype: Any, coordinates: str, **kwargs: Any) -> str:
+        makers[kwargs["file_name"]] = data
+        return original(self, data, mimetype, coordinates, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", capture)
+    pick(page().run(), 1, 2)
+    csv = pd.read_csv(io.StringIO(makers["runs-1-2.csv"]()))
+    assert csv.columns.tolist() == ["run_id", "name", "step", "epoch", "w", "b", "loss"]
+    assert len(csv) == 2 * 201 and csv["run_id"].unique().tolist() == [1, 2]
+    assert csv.iloc[-1].tolist() == [2, "sgd lr=0.1 #2", 200, 2, 5.0, 3.0, 0.0]
+    exported = json.loads(makers["runs-1-2.json"]())["runs"]
+    assert [run["id"] for run in exported] == [1, 2] and exported[1]["config"]["learning_rate"] == 0.1
+    assert exported[0]["events"] == [] and len(exported[0]["points"]["w"]) == 201
+
+
+def test_bad_sweep_input_is_explained_without_starting_anything(two_runs: tuple[int, int]) -> None:
+    app = page().run()
+    app.text_input(key="sweep_learning_rate").set_value("0.1, abc")
+    click(app, "Start sweep")
+    assert "learning_rate='0.1, abc' is not allowed: 'abc' is not a number" in texts(app.error)
+    app.text_input(key="sweep_learning_rate").set_value("0, 0.1")
+    click(app, "Start sweep")
+    assert "learning_rate=0.0 is not allowed: must be a finite number in (0, 10]" in texts(app.error)
+    app.text_input(key="sweep_learning_rate").set_value("")
+    click(app, "Start sweep")
+    assert "choose at least one field to sweep" in texts(app.error)
+
+
+def test_a_sweep_started_here_is_saved_under_one_id_and_charted(scratch_store: Path) -> None:
+    app = page().run()
+    for field, value in {"learning_rate": "0.05, 0.1", "seed": "0,1", "n_samples": "30", "epochs": "1"}.items():
+        app.text_input(key=f"sweep_{field}").set_value(value)
+    click(app, "Start sweep")
+    assert not app.exception and not app.error, texts(app.error)
+    with RunStore(scratch_store) as store:
+        runs = store.list_runs()
+    sweep_ids = {run["sweep_id"] for run in runs}
+    assert len(runs) == 4 and len(sweep_ids) == 1 and None not in sweep_ids
+    (sweep_id,) = sweep_ids
+    assert f"Sweep `{sweep_id}`: 4 runs trained" in texts(app.success)
+    assert app.selectbox(key="compare_sweep").value == sweep_id
+    heatmap = chart(app, "sweep_heatmap")["data"][0]
+    assert heatmap["type"] == "heatmap" and heatmap["x"] == ["0.05", "0.1"]
+    assert table(app, "sweep")["seed"].tolist() == [0, 1, 0, 1]
+    bands = chart(app, "sweep_bands")["data"]
+    assert [trace["name"] for trace in bands if trace.get("showlegend", True)] == [
+        "lr=0.05 (2 seeds)", "lr=0.1 (2 seeds)"
+    ]  # fmt: skip
+    app.radio(key="sweep_chart").set_value("Parallel coordinates").run()
+    assert chart(app, "sweep_parallel")["data"][0]["type"] == "parcoords"
+
+
+def test_tensorboard_export_writes_the_picked_runs(two_runs: tuple[int, int], tmp_path: Path) -> None:
+    app = pick(page().run(), 1, 2)
+    app.text_input(key="compare_tb_logdir").set_value(str(tmp_path / "tb"))
+    click(app, "Export 2 runs to TensorBoard")
+    assert f"Wrote 2 runs under `{tmp_path / 'tb'}`" in texts(app.success), texts(app.error)
+    assert app.code[0].value == f"tensorboard --logdir {tmp_path / 'tb'}"
+    assert sorted(path.name for path in (tmp_path / "tb").iterdir() if path.is_dir()) == [
+        "run-1-sgd_lr=0.01_1", "run-2-sgd_lr=0.1_2"
+    ]  # fmt: skip
+
+
+def test_open_in_live_regression_restarts_the_live_run_with_that_config(scratch_store: Path) -> None:
+    run_id = seed_run(scratch_store, 100, learning_rate=0.1, optimizer="adam")
+    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=180).run()
+    app.switch_page("pages/2_Live_Regression.py").run()
+    assert app.session_state["live_run"].config == RegressionConfig()
+    app.switch_page("pages/3_Compare_Runs.py").run()
+    pick(app, run_id)
+    click(app, "Open in Live Regression")
+    assert not app.exception
+    assert app.session_state["live_run"].config == RegressionConfig(n_samples=100, learning_rate=0.1, optimizer="adam")
+    assert app.sidebar.selectbox(key="cfg_optimizer").value == "adam"
+    assert app.sidebar.number_input(key="cfg_n_samples").value == 100
+    assert app.query_params["optimizer"] == "adam" and app.query_params["learning_rate"] == "0.1"

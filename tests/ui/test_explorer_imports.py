@@ -1,0 +1,20 @@
+"""The GradientTape Explorer's views and the syllabus listing import in a fresh interpreter without TF or Keras."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+MODULES = (
+    "core.syllabus_listing, ui.tape_examples_view, ui.syllabus_view, ui.playground_view, ui.playground_output, "
+    "ui.tape_graph"
+)
+
+
+def test_the_explorer_views_import_without_tensorflow() -> None:
+    code = f"import sys, {MODULES}; print(sorted({{'tensorflow', 'keras'}} & set(sys.modules)))"
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                            check=True)  # fmt: skip
+    assert result.stdout.strip() == "[]"

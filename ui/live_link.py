@@ -1,0 +1,30 @@
+"""Open a stored run's config on the Live Regression page: through the URL, or by restarting this session's run."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core.client import EngineError
+from core.config import ConfigError, RegressionConfig
+from core.query import DEFAULT_BACKEND, config_to_query
+from ui.engine import engine_error_message
+
+LIVE_PAGE = "pages/2_Live_Regression.py"
+
+
+def open_config(run: dict) -> None:
+    """Switch to Live Regression set up with run's config; a live run of this session is saved, then restarted."""
+    try:
+        config = RegressionConfig.from_dict(run["config"])
+    except ConfigError as error:
+        st.error(f"Run #{run['id']} cannot be opened in Live Regression: its config has {error}")
+        return
+    live = st.session_state.get("live_run")  # the Live page reads the URL only on a session's first visit
+    if live is not None:
+        live.config, live.url_warnings = config, []
+        try:
+            live.reset()
+        except EngineError as error:
+            live.notices.append(engine_error_message(error))
+    backend = live.backend if live is not None else DEFAULT_BACKEND
+    st.switch_page(LIVE_PAGE, query_params=config_to_query(config, backend))
