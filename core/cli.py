@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from core import grad_cli, runs_cli, sweep_cli
 from core.cli_args import FIELD_FLAGS, OneLineParser, config_error_line, fail, number, whole
 from core.config import BACKEND_NAMES, ConfigError, RegressionConfig
 
@@ -127,23 +128,9 @@ def build_parser() -> OneLineParser:
     bench.add_argument("--no-client", action="store_true", help="skip the engine-process round trip")
     bench.set_defaults(handler=cmd_bench)
 
-    for register in _extra_commands():
+    for register in (grad_cli.register, runs_cli.register, sweep_cli.register):
         register(commands)
     return parser
-
-
-def _extra_commands() -> list[Callable[[Any], None]]:
-    """Sub-command registrars that live in their own modules."""
-    registrars = []
-    for module_name in ("core.grad_cli", "core.runs_cli", "core.sweep_cli"):
-        try:
-            module = __import__(module_name, fromlist=["register"])
-        except ModuleNotFoundError as error:
-            if error.name != module_name:
-                raise
-            continue
-        registrars.append(module.register)
-    return registrars
 
 
 def main(argv: list[str] | None = None) -> int:
