@@ -6,12 +6,19 @@ from typing import Any
 
 import streamlit as st
 
-from core.syllabus_listing import card_listing
+from core.client import EngineError
+from core.config import ConfigError
 from ui import card_inputs
 from ui.engine import engine_client
-from ui.engine_results import run_or_report
+from ui.engine_results import failure_message, run_or_report
 from ui.markdown_text import escape_markdown
 from ui.tensor_text import format_value
+
+
+@st.cache_resource(show_spinner="Starting the TensorFlow engine…")
+def card_listing() -> list[dict[str, Any]]:
+    """Every card's title, fields and presets, asked once per server from the engine (the cards import TF)."""
+    return engine_client().task("card_listing", {})
 
 
 def show_all() -> None:
@@ -21,7 +28,12 @@ def show_all() -> None:
         "again, shows the exact code it ran, every value and gradient (or TensorFlow's exception), and explains "
         "what happened."
     )
-    for number, card in enumerate(card_listing(), start=1):
+    try:
+        cards = card_listing()
+    except (EngineError, ConfigError) as error:
+        st.error(failure_message(error), icon="⚠️")
+        return
+    for number, card in enumerate(cards, start=1):
         with st.expander(f"{number}. {card['title']}", expanded=number == 1):
             show_card(card)
 

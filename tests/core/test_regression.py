@@ -219,3 +219,15 @@ def test_million_step_run_uses_few_compiled_chunks() -> None:
     trainer.run()
     assert trainer.status == "done" and trainer.steps_done == 200_000
     assert trainer.w == pytest.approx(5.0, abs=1e-3)
+
+
+def test_compiled_functions_are_traced_once_per_optimizer_and_loss() -> None:
+    from core.backends import compiled_chunk
+
+    config = RegressionConfig(n_samples=300, epochs=1, optimizer="nesterov", loss="mae")
+    for steps in (1, 7, 50, 300):
+        trainer = Trainer(config, "compiled")
+        trainer.step(steps)
+        trainer.update(learning_rate=0.05)
+        trainer.run()
+    assert compiled_chunk("nesterov", "mae").experimental_get_tracing_count() == 1

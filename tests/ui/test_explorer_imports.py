@@ -8,7 +8,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 MODULES = (
-    "core.syllabus_listing, ui.tape_examples_view, ui.syllabus_view, ui.playground_view, ui.playground_output, "
+    "ui.tape_examples_view, ui.syllabus_view, ui.playground_view, ui.playground_output, "
     "ui.tape_graph"
 )
 
