@@ -10,6 +10,8 @@ from typing import Protocol
 import numpy as np
 import tensorflow as tf
 
+from core.config import RegressionConfig
+from core.data import max_stable_learning_rate
 from core.losses import LOSS_FUNCTIONS
 from core.optimizers import OPTIMIZER_RULES
 
@@ -61,6 +63,16 @@ class Backend(Protocol):
 def is_bad(w: float, b: float, loss: float) -> bool:
     """True when a step's values mean the run diverged."""
     return not (np.isfinite(loss) and abs(w) <= DIVERGENCE_BOUND and abs(b) <= DIVERGENCE_BOUND)
+
+
+def diverged_message(config: RegressionConfig, x: np.ndarray, step: int, w: float, b: float, loss: float) -> str:
+    """Why a run diverged, and what to try: a smaller learning rate, with 2/λ_max of the loss Hessian quoted."""
+    return (
+        f"Diverged at step {step}: w={w:.4g}, b={b:.4g}, loss={loss:.4g} (a value became non-finite or "
+        f"|w| or |b| passed {DIVERGENCE_BOUND:g}). Try a smaller learning rate than {config.learning_rate:g}; "
+        f"for full-batch SGD on this data the largest stable learning rate is 2/λ_max = "
+        f"{max_stable_learning_rate(x, config.loss):.4g}."
+    )
 
 
 def run_eager(x, y, indices, mask, state, optimizer, loss, learning_rate) -> ChunkResult:

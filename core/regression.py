@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import tensorflow as tf
 
-from core.backends import BACKENDS, DIVERGENCE_BOUND, OptimizerState, is_bad
+from core.backends import BACKENDS, OptimizerState, diverged_message, is_bad
 from core.config import BACKEND_NAMES, ConfigError, RegressionConfig
 from core.data import least_squares, make_data, max_stable_learning_rate, mean_loss
 from core.schedule import Position, plan_steps, steps_left
@@ -192,12 +192,7 @@ class Trainer:
         last = self._trace.last()
         self._state = OptimizerState.fresh(self.config.optimizer, last["w"], last["b"])
         self.status = "diverged"
-        self.message = (
-            f"Diverged at step {step}: w={w:.4g}, b={b:.4g}, loss={loss:.4g} (a value became non-finite or "
-            f"|w| or |b| passed {DIVERGENCE_BOUND:g}). Try a smaller learning rate than {self.config.learning_rate:g}; "
-            f"for full-batch SGD on this data the largest stable learning rate is 2/λ_max = "
-            f"{self.max_stable_learning_rate:.4g}."
-        )
+        self.message = diverged_message(self.config, self._x, step, w, b, loss)
 
     def update(self, **changes: Any) -> list[Event]:
         """Change settings from the next step on; returns the recorded events. Bad values raise ConfigError."""

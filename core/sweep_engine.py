@@ -5,24 +5,14 @@ from __future__ import annotations
 import numpy as np
 import tensorflow as tf
 
-from core.backends import DIVERGENCE_BOUND, chunk_capacity
+from core.backends import DIVERGENCE_BOUND, chunk_capacity, diverged_message
 from core.config import RegressionConfig
-from core.data import make_data, max_stable_learning_rate, mean_loss
+from core.data import make_data, mean_loss
 from core.optimizers import OPTIMIZER_RULES
 from core.schedule import Plan, Position, plan_steps
 from core.sweep import MAX_CHUNK_CELLS, MAX_CHUNK_STEPS, SweepRun
 from core.sweep_chunk import Group, sweep_chunk
 from core.trace_buffer import TraceBuffer
-
-
-def diverged_message(config: RegressionConfig, x: np.ndarray, step: int, w: float, b: float, loss: float) -> str:
-    """The Trainer's explanation of a diverged run."""
-    return (
-        f"Diverged at step {step}: w={w:.4g}, b={b:.4g}, loss={loss:.4g} (a value became non-finite or "
-        f"|w| or |b| passed {DIVERGENCE_BOUND:g}). Try a smaller learning rate than {config.learning_rate:g}; "
-        f"for full-batch SGD on this data the largest stable learning rate is 2/λ_max = "
-        f"{max_stable_learning_rate(x, config.loss):.4g}."
-    )
 
 
 class RunGroup:
