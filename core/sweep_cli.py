@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import secrets
 import sys
 import time
-from datetime import UTC, datetime
 from typing import Any
 
 from core.cli_args import FIELD_FLAGS, fail, listing, number, whole
 from core.config import RegressionConfig
+from core.sweep_saving import label, save_sweep, value_text, varied_fields
 
 TRUE_WORDS = ("true", "on", "yes", "1")
 FALSE_WORDS = ("false", "off", "no", "0")
@@ -78,17 +77,6 @@ def sweep_values(args: argparse.Namespace) -> dict[str, list]:
     return values
 
 
-def varied_fields(configs: list[RegressionConfig], order: list[str]) -> list[str]:
-    """Fields whose value differs between configs: those in order first (the grid's axes), then the rest."""
-    fields = [*order, *(field for field in FIELD_FLAGS if field not in order)]
-    return [field for field in fields if len({getattr(config, field) for config in configs}) > 1]
-
-
-def label(config: RegressionConfig, fields: list[str]) -> str:
-    """e.g. "lr=0.01 optimizer=adam seed=2" for the varied fields."""
-    return " ".join(f"{FIELD_FLAGS[field].lstrip('-')}={_value(getattr(config, field))}" for field in fields)
-
-
 def summary(index: int, run: Any) -> dict[str, Any]:
     """One run's result as plain data."""
     final = run.final
@@ -113,7 +101,7 @@ def table(rows: list[dict[str, Any]], configs: list[RegressionConfig], fields: l
     lines = [header] + [
         (
             str(row["index"]),
-            *(_value(getattr(config, field)) for field in fields),
+            *(value_text(getattr(config, field)) for field in fields),
             row["status"],
             str(row["steps"]),
             f"{row['w']:.6g}",
@@ -125,12 +113,6 @@ def table(rows: list[dict[str, Any]], configs: list[RegressionConfig], fields: l
     ]
     widths = [max(len(line[column]) for line in lines) for column in range(len(header))]
     return ["  ".join(cell.ljust(width) for cell, width in zip(line, widths)).rstrip() for line in lines]
-
-
-def _value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
@@ -188,26 +170,13 @@ def _open_store(path: str | None) -> Any:
 def _save(store: Any, runs: list, rows: list[dict[str, Any]], fields: list[str], name: str | None) -> str:
     from core.store import StoreError
 
-    sweep_id = f"sweep-{datetime.now(UTC):%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"
     try:
-        for run, row in zip(runs, rows):
-            trace = run.trace
-            row["run_id"] = store.save_run(
-                config=run.config.to_dict(),
-                status=run.status,
-                step=trace["step"].to_numpy(),
-                epoch=trace["epoch"].to_numpy(),
-                w=trace["w"].to_numpy(),
-                b=trace["b"].to_numpy(),
-                loss=trace["loss"].to_numpy(),
-                events=[],
-                name=f"{name or 'sweep'} {label(run.config, fields)}".strip(),
-                sweep_id=sweep_id,
-                message=run.message,
-            )
+        sweep_id, run_ids = save_sweep(store, runs, fields, name)
     except StoreError as error:
         print(f"error: {error}", file=sys.stderr)
         raise SystemExit(1) from None
+    for row, run_id in zip(rows, run_ids):
+        row["run_id"] = run_id
     return sweep_id
 
 

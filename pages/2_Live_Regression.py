@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.client import EngineError
-from core.config import ConfigError
 from ui import config_form, live_panel, live_session
-from ui.engine import engine_error_message
+from ui.live_chart import live_feed
 from ui.page_setup import setup_page
 
 setup_page("Live Regression")
@@ -24,27 +22,29 @@ config_form.render(run.config, lambda field, value: live_session.on_setting_chan
 live_session.show_notices(run)
 live_session.controls(run)
 log_scale, run.smoothing = live_session.chart_options()
-live_slot, export_slot = st.container(), st.container()
+status_slot, charts_slot, export_slot = st.container(), st.container(), st.container()
 
+view = live_session.full_run_view(run)
+if view is not None:
+    with charts_slot:
+        live_panel.charts(live_panel.chart_figures(run, view, log_scale))
 with export_slot:
     live_session.exports(run)
 
 
 @st.fragment(run_every=live_session.tick_interval(run))
 def live_area() -> None:
-    """One frame; it ticks (advancing the run) only while playing. Kept last so a full run ends right after it."""
-    try:
-        view = run.tick()
-    except (EngineError, ConfigError) as error:
-        run.playing = False
-        st.error(engine_error_message(error) if isinstance(error, EngineError) else str(error))
+    """Metrics and status each frame; while playing, each tick advances the run and feeds the charts."""
+    view = run.view if live_session.first_frame_of_full_run(run) else live_session.refresh(run)
+    if view is None:
         return
     live_panel.metrics(view)
     live_panel.status_line(run, view)
     live_panel.divergence(view)
-    live_panel.charts(run, view, log_scale)
+    if run.playing:
+        live_feed(live_panel.chart_figures(run, view, log_scale))
     live_session.stop_ticking_when_finished(run)
 
 
-with live_slot:
+with status_slot:  # defined last, so a full run ends right after the fragment starts its timer
     live_area()

@@ -1,5 +1,57 @@
-"""Placeholder while this page is built."""
+"""Compare Runs: every saved run in a table; overlay, diff and baseline the picked ones; sweep a grid; export."""
+
+from __future__ import annotations
 
 import streamlit as st
 
-st.title("compare_runs")
+from ui import (
+    compare_charts,
+    compare_details,
+    compare_store,
+    compare_table,
+    run_actions,
+    sweep_form,
+    sweep_results,
+    tensorboard_panel,
+)
+from ui.page_setup import setup_page
+
+setup_page("Compare Runs")
+st.title("🔀 Compare Runs")
+st.caption("Every run from Live Regression and from sweeps is saved in the run store. Tick runs in the table to "
+           "overlay their training, diff their configs and measure them against a baseline.")  # fmt: skip
+compare_table.show_notices()
+
+all_runs = compare_store.list_runs()
+if all_runs is None:
+    st.stop()
+shown = compare_store.list_runs(**compare_table.filters(all_runs))
+picked = compare_table.select(all_runs, shown or [])
+
+if picked:
+    run_actions.show(picked, all_runs)
+    points = compare_store.chart_points(picked)
+    if points is not None:
+        charts, landscape, configs, baseline, export = st.tabs(
+            ["Charts", "Landscape", "Config", "Baseline", "Download & TensorBoard"]
+        )
+        with charts:
+            compare_charts.show(picked, points, compare_charts.options())
+        with landscape:
+            compare_charts.landscape(picked, points)
+        with configs:
+            compare_details.config_table(picked)
+        with baseline:
+            compare_details.baseline(picked)
+        with export:
+            compare_details.downloads(picked)
+            tensorboard_panel.show(picked)
+else:
+    st.info("Pick runs to compare: tick rows in the table (or choose them above), then charts, configs, a baseline "
+            "and downloads appear here.")  # fmt: skip
+
+st.divider()
+st.header("Sweeps")
+st.caption("Train a grid of configs together in one compiled GradientTape loop; every run is saved under one sweep id.")
+sweep_form.show(picked)
+sweep_results.show(all_runs)

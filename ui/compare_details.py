@@ -10,6 +10,7 @@ import streamlit as st
 from core.compare import baseline_frame, config_frame, long_csv, runs_json
 from core.store import StoreError
 from ui import compare_store
+from ui.choices import forget_missing
 
 BASELINE_KEY = "compare_baseline"
 DELTA_FORMATS = {
@@ -34,8 +35,7 @@ def baseline(runs: list[dict]) -> None:
     if converged is None:
         return
     by_id = {run["id"]: run for run in runs}
-    if st.session_state.get(BASELINE_KEY) not in by_id:
-        st.session_state.pop(BASELINE_KEY, None)
+    forget_missing(BASELINE_KEY, by_id)
     chosen = st.selectbox("Baseline run", list(by_id), key=BASELINE_KEY,
                           format_func=lambda i: f"#{i} {by_id[i]['name']}")  # fmt: skip
     frame = baseline_frame(runs, converged, chosen)

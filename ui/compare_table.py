@@ -8,6 +8,7 @@ import streamlit as st
 
 from core.compare import runs_frame
 from core.store import STATUSES
+from ui.choices import forget_missing
 
 SELECTED_KEY = "compare_selected"
 TABLE_KEY = "compare_table"
@@ -37,8 +38,7 @@ def show_notices(place: str = "top") -> None:
 def filters(runs: list[dict]) -> dict[str, str | None]:
     """Text, status and tag filters for the table, as RunStore.list_runs keywords."""
     tags = sorted({tag for run in runs for tag in run["tags"]})
-    if st.session_state.get("compare_filter_tag", ANY) not in (ANY, *tags):
-        st.session_state["compare_filter_tag"] = ANY  # its tag was removed from every run
+    forget_missing("compare_filter_tag", [ANY, *tags])  # its tag was removed from every run
     text_column, status_column, tag_column = st.columns([2, 1, 1])
     text = text_column.text_input("Filter runs", key="compare_filter_text", placeholder="name, notes, tags or id")
     status = status_column.selectbox("Status", [ANY, *STATUSES], key="compare_filter_status")

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.client import EngineError
 from core.config import ConfigError, RegressionConfig
-from core.query import DEFAULT_BACKEND, config_to_query
-from ui.engine import engine_error_message
+from core.query import config_to_query
+from ui import live_session
 
 LIVE_PAGE = "pages/2_Live_Regression.py"
 
@@ -19,12 +18,5 @@ def open_config(run: dict) -> None:
     except ConfigError as error:
         st.error(f"Run #{run['id']} cannot be opened in Live Regression: its config has {error}")
         return
-    live = st.session_state.get("live_run")  # the Live page reads the URL only on a session's first visit
-    if live is not None:
-        live.config, live.url_warnings = config, []
-        try:
-            live.reset()
-        except EngineError as error:
-            live.notices.append(engine_error_message(error))
-    backend = live.backend if live is not None else DEFAULT_BACKEND
+    backend = live_session.restart_with(config)  # the Live page reads the URL only on a session's first visit
     st.switch_page(LIVE_PAGE, query_params=config_to_query(config, backend))

@@ -51,24 +51,29 @@ def divergence(view: dict[str, Any]) -> None:
 
 
 SLOW_CHART_EVERY = 3
+CHART_KEYS = ("trace_chart", "loss_chart", "data_chart", "landscape_chart")
 
 
-def charts(run: LiveRun, view: dict[str, Any], log_scale: bool) -> None:
-    """trace_chart and loss_chart every frame; data_chart and landscape_chart (heavier to draw in the browser)
+def chart_figures(run: LiveRun, view: dict[str, Any], log_scale: bool) -> dict[str, dict[str, Any]]:
+    """The four figures for a frame. data_chart and landscape_chart (heavier to draw in the browser) are rebuilt
     every third frame while playing, and every frame otherwise."""
     revision, frame = run.revision, run.frame
-    left, right = st.columns(2)
-    with left:
-        live_chart(figures.trace_figure(view, revision, frame), "trace_chart")
-    with right:
-        live_chart(figures.loss_figure(view, revision, log_scale, run.smoothing, frame), "loss_chart")
+    built = {
+        "trace_chart": figures.trace_figure(view, revision, frame),
+        "loss_chart": figures.loss_figure(view, revision, log_scale, run.smoothing, frame),
+    }
     if not run.playing or frame % SLOW_CHART_EVERY == 0 or "data_chart" not in run.slow_figures:
         samples = run.samples or {"x": [], "y": []}
         run.slow_figures["data_chart"] = figures.data_figure(view, samples, revision, frame)
         if run.surface is not None:
             run.slow_figures["landscape_chart"] = figures.landscape_figure(view, run.surface, revision, frame)
-    left, right = st.columns(2)
-    for column, key in ((left, "data_chart"), (right, "landscape_chart")):
-        if key in run.slow_figures:
-            with column:
-                live_chart(run.slow_figures[key], key)
+    return {**built, **run.slow_figures}
+
+
+def charts(figures_by_key: dict[str, dict[str, Any]]) -> None:
+    """trace_chart, loss_chart, data_chart and landscape_chart in a 2 × 2 grid (drawn by full runs)."""
+    for row in (CHART_KEYS[:2], CHART_KEYS[2:]):
+        for column, key in zip(st.columns(2), row):
+            if key in figures_by_key:
+                with column:
+                    live_chart(figures_by_key[key], key)

@@ -45,6 +45,7 @@ class LiveRun:
     url_warnings: list[str] = field(default_factory=list)
     initialised: bool = False
     ticking: bool = False
+    fresh_frame: bool = False
 
     # --- lifecycle ----------------------------------------------------------------------------------------------
     def ensure_open(self) -> None:

@@ -7,8 +7,8 @@ from typing import Any
 import streamlit as st
 
 from core.client import EngineError
-from core.config import ConfigError
-from core.query import config_from_query, config_to_query
+from core.config import ConfigError, RegressionConfig
+from core.query import DEFAULT_BACKEND, config_from_query, config_to_query
 from ui import config_form
 from ui.engine import engine_client, engine_error_message
 from ui.live_run import TICK_SECONDS, LiveRun
@@ -34,6 +34,21 @@ def current_run() -> LiveRun:
         run = st.session_state["live_run"] = LiveRun(engine_client())
         _session_runs().append(run)
     return run
+
+
+def restart_with(config: RegressionConfig) -> str:
+    """Give this session's live run (if any) a new config: save the old run, start over; returns its backend."""
+    run = st.session_state.get("live_run")
+    if run is None:
+        return DEFAULT_BACKEND
+    run.config, run.url_warnings = config, []
+    for name in config.to_dict():
+        st.session_state.pop(config_form.widget_key(name), None)
+    try:
+        run.reset()
+    except EngineError as error:
+        run.notices.append(engine_error_message(error))
+    return run.backend
 
 
 def apply_url_once(run: LiveRun) -> None:
@@ -112,6 +127,30 @@ def chart_options() -> tuple[bool, float]:
     scale = left.segmented_control("Loss scale", ["linear", "log"], default="linear", key="loss_scale")
     smoothing = right.segmented_control("EMA smoothing", list(SMOOTHING_CHOICES), default="off", key="smoothing")
     return scale == "log", SMOOTHING_CHOICES.get(smoothing or "off", 0.0)
+
+
+def refresh(run: LiveRun) -> dict[str, Any] | None:
+    """Advance (if playing) and fetch the view; on an engine failure show why and return None."""
+    try:
+        view = run.tick()
+    except (EngineError, ConfigError) as error:
+        run.playing = False
+        st.error(engine_error_message(error) if isinstance(error, EngineError) else str(error))
+        return None
+    return view
+
+
+def full_run_view(run: LiveRun) -> dict[str, Any] | None:
+    """The view for a full script run; the fragment's first frame in this run reuses it."""
+    view = refresh(run)
+    run.fresh_frame = view is not None
+    return view
+
+
+def first_frame_of_full_run(run: LiveRun) -> bool:
+    """True once per full run: the fragment then reuses the view the full run just fetched."""
+    fresh, run.fresh_frame = run.fresh_frame, False
+    return fresh and run.view is not None
 
 
 def tick_interval(run: LiveRun) -> float | None:

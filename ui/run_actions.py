@@ -8,6 +8,7 @@ import streamlit as st
 
 from core.store import RunStore, StoreError
 from ui import live_link
+from ui.choices import forget_missing
 from ui.compare_store import db_path
 from ui.compare_table import notify
 
@@ -18,8 +19,7 @@ RUN_KEY = "compare_action_run"
 def show(runs: list[dict], all_runs: list[dict]) -> None:
     """The action row for the picked runs, and the delete confirmation while one is pending."""
     by_id = {run["id"]: run for run in runs}
-    if st.session_state.get(RUN_KEY) not in by_id:
-        st.session_state.pop(RUN_KEY, None)
+    forget_missing(RUN_KEY, by_id)
     pick, name, rename, tags, save_tags = st.columns([2, 2, 1, 2, 1], vertical_alignment="bottom")
     run_id = pick.selectbox("Run", list(by_id), key=RUN_KEY, format_func=lambda i: f"#{i} {by_id[i]['name']}")
     run = by_id[run_id]

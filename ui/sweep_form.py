@@ -7,6 +7,7 @@ import streamlit as st
 from core.client import EngineCallError, EngineError
 from core.config import LOSSES, OPTIMIZERS, ConfigError, RegressionConfig
 from core.sweep_values import EXAMPLES, plan_sweep, sweep_values
+from ui.choices import forget_missing
 from ui.compare_store import db_path
 from ui.compare_table import notify, show_notices
 from ui.engine import engine_client, engine_error_message
@@ -25,8 +26,7 @@ TIMEOUT_S = 600.0
 def show(picked: list[dict]) -> None:
     """The form; a sweep that ran is saved, picked in the results below, and the page reruns to list its runs."""
     bases = {DEFAULTS_LABEL: None, **{f"#{run['id']} {run['name']}": run for run in picked}}
-    if st.session_state.get(BASE_KEY) not in bases:
-        st.session_state.pop(BASE_KEY, None)
+    forget_missing(BASE_KEY, bases)
     with st.form("compare_sweep_form"):
         base = st.selectbox("Base config", list(bases), key=BASE_KEY, help=BASE_HELP)
         texts, choices = _fields()

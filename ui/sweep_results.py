@@ -7,6 +7,7 @@ import streamlit as st
 
 from core.sweep_summary import METRICS, cell_means, seed_band, seed_groups, sweep_frame
 from ui import compare_figures, compare_store
+from ui.choices import forget_missing
 from ui.compare_charts import PLOTLY_CONFIG
 
 PICK_KEY = "compare_sweep"
@@ -24,8 +25,7 @@ def show(runs: list[dict]) -> None:
     if not counts:
         st.caption("No sweeps saved yet: start one above, or run `python -m core sweep --save`.")
         return
-    if st.session_state.get(PICK_KEY) not in counts:
-        st.session_state.pop(PICK_KEY, None)
+    forget_missing(PICK_KEY, counts)
     sweep_id = st.selectbox("Sweep", list(counts), key=PICK_KEY, format_func=lambda s: f"{s} ({counts[s]} runs)")
     members = [run for run in runs if run["sweep_id"] == sweep_id][::-1]  # in the order they were trained
     converged = compare_store.convergence_steps(members)
@@ -49,9 +49,11 @@ def show(runs: list[dict]) -> None:
 
 def _heatmap(frame: pd.DataFrame, axes: list[str], metric: str) -> None:
     x_column, y_column = st.columns(2)
+    forget_missing("sweep_x", axes)
     x_field = x_column.selectbox("Heatmap x", axes, key="sweep_x")
-    others = [field for field in axes if field != x_field]
-    y_field = y_column.selectbox("Heatmap y", [*others, NONE], key="sweep_y")
+    y_options = [*(field for field in axes if field != x_field), NONE]
+    forget_missing("sweep_y", y_options)
+    y_field = y_column.selectbox("Heatmap y", y_options, key="sweep_y")
     cells = cell_means(frame, x_field, None if y_field == NONE else y_field, metric)
     figure = compare_figures.heatmap_figure(cells, metric, metric == "final loss")
     st.plotly_chart(figure, key="sweep_heatmap", config=PLOTLY_CONFIG)

@@ -51,10 +51,16 @@ def chromium_path() -> str:
 
 
 @pytest.fixture(scope="session")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def app_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The run store of the served dashboard."""
+    return tmp_path_factory.mktemp("store") / "runs.sqlite3"
+
+
+@pytest.fixture(scope="session")
+def app_url(app_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A dashboard served headless on a free loopback port, with its own run store."""
     port = free_port()
-    db = tmp_path_factory.mktemp("store") / "runs.sqlite3"
+    db = app_db
     log = open(tmp_path_factory.mktemp("logs") / "streamlit.log", "w")  # noqa: SIM115
     command = [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
                "--server.port", str(port), "--server.address", "127.0.0.1"]  # fmt: skip

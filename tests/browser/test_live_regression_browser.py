@@ -36,13 +36,6 @@ def test_play_streams_marks_changes_keeps_zoom_and_runs_to_the_end(page, app_url
     assert len(seen) >= 6, f"chart updated only {len(seen) - 1} times"
     assert visible_every_frame
 
-    page.locator("[data-testid='stSidebar'] .st-key-cfg_learning_rate input[type='range']").focus()
-    page.keyboard.press("ArrowRight")
-    page.wait_for_function(
-        "() => Array.from(document.querySelectorAll('.st-key-trace_chart .annotation-text'))"
-        ".some(t => /lr 0\\.01→0\\.02 @ step \\d+/.test(t.textContent))"
-    )
-
     plot = page.locator(f"{chart} .nsewdrag").first
     box = plot.bounding_box()
     page.mouse.move(box["x"] + box["width"] * 0.05, box["y"] + box["height"] * 0.5)
@@ -53,7 +46,19 @@ def test_play_streams_marks_changes_keeps_zoom_and_runs_to_the_end(page, app_url
     before = page.evaluate(UPDATES, chart)
     page.wait_for_function(f"() => ({UPDATES})('{chart}') >= {before + 3}")
     assert page.evaluate(X_RANGE, chart) == zoomed
+    page.evaluate("sel => document.querySelector(sel + ' .tapestream-chart').__tapestreamMark = 1", chart)
 
+    page.locator("[data-testid='stSidebar'] .st-key-cfg_learning_rate input[type='range']").focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function(
+        "() => Array.from(document.querySelectorAll('.st-key-trace_chart .annotation-text'))"
+        ".some(t => /lr 0\\.01→0\\.02 @ step \\d+/.test(t.textContent))"
+    )
+
+    before = page.evaluate(UPDATES, chart)
+    page.wait_for_function(f"() => ({UPDATES})('{chart}') >= {before + 3}")
+    assert page.evaluate(X_RANGE, chart) == zoomed, "the zoom was lost when a setting changed mid-run"
+    assert page.evaluate("sel => document.querySelector(sel + ' .tapestream-chart').__tapestreamMark", chart) == 1
     page.get_by_role("button", name="Run to end").click()
     page.wait_for_function(f"() => ({TITLE})('{chart}') === 'Weight: 5.00, Bias: 3.00'", timeout=90_000)
     assert page.evaluate(VISIBLE, chart)

@@ -7,10 +7,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-MODULES = (
-    "ui.tape_examples_view, ui.syllabus_view, ui.playground_view, ui.playground_output, "
-    "ui.tape_graph"
-)
+MODULES = "ui.tape_examples_view, ui.syllabus_view, ui.playground_view, ui.playground_output, ui.tape_graph"
 
 
 def test_the_explorer_views_import_without_tensorflow() -> None:

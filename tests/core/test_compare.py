@@ -1,0 +1,87 @@
+"""core.compare: the runs table, config differences, baseline deltas, step-aware EMA, x axes and the exports."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from core.compare import (
+    baseline_frame,
+    config_frame,
+    converged_at,
+    ema_by_step,
+    long_csv,
+    run_labels,
+    runs_frame,
+    runs_json,
+    x_values,
+)
+from core.config import RegressionConfig
+
+
+def run(run_id: int, name: str, final_loss: float | None = 0.5, **config: object) -> dict:
+    return {"id": run_id, "name": name, "status": "done", "config": RegressionConfig(**config).to_dict(),
+            "final_w": 5.0 - run_id, "final_b": 3.0, "final_loss": final_loss, "steps": 10 * run_id,
+            "created_at": "2025-01-02T03:04:05.123456+00:00", "tags": ["a", "b"], "sweep_id": None,
+            "events": [], "message": "", "notes": "", "updated_at": ""}  # fmt: skip
+
+
+def points(n: int) -> pd.DataFrame:
+    step = np.arange(n)
+    return pd.DataFrame(
+        {"step": step, "epoch": step // 4, "w": step * 1.0, "b": step * 0.5, "loss": [np.nan] + [1.0] * (n - 1)}
+    )
+
+
+def test_runs_frame_has_key_settings_finals_and_a_short_date() -> None:
+    frame = runs_frame([run(1, "one", learning_rate=0.1), run(2, "two", final_loss=None)])
+    assert frame.loc[0, ["lr", "optimizer", "batch", "final w", "steps"]].tolist() == [0.1, "sgd", 1, 4.0, 10]
+    assert frame.loc[0, "created (UTC)"] == "2025-01-02 03:04:05" and frame.loc[0, "tags"] == "a, b"
+    assert np.isnan(frame.loc[1, "final loss"])
+
+
+def test_config_frame_keeps_only_differing_fields_when_asked() -> None:
+    runs = [run(1, "same"), run(2, "same", learning_rate=0.1, optimizer="adam")]
+    assert run_labels(runs) == {1: "same (#1)", 2: "same (#2)"}
+    assert config_frame(runs, differences_only=True).columns.tolist() == ["learning_rate", "optimizer"]
+    assert config_frame(runs).index.tolist() == ["same (#1)", "same (#2)"]
+
+
+def test_baseline_deltas_and_convergence() -> None:
+    trace = pd.DataFrame({"step": range(5), "w": [0, 4.995, 5.5, 5.001, 5.0], "b": [3.0] * 5})
+    assert converged_at(trace, {"w_target": 5.0, "b_target": 3.0}) == 3
+    assert converged_at(trace, {"w_target": 6.0}) is None
+    frame = baseline_frame([run(1, "a"), run(2, "b", final_loss=None)], {1: 30, 2: None}, baseline_id=1)
+    assert (
+        frame["Δ w"].tolist() == [0.0, -1.0] and np.isnan(frame.loc[1, "Δ loss"]) and np.isnan(frame.loc[1, "Δ steps"])
+    )
+
+
+def test_ema_by_step_matches_the_per_step_ema_across_gaps() -> None:
+    values = np.random.default_rng(0).random(50)
+    full = pd.Series(values).ewm(alpha=0.1, adjust=False).mean().to_numpy()
+    np.testing.assert_allclose(ema_by_step(np.arange(50), values, 0.9), full)
+    constant = ema_by_step(np.array([0, 10, 30]), np.array([1.0, 1.0, 1.0]), 0.99)
+    np.testing.assert_allclose(constant, 1.0)
+    assert ema_by_step(np.array([0, 1]), np.array([2.0, 4.0]), 0.0).tolist() == [2.0, 4.0]
+
+
+def test_x_axis_is_the_step_or_the_fractional_epoch() -> None:
+    frame = points(6)
+    config = RegressionConfig(n_samples=4, batch_size=2).to_dict()
+    assert x_values(frame, config, "step").tolist() == list(range(6))
+    assert x_values(frame, config, "epoch").tolist() == pytest.approx([0, 0.5, 1, 1.5, 2, 2.5])
+
+
+def test_exports_hold_every_point_and_json_is_strict() -> None:
+    runs = [run(1, "one"), run(2, "two, quoted")]
+    series = {1: points(3), 2: points(2)}
+    table = pd.read_csv(io.StringIO(long_csv(runs, series)))
+    assert table.columns.tolist() == ["run_id", "name", "step", "epoch", "w", "b", "loss"]
+    assert table["run_id"].tolist() == [1, 1, 1, 2, 2] and table["name"].iloc[-1] == "two, quoted"
+    exported = json.loads(runs_json(runs, series))["runs"]
+    assert exported[0]["points"]["loss"] == [None, 1.0, 1.0] and exported[1]["config"]["optimizer"] == "sgd"
