@@ -13,6 +13,7 @@ unmount them.
 
 from __future__ import annotations
 
+import json
 from functools import cache
 from typing import Any
 
@@ -91,7 +92,13 @@ function shared() {
   function chartFor(key) {
     return document.querySelector(".st-key-" + key + " .tapestream-chart");
   }
-  window.__tapestream = { draw, chartFor, pending: new Map() };
+  // Payloads arrive as UTF-8 JSON bytes (cheaper for the server than a nested dict).
+  function parse(data) {
+    if (data instanceof Uint8Array) return JSON.parse(new TextDecoder().decode(data));
+    if (data instanceof ArrayBuffer) return JSON.parse(new TextDecoder().decode(new Uint8Array(data)));
+    return data || {};
+  }
+  window.__tapestream = { draw, chartFor, parse, pending: new Map() };
   return window.__tapestream;
 }
 """
@@ -100,8 +107,9 @@ CHART_JS = (
     SHARED_JS
     + """
 export default function (component) {
-  const { data, parentElement } = component;
   const live = shared();
+  const data = live.parse(component.data);
+  const { parentElement } = component;
   let chart = parentElement.querySelector(".tapestream-chart");
   if (!chart) {
     chart = document.createElement("div");
@@ -125,7 +133,7 @@ FEED_JS = (
     + """
 export default function (component) {
   const live = shared();
-  for (const [key, figure] of Object.entries(component.data || {})) {
+  for (const [key, figure] of Object.entries(live.parse(component.data))) {
     const chart = live.chartFor(key);
     if (chart) live.draw(chart, figure);
     else live.pending.set(key, figure);  // the chart mounts a moment later
@@ -152,9 +160,9 @@ def _feed_component() -> Any:
 def live_chart(figure: dict[str, Any], key: str) -> None:
     """Draw figure as the element keyed ``key`` (CSS class st-key-<key>); later calls update it in place."""
     ensure_plotly_js()
-    _chart_component()(key=key, data={"key": key, "figure": figure})
+    _chart_component()(key=key, data=json.dumps({"key": key, "figure": figure}).encode())
 
 
 def live_feed(figures: dict[str, dict[str, Any]], key: str = "live_feed") -> None:
     """Send new figures to charts already drawn with live_chart (from inside a ticking fragment)."""
-    _feed_component()(key=key, data=figures, height=0)
+    _feed_component()(key=key, data=json.dumps(figures).encode())

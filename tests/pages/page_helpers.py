@@ -16,7 +16,7 @@ def figure(app: AppTest, key: str) -> dict[str, Any]:
     """The Plotly figure last sent to the live chart keyed ``key``."""
     for element in app.get("bidi_component"):
         if element.key == key:
-            data = json.loads(element.proto.json)
+            data = json.loads(element.proto.bytes or element.proto.json)
             return data.get("figure", data)
     raise AssertionError(f"no live chart keyed {key!r}")
 
