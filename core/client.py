@@ -239,6 +239,11 @@ class EngineClient:
             log.updates.append((log.steps, dict(changes)))
         return events
 
+    def steps_taken(self, handle: int) -> int:
+        """Steps this client has advanced the run by (no engine round trip)."""
+        info = self.handles.get(handle)
+        return 0 if info is None else info.log.steps
+
     def state(self, handle: int) -> dict[str, Any]:
         """Status, message, events, current w, b and loss, least-squares optimum and the data points."""
         return self._call(handle, "state", {})

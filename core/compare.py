@@ -102,12 +102,26 @@ def _minus(value: float | None, base: float | None) -> float | None:
 
 
 def x_values(points: pd.DataFrame, config: Mapping[str, Any], axis: str) -> np.ndarray:
-    """The chart's x: the step, or the fractional epoch step / steps_per_epoch."""
+    """The chart's x: the step, or the epochs completed after it (fractional).
+
+    Epoch boundaries come from the recorded epoch column (the epoch each update belonged to), so mid-run
+    changes of batch_size or n_samples, which change the steps per epoch, still land on whole numbers.
+    """
     steps = points["step"].to_numpy()
     if axis == "step":
         return steps
-    per_epoch = steps_per_epoch(int(setting(config, "n_samples")), int(setting(config, "batch_size")))
-    return steps / max(per_epoch, 1)
+    epochs = points["epoch"].to_numpy()
+    per_epoch = max(steps_per_epoch(int(setting(config, "n_samples")), int(setting(config, "batch_size"))), 1)
+    updates = steps > 0
+    firsts = {int(e): int(steps[updates & (epochs == e)].min()) for e in np.unique(epochs[updates])}
+    ordered = sorted(firsts)
+    result = np.zeros(len(steps), dtype=float)
+    for index, epoch in enumerate(ordered):
+        first = firsts[epoch]
+        count = firsts[ordered[index + 1]] - first if index + 1 < len(ordered) else per_epoch
+        where = updates & (epochs == epoch)
+        result[where] = epoch + (steps[where] - first + 1) / max(count, 1)
+    return result
 
 
 def ema_by_step(steps: np.ndarray, values: np.ndarray, smoothing: float) -> np.ndarray:

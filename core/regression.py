@@ -180,6 +180,9 @@ class Trainer:
         if kept:
             self.last_batch = plan.indices[kept - 1][plan.mask[kept - 1] > 0]
         if diverged:
+            self._position = plan_steps(
+                config.n_samples, config.batch_size, config.seed, config.shuffle, config.epochs, self._position, kept
+            ).end
             self._diverge(start + kept, result.w[-1], result.b[-1], result.loss[-1])
             return made
         self._state = result.state

@@ -20,11 +20,13 @@ live_session.apply_url_once(run)
 config_form.seed_widgets(run.config, run.backend, run.speed)
 config_form.render(run.config, lambda field, value: live_session.on_setting_change(run, field, value))
 live_session.show_notices(run)
-live_session.controls(run)
+controls_slot = st.container()
 log_scale, run.smoothing = live_session.chart_options()
 status_slot, charts_slot, export_slot = st.container(), st.container(), st.container()
 
 view = live_session.full_run_view(run)
+with controls_slot:  # drawn after this run's tick, so a run that just finished shows the right buttons
+    live_session.controls(run)
 if view is not None:
     with charts_slot:
         live_panel.charts(live_panel.chart_figures(run, view, log_scale))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Callable
 
 import streamlit as st
@@ -53,20 +54,24 @@ def select(runs: list[dict], shown: list[dict]) -> list[dict]:
     shown_ids = [run["id"] for run in shown]
     st.session_state[SELECTED_KEY] = chosen  # forget deleted runs
     rows = [shown_ids.index(run_id) for run_id in chosen if run_id in shown_ids]
-    st.session_state[TABLE_KEY] = {"selection": {"rows": rows, "columns": [], "cells": []}}
+    # One table widget per set of shown rows: a row index then always means the same run, so a filter change
+    # can never turn a ticked row into a different run.
+    table_key = f"{TABLE_KEY}_{zlib.crc32(repr(shown_ids).encode()):08x}"
+    st.session_state[table_key] = {"selection": {"rows": rows, "columns": [], "cells": []}}
     st.caption(f"{len(shown)} of {len(runs)} runs. Tick rows to compare them.")
-    st.dataframe(runs_frame(shown), key=TABLE_KEY, on_select=_mirror(shown_ids), selection_mode="multi-row",
-                 hide_index=True, column_config=COLUMNS)  # fmt: skip
+    with st.container(key=TABLE_KEY):
+        st.dataframe(runs_frame(shown), key=table_key, on_select=_mirror(table_key, shown_ids),
+                     selection_mode="multi-row", hide_index=True, column_config=COLUMNS)  # fmt: skip
     st.multiselect("Runs to compare", list(by_id), key=SELECTED_KEY, format_func=lambda i: f"#{i} {by_id[i]['name']}",
                    placeholder="tick rows in the table, or pick runs here")  # fmt: skip
     return [by_id[run_id] for run_id in st.session_state[SELECTED_KEY]]
 
 
-def _mirror(shown_ids: list[int]) -> Callable[[], None]:
+def _mirror(table_key: str, shown_ids: list[int]) -> Callable[[], None]:
     """The table's on_select: its ticked rows replace the picked runs it shows; hidden picks stay, order kept."""
 
     def sync() -> None:
-        ticked = [shown_ids[row] for row in st.session_state[TABLE_KEY]["selection"]["rows"] if row < len(shown_ids)]
+        ticked = [shown_ids[row] for row in st.session_state[table_key]["selection"]["rows"] if row < len(shown_ids)]
         before = st.session_state.get(SELECTED_KEY, [])
         kept = [run_id for run_id in before if run_id not in shown_ids or run_id in ticked]
         st.session_state[SELECTED_KEY] = kept + [run_id for run_id in ticked if run_id not in kept]

@@ -87,7 +87,7 @@ def loss_figure(view: dict[str, Any], revision: Any, log_scale: bool, smoothing:
         data.append(_line(smoothed["step"], smoothed["value"], f"EMA {smoothing:g}", "#145214", line={"width": 2}))
     shapes, notes = event_marks(view["events"])
     axis = {"title": {"text": "loss (log)" if log_scale else "loss"}, "type": "log" if log_scale else "linear"}
-    layout = _layout(f"Loss: {view['loss']:.4g}", revision, "step", "loss", shapes=shapes, annotations=notes,
+    layout = _layout(f"Step loss: {view['loss']:.4g}", revision, "step", "loss", shapes=shapes, annotations=notes,
                      frame=frame)  # fmt: skip
     layout["yaxis"] = axis
     return {"data": data, "layout": layout}

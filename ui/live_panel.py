@@ -25,8 +25,13 @@ def metrics(view: dict[str, Any]) -> None:
     columns = st.columns(4)
     columns[0].metric("Weight", f"{view['w']:.4f}", f"{view['w'] - config['w_target']:+.4f} vs w*", delta_color="off")
     columns[1].metric("Bias", f"{view['b']:.4f}", f"{view['b'] - config['b_target']:+.4f} vs b*", delta_color="off")
-    columns[2].metric("Loss", f"{view['mean_loss']:.4g}", f"{view['mean_loss'] - optimum_loss:+.3g} vs best fit",
-                      delta_color="off", help="mean loss over the data at the current w, b")  # fmt: skip
+    columns[2].metric(
+        "Loss",
+        f"{view['mean_loss']:.4g}",
+        f"{view['mean_loss'] - optimum_loss:+.3g} vs best fit",
+        delta_color="off",
+        help="mean loss over all the data at the current w and b; the loss chart shows each step's own loss",
+    )
     left = view["total_steps"] - view["steps_done"]
     columns[3].metric("Step", f"{view['steps_done']:,}", f"{left:,} to go" if left else "finished", delta_color="off")
 
@@ -45,7 +50,8 @@ def divergence(view: dict[str, Any]) -> None:
     """Why the run stopped and what to try."""
     if view["status"] == "diverged":
         st.error(
-            f"{view['message']} The charts keep the trace up to the last finite step. Lower the learning rate in "
+            f"{view['message']} The charts and metrics keep step {view['steps_done']:,}, the last finite one. "
+            "Lower the learning rate in "
             "the sidebar and press Play to carry on from there, or press Reset to start over."
         )
 

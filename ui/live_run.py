@@ -83,6 +83,11 @@ class LiveRun:
     def change(self, **changes: Any) -> list[dict[str, Any]]:
         """Apply setting changes; the run carries on from its current w and b. Bad values raise ConfigError."""
         new_config = self.config.replace(**changes)
+        if self.handle is not None and self.client.steps_taken(self.handle) == 0:
+            self.config = new_config  # nothing has run yet: start afresh rather than record a change at step 0
+            self.close()
+            self.ensure_open()
+            return []
         events = self._with_engine(lambda handle: self.client.update(handle, **changes)) if self.handle else []
         self.config = new_config
         return events

@@ -71,10 +71,21 @@ def test_ema_by_step_matches_the_per_step_ema_across_gaps() -> None:
 
 
 def test_x_axis_is_the_step_or_the_fractional_epoch() -> None:
-    frame = points(6)
+    frame = points(6).assign(epoch=[0, 0, 0, 1, 1, 2])  # the Trainer's epochs for 4 samples, batches of 2
     config = RegressionConfig(n_samples=4, batch_size=2).to_dict()
     assert x_values(frame, config, "step").tolist() == list(range(6))
     assert x_values(frame, config, "epoch").tolist() == pytest.approx([0, 0.5, 1, 1.5, 2, 2.5])
+
+
+def test_epoch_axis_follows_the_recorded_epochs_when_batch_size_changed_mid_run() -> None:
+    from core.regression import Trainer
+
+    trainer = Trainer(RegressionConfig(n_samples=20, epochs=3), "compiled")
+    trainer.step(20)
+    trainer.update(batch_size=5)
+    trainer.run()
+    x = x_values(trainer.trace, trainer.config.to_dict(), "epoch")
+    assert x[-1] == pytest.approx(3.0) and x[20] == pytest.approx(1.0) and x[24] == pytest.approx(2.0)
 
 
 def test_exports_hold_every_point_and_json_is_strict() -> None:

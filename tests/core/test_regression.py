@@ -132,6 +132,7 @@ def test_divergence_stops_keeps_finite_trace_and_explains(backend: str) -> None:
     assert np.isfinite(trainer.trace[["w", "b", "loss"]].to_numpy()).all()
     assert (trainer.trace[["w", "b"]].abs().to_numpy() <= 1e6).all()
     assert f"step {len(trainer.trace)}" in trainer.message
+    assert trainer.total_steps == 2000, "the run's length does not change when it diverges"
     assert "smaller learning rate" in trainer.message and "2/λ_max" in trainer.message
     x = trainer.data["x"].to_numpy(np.float64)
     hessian = 2 * np.array([[np.mean(x * x), np.mean(x)], [np.mean(x), 1.0]])

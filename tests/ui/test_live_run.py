@@ -79,3 +79,13 @@ def test_a_dead_engine_is_survived_by_rebuilding_the_run() -> None:
         assert any("engine restarted" in notice for notice in run.notices)
     finally:
         engine.shutdown()
+
+
+def test_changes_before_the_first_step_restart_the_run_instead_of_recording_events(client: EngineClient) -> None:
+    run = LiveRun(client)
+    run.tick()
+    assert run.change(learning_rate=0.1, n_samples=50) == []
+    view = run.tick()
+    assert view["events"] == [] and view["config"]["learning_rate"] == 0.1 and view["config"]["n_samples"] == 50
+    run.step_once()
+    assert [event["field"] for event in run.change(learning_rate=0.2)] == ["learning_rate"]
