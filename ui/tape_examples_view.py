@@ -128,7 +128,7 @@ def printed_lines(info: ExampleInfo, result: dict[str, Any]) -> list[str]:
 def show_result(info: ExampleInfo, result: dict[str, Any]) -> None:
     """The code that ran, what it printed, why any gradient is None, and TensorFlow's exception if one was raised."""
     st.caption("The code that ran")
-    st.code(result["code"], language="python")
+    st.code(result["code"], language="python", wrap_lines=True)
     lines = printed_lines(info, result)
     if lines:
         st.caption("What it printed")

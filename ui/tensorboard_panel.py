@@ -11,7 +11,7 @@ from core.client import EngineCallError, EngineError
 from ui.compare_store import db_path
 from ui.engine import engine_client, engine_error_message
 
-DEFAULT_LOGDIR = "./tb_logs"
+DEFAULT_LOGDIR_NAME = "tapestream_tb_logs"
 RESULT_KEY = "compare_tb_result"
 TIMEOUT_S = 300.0
 
@@ -19,7 +19,8 @@ TIMEOUT_S = 300.0
 def show(runs: list[dict]) -> None:
     """A log directory input and an export button; the outcome stays shown until the next export."""
     folder, button = st.columns([3, 1], vertical_alignment="bottom")
-    logdir = folder.text_input("TensorBoard log directory", value=DEFAULT_LOGDIR, key="compare_tb_logdir",
+    default = str(Path(db_path()).resolve().parent / DEFAULT_LOGDIR_NAME)  # beside the run store
+    logdir = folder.text_input("TensorBoard log directory", value=default, key="compare_tb_logdir",
                                help="relative paths start from the folder the dashboard was started in")  # fmt: skip
     if button.button(f"Export {len(runs)} run{'s' if len(runs) > 1 else ''} to TensorBoard", use_container_width=True):
         st.session_state[RESULT_KEY] = export(runs, logdir)
@@ -33,7 +34,7 @@ def show(runs: list[dict]) -> None:
 def export(runs: list[dict], logdir: str) -> dict[str, str]:
     """Run the engine's "tensorboard" task; returns the outcome's kind, text and (on success) the command to run."""
     if not logdir.strip():
-        return {"kind": "error", "text": "Give a log directory to write to, e.g. ./tb_logs."}
+        return {"kind": "error", "text": "Give a log directory to write to, e.g. ./tapestream_tb_logs."}
     root = Path(logdir.strip()).expanduser().resolve()
     payload = {"run_ids": [run["id"] for run in runs], "logdir": str(root), "db_path": db_path()}
     try:
