@@ -9,6 +9,7 @@ import streamlit as st
 from ui import tape_graph
 from ui.markdown_text import escape_markdown
 from ui.tensor_text import format_value
+from ui.tf_errors import tf_error_text
 
 LEGEND = (
     "Blue boxes are inputs the tape watched, yellow ovals are operations it recorded and green boxes are the "
@@ -53,7 +54,7 @@ def show_call(index: int, call: dict[str, Any], dtypes: dict[str, str]) -> None:
     sources = ", ".join(call["sources"])
     st.markdown(f"**Call {index}**{order} · `tape.{call['method']}({call['target']}, [{sources}])`")
     if call["error"]:
-        st.error(f"TensorFlow raised `{call['error']['type']}: {call['error']['message']}`", icon="💥")
+        st.error(f"TensorFlow raised `{tf_error_text(call['error'])}`", icon="💥")
         return
     lines = []
     for source, gradient in call["gradients"].items():

@@ -13,6 +13,7 @@ from ui.engine import engine_client
 from ui.engine_results import failure_message, run_or_report
 from ui.markdown_text import escape_markdown
 from ui.tensor_text import format_value
+from ui.tf_errors import tf_error_text
 
 
 @st.cache_resource(show_spinner="Starting the TensorFlow engine…")
@@ -72,9 +73,9 @@ def show_result(result: dict[str, Any]) -> None:
         st.caption("Gradients (None where TensorFlow returned None)")
         st.code(_lines(result["gradients"]), language=None)
     for name, raised in result["errors"].items():
-        st.error(f"`{name}`: TensorFlow raised `{raised['type']}: {raised['message']}`", icon="💥")
+        st.error(f"`{name}`: TensorFlow raised `{tf_error_text(raised)}`", icon="💥")
     if error:
-        st.error(f"TensorFlow raised `{error['type']}: {error['message']}`", icon="💥")
+        st.error(f"TensorFlow raised `{tf_error_text(error)}`", icon="💥")
     if result["explanation"]:
         st.info(escape_markdown(result["explanation"]), icon="💡")
 

@@ -10,6 +10,7 @@ import streamlit as st
 from ui.engine import engine_client
 from ui.engine_results import run_or_report
 from ui.tensor_text import InputTextError, format_value, parse_vector
+from ui.tf_errors import tf_error_text
 
 KIND_LABELS: dict[str, str] = {"variable": "tf.Variable", "constant": "tf.constant"}
 
@@ -137,6 +138,6 @@ def show_result(info: ExampleInfo, result: dict[str, Any]) -> None:
         st.info(f"**d{info.target}/d{name} is None** because {reason}.", icon="ℹ️")
     error = result.get("error")
     if error:
-        st.error(f"TensorFlow raised `{error['type']}: {error['message']}`", icon="💥")
+        st.error(f"TensorFlow raised `{tf_error_text(error)}`", icon="💥")
     elif result.get("second_gradients"):
         st.success("The persistent tape answered the second call too.", icon="✅")
