@@ -84,6 +84,11 @@ def parse_vector(name: str, text: str, max_length: int = 1000) -> list[float]:
     body = text.strip()
     if body.startswith("[") and body.endswith("]"):
         body = body[1:-1]
+    if "[" in body or "]" in body:
+        raise InputTextError(
+            f"{name} must be a flat list of numbers, like 1, 2, 3: these examples use vectors "
+            "(the Playground tab takes nested lists for matrices)"
+        )
     parts = [part.strip() for part in body.split(",")]
     if parts and parts[-1] == "" and len(parts) > 1:
         parts.pop()

@@ -34,3 +34,12 @@ def test_numbers_round_trip_through_their_text() -> None:
 def test_bad_text_gets_a_message_naming_the_input(parse: Callable[[str, str], Any], text: str, words: str) -> None:
     with pytest.raises(InputTextError, match=words.replace("(", r"\(")):
         parse("t1", text)
+
+
+def test_nested_lists_are_refused_with_a_pointer_to_the_playground() -> None:
+    import pytest
+
+    from ui.tensor_text import InputTextError, parse_vector
+
+    with pytest.raises(InputTextError, match="flat list of numbers"):
+        parse_vector("t1", "[[1,2],[3]]")
