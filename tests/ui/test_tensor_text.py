@@ -37,9 +37,5 @@ def test_bad_text_gets_a_message_naming_the_input(parse: Callable[[str, str], An
 
 
 def test_nested_lists_are_refused_with_a_pointer_to_the_playground() -> None:
-    import pytest
-
-    from ui.tensor_text import InputTextError, parse_vector
-
     with pytest.raises(InputTextError, match="flat list of numbers"):
         parse_vector("t1", "[[1,2],[3]]")
