@@ -6,14 +6,11 @@ import argparse
 import json
 import sys
 import time
-from collections.abc import Callable
 from typing import Any
 
 from core import grad_cli, runs_cli, sweep_cli
 from core.cli_args import FIELD_FLAGS, OneLineParser, config_error_line, fail, number, whole
 from core.config import BACKEND_NAMES, ConfigError, RegressionConfig
-
-Command = Callable[[argparse.Namespace], int]
 
 
 def add_config_flags(parser: argparse.ArgumentParser) -> None:

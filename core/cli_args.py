@@ -28,10 +28,6 @@ FIELD_FLAGS: dict[str, str] = {
 }
 
 
-class UsageError(Exception):
-    """Bad command-line input; the message is the whole one-line explanation."""
-
-
 class OneLineParser(argparse.ArgumentParser):
     """An ArgumentParser whose errors are a single line on stderr and exit code 2, never a traceback."""
 

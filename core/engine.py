@@ -214,13 +214,10 @@ class Engine:
             "uptime_s": time.time() - self.started,
         }
 
-    def ping(self) -> str:
-        return "pong"
-
 
 METHODS = (
     "open", "close", "step", "advance", "tick", "step_epoch", "set_backend", "update", "state", "view",
-    "trace_csv", "export_script", "save", "task", "stats", "ping",
+    "trace_csv", "export_script", "save", "task", "stats",
 )  # fmt: skip
 
 

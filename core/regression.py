@@ -60,6 +60,7 @@ class Trainer:
         self._x_tf = tf.constant(self._x)
         self._y_tf = tf.constant(self._y)
         self._optimum: tuple[float, float] | None = None
+        self._stable_rates: dict[str, float] = {}
 
     @property
     def data(self) -> pd.DataFrame:
@@ -124,11 +125,10 @@ class Trainer:
     @property
     def max_stable_learning_rate(self) -> float:
         """2/λ_max of the loss Hessian: the largest stable full-batch SGD learning rate on this data."""
-        return max_stable_learning_rate(self._x, self.config.loss)
-
-    def current_loss(self) -> float:
-        """Mean loss over all the data at the current (w, b)."""
-        return mean_loss(self._x, self._y, self.w, self.b, self.config.loss)
+        loss = self.config.loss
+        if loss not in self._stable_rates:  # O(n) over the data: computed once per data set and loss
+            self._stable_rates[loss] = max_stable_learning_rate(self._x, loss)
+        return self._stable_rates[loss]
 
     def step(self, n: int = 1) -> pd.DataFrame:
         """Advance up to n update steps; return the new rows (fewer if the run ends or diverges)."""
