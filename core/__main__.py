@@ -1,5 +1,5 @@
 """Entry point for ``python -m core``: dispatches to the headless CLI."""
 
-from core.cli import main
+from core.cli.main import main
 
 raise SystemExit(main())

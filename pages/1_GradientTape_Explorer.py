@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import playground_view, syllabus_view, tape_examples_view
+from ui.explorer import examples_section, playground, syllabus_cards
 from ui.page_setup import setup_page
 
 setup_page("GradientTape Explorer")
@@ -16,8 +16,8 @@ st.caption(
 
 examples_tab, syllabus_tab, playground_tab = st.tabs(["📘 Tutorial examples", "🗂️ Syllabus cards", "🧪 Playground"])
 with examples_tab:
-    tape_examples_view.show_all()
+    examples_section.show_all()
 with syllabus_tab:
-    syllabus_view.show_all()
+    syllabus_cards.show_all()
 with playground_tab:
-    playground_view.show()
+    playground.show()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import config_form, live_panel, live_session
-from ui.live_chart import live_feed
+from ui.live import panel, session, sidebar_form
+from ui.live.chart_component import live_feed
 from ui.page_setup import setup_page
 
 setup_page("Live Regression")
@@ -15,37 +15,37 @@ st.caption(
     "process and moves w and b. Change anything in the sidebar while it runs."
 )
 
-run = live_session.current_run()
-live_session.apply_url_once(run)
-config_form.seed_widgets(run.config, run.backend, run.speed)
-config_form.render(run.config, lambda field, value: live_session.on_setting_change(run, field, value))
-live_session.show_notices(run)
+run = session.current_run()
+session.apply_url_once(run)
+sidebar_form.seed_widgets(run.config, run.backend, run.speed)
+sidebar_form.render(run.config, lambda field, value: session.on_setting_change(run, field, value))
+session.show_notices(run)
 controls_slot = st.container()
-log_scale, run.smoothing = live_session.chart_options()
+log_scale, run.smoothing = session.chart_options()
 status_slot, charts_slot, export_slot = st.container(), st.container(), st.container()
 
-view = live_session.full_run_view(run)
+view = session.full_run_view(run)
 with controls_slot:  # drawn after this run's tick, so a run that just finished shows the right buttons
-    live_session.controls(run)
+    session.controls(run)
 if view is not None:
     with charts_slot:
-        live_panel.charts(live_panel.chart_figures(run, view, log_scale))
+        panel.charts(panel.chart_figures(run, view, log_scale))
 with export_slot:
-    live_session.exports(run)
+    session.exports(run)
 
 
-@st.fragment(run_every=live_session.tick_interval(run))
+@st.fragment(run_every=session.tick_interval(run))
 def live_area() -> None:
     """Metrics and status each frame; while playing, each tick advances the run and feeds the charts."""
-    view = run.view if live_session.first_frame_of_full_run(run) else live_session.refresh(run)
+    view = run.view if session.first_frame_of_full_run(run) else session.refresh(run)
     if view is None:
         return
-    live_panel.metrics(view)
-    live_panel.status_line(run, view)
-    live_panel.divergence(view)
+    panel.metrics(view)
+    panel.status_line(run, view)
+    panel.divergence(view)
     if run.playing:
-        live_feed(live_panel.chart_figures(run, view, log_scale))
-    live_session.stop_ticking_when_finished(run)
+        live_feed(panel.chart_figures(run, view, log_scale))
+    session.stop_ticking_when_finished(run)
 
 
 with status_slot:  # defined last, so a full run ends right after the fragment starts its timer

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import (
-    compare_charts,
-    compare_details,
-    compare_store,
-    compare_table,
+from ui.compare import (
+    charts,
+    details,
     run_actions,
+    runs_table,
+    store_reads,
     sweep_form,
     sweep_results,
     tensorboard_panel,
@@ -20,31 +20,31 @@ setup_page("Compare Runs")
 st.title("🔀 Compare Runs")
 st.caption("Every run from Live Regression and from sweeps is saved in the run store. Tick runs in the table to "
            "overlay their training, diff their configs and measure them against a baseline.")  # fmt: skip
-compare_table.show_notices()
+runs_table.show_notices()
 
-all_runs = compare_store.list_runs()
+all_runs = store_reads.list_runs()
 if all_runs is None:
     st.stop()
-shown = compare_store.list_runs(**compare_table.filters(all_runs))
-picked = compare_table.select(all_runs, shown or [])
+shown = store_reads.list_runs(**runs_table.filters(all_runs))
+picked = runs_table.select(all_runs, shown or [])
 
 if picked:
     run_actions.show(picked, all_runs)
-    points = compare_store.chart_points(picked)
+    points = store_reads.chart_points(picked)
     if points is not None:
-        charts, landscape, configs, baseline, export = st.tabs(
+        charts_tab, landscape_tab, configs_tab, baseline_tab, export_tab = st.tabs(
             ["Charts", "Landscape", "Config", "Baseline", "Download & TensorBoard"]
         )
-        with charts:
-            compare_charts.show(picked, points, compare_charts.options())
-        with landscape:
-            compare_charts.landscape(picked, points)
-        with configs:
-            compare_details.config_table(picked)
-        with baseline:
-            compare_details.baseline(picked)
-        with export:
-            compare_details.downloads(picked)
+        with charts_tab:
+            charts.show(picked, points, charts.options())
+        with landscape_tab:
+            charts.landscape(picked, points)
+        with configs_tab:
+            details.config_table(picked)
+        with baseline_tab:
+            details.baseline(picked)
+        with export_tab:
+            details.downloads(picked)
             tensorboard_panel.show(picked)
 else:
     st.info("Pick runs to compare: tick rows in the table (or choose them above), then charts, configs, a baseline "

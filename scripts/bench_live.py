@@ -81,10 +81,10 @@ def measure(pages, idle, server, engine, seconds: float) -> dict:
 
 def payload_bytes() -> dict:
     """JSON bytes of the four figures per update for a 2,000-step and a 1,000,000-step run."""
-    from core.client import EngineClient
-    from core.config import RegressionConfig
-    from ui import figures
-    from ui.live_run import LiveRun
+    from core.engine.client import EngineClient
+    from core.regression.config import RegressionConfig
+    from ui.live import frame_figures as figures
+    from ui.live.run_state import LiveRun
 
     sizes = {}
     client = EngineClient()

@@ -18,7 +18,7 @@ def main(argv: list[str] | None = None) -> int:
     sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
     import numpy as np
 
-    from core.store import RunStore
+    from core.store.run_store import RunStore
 
     n = args.points
     rng = np.random.default_rng(0)

@@ -9,8 +9,8 @@ from typing import Any
 
 import streamlit as st
 
-from core.client import EngineCallError, EngineError
-from core.config import ConfigError
+from core.engine.client import EngineCallError, EngineError
+from core.regression.config import ConfigError
 
 CACHE_KEY = "_tape_engine_results"
 MAX_ENTRIES = 128

@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from core.config import RegressionConfig
-from core.store import RunStore
+from core.regression.config import RegressionConfig
+from core.store.run_store import RunStore
 
 
 @pytest.fixture

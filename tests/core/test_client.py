@@ -13,9 +13,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from core.client import EngineCallError, EngineClient, EngineError, RunLostError
-from core.config import ConfigError, RegressionConfig
-from core.engine import Engine
+from core.engine.client import EngineCallError, EngineClient, EngineError, RunLostError
+from core.engine.process import Engine
+from core.regression.config import ConfigError, RegressionConfig
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -38,7 +38,13 @@ def page_imports() -> list[str]:
 
 
 def test_client_config_store_and_page_imports_never_load_tensorflow() -> None:
-    statements = ["import core.client", "import core.config", "import core.query", "import core.store", *page_imports()]
+    statements = [
+        "import core.engine.client",
+        "import core.regression.config",
+        "import core.regression.url_query",
+        "import core.store.run_store",
+        *page_imports(),
+    ]
     code = "import sys\n" + "\n".join(statements) + "\n"
     code += "bad = [m for m in ('tensorflow', 'keras', 'tf_keras') if m in sys.modules]\nprint(bad)\n"
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
@@ -48,7 +54,7 @@ def test_client_config_store_and_page_imports_never_load_tensorflow() -> None:
 
 
 def test_round_trips_give_the_same_trace_as_an_in_process_trainer(client: EngineClient) -> None:
-    from core.regression import Trainer
+    from core.regression.trainer import Trainer
 
     config = RegressionConfig(n_samples=300, epochs=2, optimizer="adam", learning_rate=0.05)
     handle = client.open(config)

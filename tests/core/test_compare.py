@@ -1,4 +1,4 @@
-"""core.compare: the runs table, config differences, baseline deltas, step-aware EMA, x axes and the exports."""
+"""core.store.compare: the runs table, config differences, baseline deltas, step-aware EMA, x axes and the exports."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.compare import (
+from core.regression.config import RegressionConfig
+from core.store.compare import (
     baseline_frame,
     config_frame,
     converged_at,
@@ -20,7 +21,6 @@ from core.compare import (
     runs_json,
     x_values,
 )
-from core.config import RegressionConfig
 
 
 def run(run_id: int, name: str, final_loss: float | None = 0.5, **config: object) -> dict:
@@ -78,7 +78,7 @@ def test_x_axis_is_the_step_or_the_fractional_epoch() -> None:
 
 
 def test_epoch_axis_follows_the_recorded_epochs_when_batch_size_changed_mid_run() -> None:
-    from core.regression import Trainer
+    from core.regression.trainer import Trainer
 
     trainer = Trainer(RegressionConfig(n_samples=20, epochs=3), "compiled")
     trainer.step(20)

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from core.config import MAX_SAMPLES, MAX_TOTAL_STEPS, ConfigError, RegressionConfig
+from core.regression.config import MAX_SAMPLES, MAX_TOTAL_STEPS, ConfigError, RegressionConfig
 
 
 def test_defaults_are_the_tutorials() -> None:

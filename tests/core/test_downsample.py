@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.downsample import joint_indices, minmax_indices
+from core.regression.downsample import joint_indices, minmax_indices
 
 
 @pytest.mark.parametrize("count", [10, 2001, 2003, 1_000_003])

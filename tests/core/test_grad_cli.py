@@ -11,8 +11,9 @@ from typing import Any
 
 import pytest
 
-from core.cli import build_parser, main
-from core.grad_cli import cmd_grad, register, run_grad_request, validate_grad_request
+from core.cli.grad import cmd_grad, register
+from core.cli.main import build_parser, main
+from core.tape.playground import run_grad_request, validate_grad_request
 
 TUTORIAL = {
     "inputs": {

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from core.config import RegressionConfig
-from core.query import config_from_query, config_to_query
+from core.regression.config import RegressionConfig
+from core.regression.url_query import config_from_query, config_to_query
 
 
 def test_round_trip_keeps_only_non_defaults() -> None:

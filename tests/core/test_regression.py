@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from core.config import ConfigError, RegressionConfig
-from core.data import least_squares, make_data
-from core.optimizers import keras_optimizer
-from core.regression import Trainer
+from core.regression.config import ConfigError, RegressionConfig
+from core.regression.data import least_squares, make_data
+from core.regression.optimizers import keras_optimizer
+from core.regression.trainer import Trainer
 
 
 def tutorial_loop(config: RegressionConfig) -> tuple[list[float], list[float]]:
@@ -223,7 +223,7 @@ def test_million_step_run_uses_few_compiled_chunks() -> None:
 
 
 def test_compiled_functions_are_traced_once_per_optimizer_and_loss() -> None:
-    from core.backends import compiled_chunk
+    from core.regression.backends import compiled_chunk
 
     config = RegressionConfig(n_samples=300, epochs=1, optimizer="nesterov", loss="mae")
     for steps in (1, 7, 50, 300):

@@ -1,4 +1,4 @@
-"""Tests for core.run_saving: a real Trainer's run (real TensorFlow, no mocks) saved and read back."""
+"""Tests for core.store.run_saving: a real Trainer's run (real TensorFlow, no mocks) saved and read back."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from core.config import RegressionConfig
-from core.regression import Trainer
-from core.run_saving import save_trainer
-from core.store import RunNotFound, RunStore
+from core.regression.config import RegressionConfig
+from core.regression.trainer import Trainer
+from core.store.run_saving import save_trainer
+from core.store.run_store import RunNotFound, RunStore
 
 
 @pytest.fixture

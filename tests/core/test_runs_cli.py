@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.store import RunStore
+from core.store.run_store import RunStore
 
 REPO = Path(__file__).resolve().parents[2]
 LIST_KEYS = {"id", "name", "status", "config", "final_w", "final_b", "final_loss", "steps"}
@@ -152,7 +152,7 @@ def test_corrupt_database_is_one_line_exit_1(db: Path, tmp_path: Path) -> None:
 def test_runs_commands_do_not_import_tensorflow(db: Path) -> None:
     seed_runs(db)
     code = (
-        "import sys; from core.cli import main; rc = main(['runs', 'list']); "
+        "import sys; from core.cli.main import main; rc = main(['runs', 'list']); "
         "sys.exit(rc or ('tensorflow' in sys.modules and 'tensorflow was imported'))"
     )
     env = {**os.environ, "TAPESTREAM_DB": str(db), "PYTHONPATH": str(REPO)}

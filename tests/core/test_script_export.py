@@ -10,9 +10,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.config import RegressionConfig
-from core.regression import Trainer
-from core.script_export import export_script
+from core.regression.config import RegressionConfig
+from core.regression.script_export import export_script
+from core.regression.trainer import Trainer
 
 CASES = [
     (RegressionConfig(), [(500, {"learning_rate": 0.05}), (900, {"w_target": -2.0, "optimizer": "adam"})], 1200),

@@ -1,4 +1,4 @@
-"""Tests for core.store: round trips, migrations, replacing, downsampling, crashes, concurrency and bad files."""
+"""Tests for core.store.run_store: round trips, migrations, replacing, downsampling, crashes, concurrency, bad files."""
 
 from __future__ import annotations
 
@@ -19,9 +19,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import core.store as store_module
-from core.store import RunNotFound, RunStore, StoreError, default_db_path
-from core.store_schema import SCHEMA_VERSION
+import core.store.run_store as store_module
+from core.store.run_store import RunNotFound, RunStore, StoreError, default_db_path
+from core.store.schema import SCHEMA_VERSION
 
 REPO = Path(__file__).resolve().parents[2]
 RUN_KEYS = {
@@ -420,7 +420,7 @@ def test_lock_held_too_long_is_a_store_error(tmp_path: Path, monkeypatch: pytest
 
 def test_store_does_not_import_tensorflow_or_streamlit() -> None:
     code = (
-        "import sys, core.store, core.run_saving, core.runs_cli; "
+        "import sys, core.store.run_store, core.store.run_saving, core.cli.runs; "
         "print(sorted(m for m in ('tensorflow', 'streamlit') if m in sys.modules))"
     )
     process = child(code)
@@ -433,7 +433,7 @@ def test_store_does_not_import_tensorflow_or_streamlit() -> None:
 PAUSE_MID_SAVE = """
 import sys, time
 import numpy as np
-from core.store import RunStore
+from core.store.run_store import RunStore
 store = RunStore(sys.argv[1])
 store._connection.execute("PRAGMA cache_size = -64")  # a tiny cache spills uncommitted pages into the WAL
 inserts = 0
@@ -454,7 +454,7 @@ print("finished", flush=True)
 SAVE_FOREVER = """
 import sys
 import numpy as np
-from core.store import RunStore
+from core.store.run_store import RunStore
 store = RunStore(sys.argv[1])
 n = 100_000
 while True:
@@ -526,7 +526,7 @@ def test_sigkill_at_a_random_moment_keeps_every_visible_run_whole(tmp_path: Path
 CONCURRENT_WRITER = """
 import json, os, sys, time
 import numpy as np
-from core.store import RunStore
+from core.store.run_store import RunStore
 path, go, writer = sys.argv[1], sys.argv[2], int(sys.argv[3])
 while not os.path.exists(go):
     time.sleep(0.005)

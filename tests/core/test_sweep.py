@@ -1,4 +1,4 @@
-"""core.sweep: a vectorised sweep reproduces one-at-a-time compiled Trainer runs; grid() and the size limits."""
+"""core.sweep.grid: a vectorised sweep reproduces one-at-a-time compiled Trainer runs; grid() and the size limits."""
 
 from __future__ import annotations
 
@@ -8,10 +8,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.config import OPTIMIZERS, ConfigError, RegressionConfig
-from core.regression import Trainer
-from core.sweep import MAX_RUNS, SweepRun, check_sweep, grid, run_sweep, steps_to_converge
-from core.sweep_engine import Sweep
+from core.regression.config import OPTIMIZERS, ConfigError, RegressionConfig
+from core.regression.convergence import steps_to_converge
+from core.regression.trainer import Trainer
+from core.sweep.grid import MAX_RUNS, SweepRun, check_sweep, grid
+from core.sweep.runner import Sweep, run_sweep
 
 SMALL = RegressionConfig(n_samples=40, epochs=2)
 LOSS_FOR = dict(zip(OPTIMIZERS, itertools.cycle(("mse", "huber", "mae"))))
@@ -140,7 +141,7 @@ def test_check_sweep_limits(configs: list, words: str) -> None:
 
 
 def test_one_trace_serves_every_sweep_of_the_same_kinds() -> None:
-    from core.sweep_chunk import sweep_chunk
+    from core.sweep.chunk import sweep_chunk
 
     run_sweep([SMALL.replace(optimizer="rmsprop", loss="huber")])
     chunk = sweep_chunk((("rmsprop", "huber"),))

@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from core.store import RunStore
+from core.store.run_store import RunStore
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 HAS_TENSORBOARD = importlib.util.find_spec("tensorboard") is not None

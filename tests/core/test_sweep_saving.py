@@ -1,4 +1,4 @@
-"""core.sweep_saving: a sweep trained and saved under one sweep id, through the engine's task as the page calls it."""
+"""core.sweep.saving: a sweep trained and saved under one sweep id, through the engine's task as the page calls it."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from core.config import ConfigError, RegressionConfig
-from core.engine import Engine
-from core.store import RunStore, StoreError
-from core.sweep_saving import label, run_and_save_sweep, varied_fields
+from core.engine.process import Engine
+from core.regression.config import ConfigError, RegressionConfig
+from core.store.run_store import RunStore, StoreError
+from core.sweep.saving import label, run_and_save_sweep, varied_fields
 
 BASE = RegressionConfig(n_samples=30, epochs=1).to_dict()
 

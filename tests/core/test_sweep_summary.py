@@ -1,4 +1,4 @@
-"""core.sweep_summary and core.sweep_values: sweep tables, cell means, seed bands, and the form's comma lists."""
+"""core.sweep.summary and core.sweep.form_values: sweep tables, cell means, seed bands, and the form's comma lists."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.config import ConfigError, RegressionConfig
-from core.sweep_summary import cell_means, seed_band, seed_groups, sweep_frame
-from core.sweep_values import parse_list, plan_sweep, sweep_values
+from core.regression.config import ConfigError, RegressionConfig
+from core.sweep.form_values import parse_list, plan_sweep, sweep_values
+from core.sweep.summary import cell_means, seed_band, seed_groups, sweep_frame
 
 
 def run(run_id: int, loss: float, status: str = "done", **config: object) -> dict:

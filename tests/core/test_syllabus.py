@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from core.syllabus import CARDS, card_listing, run_card
-from core.syllabus_card import plain
+from core.syllabus.card import plain
+from core.syllabus.catalog import CARDS, card_listing, run_card
 
 NON_PERSISTENT = "A non-persistent GradientTape can only be used to compute one set of gradients (or jacobians)"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.tape_examples import ExampleInputError, run_example
+from core.syllabus.tutorial_examples import ExampleInputError, run_example
 
 
 def test_product_prints_the_tutorials_numbers() -> None:

@@ -12,11 +12,11 @@ import tensorflow as tf
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.tape_eval import Evaluator, ForwardError
-from core.tape_graph import GRAPH_VALUE_LIMIT
-from core.tape_interpreter import run_request
-from core.tape_parser import ProgramError, parse_program
-from core.tape_request import parse_request
+from core.tape.evaluator import Evaluator, ForwardError
+from core.tape.interpreter import run_request
+from core.tape.parser import ProgramError, parse_program
+from core.tape.recorder import GRAPH_VALUE_LIMIT
+from core.tape.request import parse_request
 
 NON_PERSISTENT = "A non-persistent GradientTape can only be used to compute one set of gradients (or jacobians)"
 

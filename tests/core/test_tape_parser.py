@@ -11,8 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.tape_functions import FUNCTIONS, MAX_ELEMENTS, SPELLINGS, broadcast_shape, matmul_shape, reduce_shape
-from core.tape_parser import (
+from core.tape.functions import FUNCTIONS, MAX_ELEMENTS, SPELLINGS, broadcast_shape, matmul_shape, reduce_shape
+from core.tape.parser import (
     BinOp,
     Call,
     Literal,
@@ -23,7 +23,7 @@ from core.tape_parser import (
     parse_program,
     program_error,
 )
-from core.tape_request import RequestError, TapeOptions, parse_request
+from core.tape.request import RequestError, TapeOptions, parse_request
 
 INPUTS = {"x": (3,), "w": (3,), "m": (2, 3)}
 
@@ -283,7 +283,7 @@ def test_jacobians_over_the_element_limit_are_refused_before_running() -> None:
 
 def test_the_parser_modules_do_not_import_tensorflow() -> None:
     code = (
-        "import sys, core.tape_parser, core.tape_request, core.tape_functions, core.tape_code, core.grad_cli\n"
+        "import sys, core.tape.parser, core.tape.request, core.tape.functions, core.tape.shown_code, core.cli.grad\n"
         "assert 'tensorflow' not in sys.modules, 'tensorflow was imported'"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)

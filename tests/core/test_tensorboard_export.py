@@ -1,4 +1,4 @@
-"""core.tensorboard_export: the written event files hold w, b and loss by step and each run's config as hparams."""
+"""core.store.tensorboard_events: the written event files hold w, b and loss by step and the config as hparams."""
 
 from __future__ import annotations
 
@@ -8,14 +8,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-pytest.importorskip("tensorboard", reason="core.tensorboard_export needs the tensorboard package")
+pytest.importorskip("tensorboard", reason="core.store.tensorboard_events needs the tensorboard package")
 
 from tensorboard.backend.event_processing.event_accumulator import EventAccumulator  # noqa: E402
 from tensorboard.plugins.hparams import plugin_data_pb2  # noqa: E402
 from tensorboard.util import tensor_util  # noqa: E402
 
-from core.config import RegressionConfig  # noqa: E402
-from core.tensorboard_export import export_runs, run_dir_name  # noqa: E402
+from core.regression.config import RegressionConfig  # noqa: E402
+from core.store.tensorboard_events import export_runs, run_dir_name  # noqa: E402
 
 
 def points(n: int, scale: float) -> pd.DataFrame:

@@ -1,4 +1,4 @@
-"""core.tensorboard_saving: stored runs exported at full resolution, via the engine task; bad ids write nothing."""
+"""core.store.tensorboard_saving: stored runs exported at full resolution, via the engine task; bad ids write none."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ pytest.importorskip("tensorboard", reason="TensorBoard export needs the tensorbo
 
 from tensorboard.backend.event_processing.event_accumulator import EventAccumulator  # noqa: E402
 
-from core.config import RegressionConfig  # noqa: E402
-from core.engine import Engine  # noqa: E402
-from core.store import RunNotFound, RunStore, StoreError  # noqa: E402
-from core.tensorboard_saving import export_stored_runs  # noqa: E402
+from core.engine.process import Engine  # noqa: E402
+from core.regression.config import RegressionConfig  # noqa: E402
+from core.store.run_store import RunNotFound, RunStore, StoreError  # noqa: E402
+from core.store.tensorboard_saving import export_stored_runs  # noqa: E402
 
 
 def save(store: RunStore, name: str, n: int) -> int:

@@ -15,8 +15,8 @@ from page_helpers import ROOT, click
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
-from core.config import RegressionConfig
-from core.store import RunStore
+from core.regression.config import RegressionConfig
+from core.store.run_store import RunStore
 
 COMPARE_PAGE = str(ROOT / "pages" / "3_Compare_Runs.py")
 

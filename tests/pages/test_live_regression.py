@@ -7,7 +7,7 @@ from pathlib import Path
 from page_helpers import LIVE_PAGE, click, figure, metric
 from streamlit.testing.v1 import AppTest
 
-from core.store import RunStore
+from core.store.run_store import RunStore
 
 CHART_KEYS = ("trace_chart", "loss_chart", "data_chart", "landscape_chart")
 

@@ -1,4 +1,4 @@
-"""ui.compare_figures: pure builders give valid Plotly figures with a colour per run, targets, bands and heatmaps."""
+"""ui.compare.run_figures: pure builders give valid Plotly figures with a colour per run, targets, bands, heatmaps."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from ui import compare_figures
+from ui.compare import run_figures
 
 
 def series(run_id: int, w_target: float = 5.0) -> dict:
@@ -16,36 +16,36 @@ def series(run_id: int, w_target: float = 5.0) -> dict:
 
 
 def test_overlay_has_a_colour_per_run_and_shared_or_own_targets() -> None:
-    figure = compare_figures.overlay_figure([series(1), series(2)], "w", "step")
+    figure = run_figures.overlay_figure([series(1), series(2)], "w", "step")
     go.Figure(figure)
     names = [trace["name"] for trace in figure["data"]]
     assert names == ["run 1", "run 2", "w* = 5"]
     assert figure["data"][0]["line"]["color"] != figure["data"][1]["line"]["color"]
-    own = compare_figures.overlay_figure([series(1), series(2, w_target=2.0)], "w", "epoch")
+    own = run_figures.overlay_figure([series(1), series(2, w_target=2.0)], "w", "epoch")
     assert [trace["name"] for trace in own["data"]][2:] == ["w* of run 1", "w* of run 2"]
-    loss = compare_figures.overlay_figure([series(1)], "loss", "step", log_y=True)
+    loss = run_figures.overlay_figure([series(1)], "loss", "step", log_y=True)
     assert loss["layout"]["yaxis"]["type"] == "log" and len(loss["data"]) == 1
 
 
 def test_small_multiple_landscape_heatmap_parallel_and_bands_are_valid() -> None:
-    go.Figure(compare_figures.run_figure(series(1), "step", log_y=True))
+    go.Figure(run_figures.run_figure(series(1), "step", log_y=True))
     surface = {"w": np.linspace(0, 6, 5), "b": np.linspace(0, 4, 4), "loss": np.ones((4, 5))}
     paths = [{"label": "run 1", "w": np.array([0.0, 5.0]), "b": np.array([0.0, 3.0])}]
-    landscape = compare_figures.landscape_figure(surface, paths, (5.0, 3.0), (5.0, 3.0), "mean loss")
+    landscape = run_figures.landscape_figure(surface, paths, (5.0, 3.0), (5.0, 3.0), "mean loss")
     go.Figure(landscape)
     assert landscape["data"][2]["x"] == [5.0]  # where the run ended
     frame = pd.DataFrame({"learning_rate": [0.001, 0.1], "optimizer": ["sgd", "adam"],
                           "final loss": [0.5, np.nan]})  # fmt: skip
     cells = pd.DataFrame([[0.5, np.nan]], index=pd.Index(["all runs"], name=""),
                          columns=pd.Index(["0.001", "0.1"], name="learning_rate"))  # fmt: skip
-    heatmap = compare_figures.heatmap_figure(cells, "final loss", log_scale=True)
+    heatmap = run_figures.heatmap_figure(cells, "final loss", log_scale=True)
     go.Figure(heatmap)
     assert heatmap["data"][0]["text"] == [["0.5", "–"]]
-    parallel = compare_figures.parallel_figure(frame, ["learning_rate", "optimizer"], "final loss", True)
+    parallel = run_figures.parallel_figure(frame, ["learning_rate", "optimizer"], "final loss", True)
     go.Figure(parallel)
     dimensions = parallel["data"][0]["dimensions"]
     assert dimensions[0]["label"] == "log10 lr" and dimensions[1]["ticktext"] == ["sgd", "adam"]
     band = {"step": np.arange(3), "mean": np.ones(3), "std": np.full(3, 0.1), "label": "lr=0.1", "runs": 3}
-    bands = compare_figures.band_figure([band], "loss", log_y=True)
+    bands = run_figures.band_figure([band], "loss", log_y=True)
     go.Figure(bands)
     assert bands["data"][2]["name"] == "lr=0.1 (3 seeds)" and bands["data"][1]["fill"] == "tonexty"

@@ -7,7 +7,10 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-MODULES = "ui.tape_examples_view, ui.syllabus_view, ui.playground_view, ui.playground_output, ui.tape_graph"
+MODULES = (
+    "ui.explorer.examples_section, ui.explorer.syllabus_cards, ui.explorer.playground, "
+    "ui.explorer.playground_output, ui.explorer.graph_dot"
+)
 
 
 def test_the_explorer_views_import_without_tensorflow() -> None:

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from core.client import EngineClient
-from core.config import RegressionConfig
-from core.store import RunStore
-from ui.live_run import LiveRun
-from ui.live_session import _release_all
+from core.engine.client import EngineClient
+from core.regression.config import RegressionConfig
+from core.store.run_store import RunStore
+from ui.live.run_state import LiveRun
+from ui.live.session import _release_all
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ui.tape_graph import MAX_NODES, dot_string, to_dot
+from ui.explorer.graph_dot import MAX_NODES, dot_string, to_dot
 
 
 def node(node_id: str, kind: str = "input", **extra: Any) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from ui.tensor_text import InputTextError, format_value, nested_text, parse_nested, parse_vector, vector_text
+from ui.explorer.tensor_text import InputTextError, format_value, nested_text, parse_nested, parse_vector, vector_text
 
 
 def test_values_print_like_numpy_float32() -> None:

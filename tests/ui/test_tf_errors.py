@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ui.tf_errors import tf_error_text
+from ui.explorer.tf_errors import tf_error_text
 
 
 def test_internal_node_label_and_trailing_name_are_dropped() -> None:

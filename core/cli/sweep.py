@@ -1,0 +1,197 @@
+"""The ``python -m core sweep`` command: a grid of configs from comma lists, trained together, as a table or JSON."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from typing import Any
+
+from core.cli.args import FIELD_FLAGS, fail, listing, number, whole
+from core.regression.config import RegressionConfig
+from core.sweep.saving import label, save_sweep, value_text, varied_fields
+
+TRUE_WORDS = ("true", "on", "yes", "1")
+FALSE_WORDS = ("false", "off", "no", "0")
+
+
+def register(commands: Any) -> None:
+    """Add the ``sweep`` sub-command to the CLI's sub-parsers."""
+    sweep = commands.add_parser(
+        "sweep",
+        help="train a grid of configs together in one compiled loop",
+        description="Every flag takes a comma list (e.g. --lr 0.001,0.01,0.1); the sweep runs every combination.",
+    )
+    add_sweep_flags(sweep)
+    sweep.add_argument("--seeds", type=listing(whole), help="alias of --seed")
+    sweep.add_argument("--json", action="store_true", help="print one JSON object on the last line")
+    sweep.add_argument("--save", action="store_true", help="save every run in the run store under one sweep id")
+    sweep.add_argument("--name", help="prefix of the saved runs' names (default 'sweep')")
+    sweep.add_argument("--db", metavar="PATH", help="run database (default: $TAPESTREAM_DB or ./tapestream.sqlite3)")
+    sweep.add_argument("--tensorboard", metavar="LOGDIR", help="also write every run as TensorBoard event files")
+    sweep.set_defaults(handler=cmd_sweep)
+
+
+def add_sweep_flags(parser: argparse.ArgumentParser) -> None:
+    """A comma-list flag for every RegressionConfig field; unset flags keep the tutorial's defaults."""
+    defaults = RegressionConfig()
+    for field, flag in FIELD_FLAGS.items():
+        default = getattr(defaults, field)
+        if field == "shuffle":
+            parser.add_argument(
+                flag, type=listing(boolean), nargs="?", const=[True], help="true/false list; alone means true"
+            )
+            continue
+        kind = whole if isinstance(default, int) else number if isinstance(default, float) else str
+        if field == "batch_size":
+            kind = batch_size
+        parser.add_argument(flag, dest=field, type=listing(kind), help=f"comma list, default {default}")
+
+
+def boolean(text: str) -> bool:
+    """true/on/yes/1 or false/off/no/0."""
+    word = text.strip().lower()
+    if word not in TRUE_WORDS + FALSE_WORDS:
+        raise argparse.ArgumentTypeError(f"{text!r} is not true or false")
+    return word in TRUE_WORDS
+
+
+def batch_size(text: str) -> int | str:
+    """A whole number, or 'full' (= that run's n_samples)."""
+    if text.strip().lower() == "full":
+        return "full"
+    try:
+        return whole(text)
+    except argparse.ArgumentTypeError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number or 'full'") from None
+
+
+def sweep_values(args: argparse.Namespace) -> dict[str, list]:
+    """The swept fields and their values from the parsed flags."""
+    if args.seeds is not None and args.seed is not None:
+        fail("give --seed or --seeds, not both")
+    values = {field: getattr(args, field) for field in FIELD_FLAGS if getattr(args, field, None) is not None}
+    if args.seeds is not None:
+        values["seed"] = args.seeds
+    return values
+
+
+def summary(index: int, run: Any) -> dict[str, Any]:
+    """One run's result as plain data."""
+    final = run.final
+    return {
+        "index": index,
+        "config": run.config.to_dict(),
+        "status": run.status,
+        "message": run.message,
+        "steps": int(final["step"]),
+        "w": final["w"],
+        "b": final["b"],
+        "loss": final["loss"],
+        "steps_to_converge": run.steps_to_converge,
+        "run_id": None,
+    }
+
+
+def table(rows: list[dict[str, Any]], configs: list[RegressionConfig], fields: list[str]) -> list[str]:
+    """Aligned lines: index, the varied fields, status, steps, final w, b, loss and steps to converge."""
+    header = ("#", *(FIELD_FLAGS[field].lstrip("-").upper() for field in fields), "STATUS", "STEPS", "W", "B")
+    header += ("LOSS", "CONVERGED AT")
+    lines = [header] + [
+        (
+            str(row["index"]),
+            *(value_text(getattr(config, field)) for field in fields),
+            row["status"],
+            str(row["steps"]),
+            f"{row['w']:.6g}",
+            f"{row['b']:.6g}",
+            f"{row['loss']:.6g}",
+            "-" if row["steps_to_converge"] is None else str(row["steps_to_converge"]),
+        )
+        for row, config in zip(rows, configs)
+    ]
+    widths = [max(len(line[column]) for line in lines) for column in range(len(header))]
+    return ["  ".join(cell.ljust(width) for cell, width in zip(line, widths)).rstrip() for line in lines]
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    """Build the grid, train it, print the table (and JSON), and save or export it if asked."""
+    from core.sweep.grid import check_sweep, grid
+    from core.sweep.runner import run_sweep  # no TensorFlow until the sweep runs
+
+    values = sweep_values(args)
+    configs = grid(RegressionConfig(), **values)
+    check_sweep(configs)
+    if args.tensorboard:
+        _check_logdir(args.tensorboard)
+    store = _open_store(args.db) if args.save else None
+    started = time.perf_counter()
+    runs = run_sweep(configs)
+    seconds = time.perf_counter() - started
+    fields = varied_fields(configs, list(values))
+    rows = [summary(index, run) for index, run in enumerate(runs, start=1)]
+    sweep_id = None
+    if store is not None:
+        with store:
+            sweep_id = _save(store, runs, rows, fields, args.name)
+        print(f"saved sweep {sweep_id}: runs {rows[0]['run_id']}..{rows[-1]['run_id']}", file=sys.stderr)
+    if args.tensorboard:
+        _export(args.tensorboard, runs, rows, fields)
+    print("\n".join(table(rows, configs, fields)))
+    print(f"{len(runs)} runs in {seconds:.3f} s", file=sys.stderr)
+    if args.json:
+        from core.store.json_values import finite
+
+        print(json.dumps(finite({"sweep_id": sweep_id, "seconds": seconds, "fields": fields, "runs": rows})))
+    return 0
+
+
+def _check_logdir(logdir: str) -> None:
+    try:
+        from core.store.tensorboard_events import writable_logdir
+    except ModuleNotFoundError as error:
+        fail(f"--tensorboard needs the {error.name} package (pip install tensorboard)")
+    try:
+        writable_logdir(logdir)
+    except ValueError as error:
+        fail(f"--tensorboard: {error}")
+
+
+def _open_store(path: str | None) -> Any:
+    from core.store.run_store import RunStore, StoreError
+
+    try:
+        return RunStore(path)
+    except StoreError as error:
+        print(f"error: {error}", file=sys.stderr)
+        raise SystemExit(1) from None
+
+
+def _save(store: Any, runs: list, rows: list[dict[str, Any]], fields: list[str], name: str | None) -> str:
+    from core.store.run_store import StoreError
+
+    try:
+        sweep_id, run_ids = save_sweep(store, runs, fields, name)
+    except StoreError as error:
+        print(f"error: {error}", file=sys.stderr)
+        raise SystemExit(1) from None
+    for row, run_id in zip(rows, run_ids):
+        row["run_id"] = run_id
+    return sweep_id
+
+
+def _export(logdir: str, runs: list, rows: list[dict[str, Any]], fields: list[str]) -> None:
+    from core.store.tensorboard_events import export_runs
+
+    exported = [
+        {
+            "id": row["run_id"] or row["index"],
+            "name": label(run.config, fields),
+            "config": row["config"],
+            "points": run.trace,
+        }
+        for run, row in zip(runs, rows)
+    ]
+    directories = export_runs(exported, logdir)
+    print(f"wrote {len(directories)} TensorBoard runs under {logdir}", file=sys.stderr)

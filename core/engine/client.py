@@ -1,0 +1,349 @@
+"""EngineClient: talks to the engine process(es) that own all TensorFlow work; importing it never loads TF."""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import multiprocessing
+import os
+import sys
+import threading
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from core.regression.config import ConfigError, RegressionConfig
+
+DEFAULT_TIMEOUT_S = 60.0
+START_TIMEOUT_S = 180.0
+POOL_SIZE_ENV = "TAPESTREAM_ENGINE_POOL"
+
+
+class EngineError(RuntimeError):
+    """The engine could not answer: it died, timed out, or the run it held is gone."""
+
+
+class EngineCallError(EngineError):
+    """An exception raised inside the engine, carried back as its type name and message."""
+
+    def __init__(self, type_name: str, message: str) -> None:
+        self.type = type_name
+        self.message = message
+        super().__init__(f"{type_name}: {message}")
+
+
+class RunLostError(EngineError):
+    """The engine restarted after this run was opened, so the run's state is gone (see EngineClient.rebuild)."""
+
+
+@dataclass
+class RunLog:
+    """Enough to rebuild a run in a fresh engine: its start, every change with its step, and steps made."""
+
+    config: dict[str, Any]
+    backend: str
+    updates: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+    steps: int = 0
+
+
+@dataclass
+class HandleInfo:
+    """Where a client handle lives: which engine, which of its lives, and its id there."""
+
+    worker: int
+    generation: int
+    remote: int
+    log: RunLog
+
+
+class EngineWorker:
+    """One engine process, started lazily with the spawn method, answering one request at a time."""
+
+    def __init__(self, index: int) -> None:
+        self.index = index
+        self.generation = 0
+        self.process: Any = None
+        self.connection: Any = None
+        self.lock = threading.Lock()
+        self.request_ids = itertools.count(1)
+        self.last_exit: int | None = None
+
+    def alive(self) -> bool:
+        return self.process is not None and self.process.is_alive()
+
+    def _start(self) -> None:
+        from core.engine.process import serve
+
+        context = multiprocessing.get_context("spawn")
+        parent, child = context.Pipe(duplex=True)
+        process = context.Process(target=serve, args=(child,), name=f"tapestream-engine-{self.index}", daemon=True)
+        with _main_module_hidden():
+            process.start()
+        child.close()
+        self.process, self.connection = process, parent
+
+    def _bury(self) -> None:
+        """Forget a dead or stuck engine; the next request starts a new one."""
+        if self.process is not None:
+            if self.process.is_alive():
+                self.process.kill()
+            self.process.join(timeout=5)
+            self.last_exit = self.process.exitcode
+        if self.connection is not None:
+            self.connection.close()
+        self.process = self.connection = None
+        self.generation += 1
+
+    def check(self) -> None:
+        """Notice an engine that died while idle (bumps the generation)."""
+        with self.lock:
+            if self.process is not None and not self.process.is_alive():
+                self._bury()
+
+    def call(self, method: str, kwargs: dict[str, Any], timeout: float) -> Any:
+        """Send one request and wait for its answer; raise EngineError if the engine dies or stalls."""
+        with self.lock:
+            if self.process is not None and not self.process.is_alive():
+                self._bury()
+            fresh = self.process is None
+            if fresh:
+                self._start()
+            request_id = next(self.request_ids)
+            try:
+                self.connection.send((request_id, method, kwargs))
+                if not self.connection.poll(timeout + (START_TIMEOUT_S if fresh else 0.0)):
+                    self._bury()
+                    raise EngineError(
+                        f"the engine did not answer {method!r} within {timeout:.0f} s, so it was restarted; "
+                        "runs it held were lost"
+                    )
+                reply_id, ok, value = self.connection.recv()
+            except (EOFError, OSError, BrokenPipeError) as error:
+                self._bury()
+                raise EngineError(
+                    f"the engine process stopped (exit code {self.last_exit}) during {method!r}; "
+                    "it restarts on the next request, and runs it held were lost"
+                ) from error
+        if reply_id != request_id:
+            raise EngineError(f"the engine answered request {reply_id} instead of {request_id}")
+        if ok:
+            return value
+        if value["type"] == "ConfigError":
+            raise ConfigError(value["field"], value["value"], value["allowed"])
+        raise EngineCallError(value["type"], value["message"])
+
+    def shutdown(self) -> None:
+        with self.lock:
+            if self.process is not None:
+                self.connection.close()
+                self.process.join(timeout=5)
+                if self.process.is_alive():
+                    self.process.kill()
+                self.process = self.connection = None
+
+
+_HIDE_MAIN_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def _main_module_hidden() -> Iterator[None]:
+    """Keep spawn from re-running the parent's __main__ (a Streamlit CLI, pytest, or an unguarded script)."""
+    main = sys.modules.get("__main__")
+    with _HIDE_MAIN_LOCK:
+        saved = {name: main.__dict__.pop(name) for name in ("__file__", "__spec__") if name in main.__dict__}
+        main.__spec__ = None
+        try:
+            yield
+        finally:
+            main.__dict__.pop("__spec__", None)
+            main.__dict__.update(saved)
+
+
+def pool_size_from_env() -> int:
+    """TAPESTREAM_ENGINE_POOL engine processes (default 1, at most the number of CPUs)."""
+    text = os.environ.get(POOL_SIZE_ENV, "1")
+    try:
+        size = int(text)
+    except ValueError:
+        raise ConfigError(POOL_SIZE_ENV, text, f"must be a whole number in [1, {os.cpu_count() or 1}]") from None
+    if not 1 <= size <= max(1, os.cpu_count() or 1):
+        raise ConfigError(POOL_SIZE_ENV, text, f"must be a whole number in [1, {os.cpu_count() or 1}]")
+    return size
+
+
+class EngineClient:
+    """Plain-data API to the engine processes; thread-safe, shared by every browser session of a server."""
+
+    def __init__(self, pool_size: int | None = None, timeout: float = DEFAULT_TIMEOUT_S) -> None:
+        size = pool_size_from_env() if pool_size is None else pool_size
+        self.workers = [EngineWorker(index) for index in range(size)]
+        self.timeout = timeout
+        self.handles: dict[int, HandleInfo] = {}
+        self._ids = itertools.count(1)
+        self._lock = threading.Lock()
+        self._round_robin = itertools.count()
+
+    # --- runs --------------------------------------------------------------------------------------------------
+    def open(self, config: RegressionConfig | dict, backend: str = "compiled", affinity: str | None = None) -> int:
+        """Start a trainer in an engine; returns a handle. Bad configs raise ConfigError."""
+        config_dict = config.to_dict() if isinstance(config, RegressionConfig) else dict(config)
+        RegressionConfig.from_dict(config_dict)  # validate here, without TensorFlow
+        index = self._pick_worker(affinity)
+        worker = self.workers[index]
+        worker.check()
+        generation = worker.generation
+        remote = worker.call("open", {"config": config_dict, "backend": backend}, self.timeout)
+        handle = next(self._ids)
+        with self._lock:
+            self.handles[handle] = HandleInfo(index, generation, remote, RunLog(config_dict, backend))
+        return handle
+
+    def step(self, handle: int, n: int) -> pd.DataFrame:
+        """Advance n steps; returns the new rows (step, epoch, w, b, loss)."""
+        columns = self._call(handle, "step", {"n": n})
+        rows = pd.DataFrame(columns)
+        self.handles[handle].log.steps += len(rows)
+        return rows
+
+    def advance(self, handle: int, n: int, max_seconds: float = 0.25) -> int:
+        """Advance up to n steps within about max_seconds; returns how many were made."""
+        made = self._call(handle, "advance", {"n": n, "max_seconds": max_seconds})
+        self.handles[handle].log.steps += made
+        return made
+
+    def tick(self, handle: int, n: int, max_seconds: float = 0.08, **view: Any) -> dict[str, Any]:
+        """One live update in one round trip: advance up to n steps within max_seconds, then view()."""
+        result = self._call(handle, "tick", {"n": n, "max_seconds": max_seconds, **view})
+        self.handles[handle].log.steps += result["made"]
+        return result
+
+    def step_epoch(self, handle: int, max_seconds: float = 10.0) -> int:
+        """Advance to the end of the current epoch (or for max_seconds); returns steps made."""
+        made = self._call(handle, "step_epoch", {"max_seconds": max_seconds})
+        self.handles[handle].log.steps += made
+        return made
+
+    def set_backend(self, handle: int, backend: str) -> None:
+        """Switch a live run's backend (eager or compiled) without losing its state."""
+        self._call(handle, "set_backend", {"backend": backend})
+        self.handles[handle].log.backend = backend
+
+    def update(self, handle: int, **changes: Any) -> list[dict[str, Any]]:
+        """Change settings mid-run (from the next step); returns the recorded events."""
+        events = self._call(handle, "update", {"changes": changes})
+        if events:
+            log = self.handles[handle].log
+            log.updates.append((log.steps, dict(changes)))
+        return events
+
+    def steps_taken(self, handle: int) -> int:
+        """Steps this client has advanced the run by (no engine round trip)."""
+        info = self.handles.get(handle)
+        return 0 if info is None else info.log.steps
+
+    def state(self, handle: int) -> dict[str, Any]:
+        """Status, message, events, current w, b and loss, least-squares optimum and the data points."""
+        return self._call(handle, "state", {})
+
+    def view(self, handle: int, **options: Any) -> dict[str, Any]:
+        """Downsampled series and all a live chart draws; options: max_points, data_version, surface_key, smoothing."""
+        return self._call(handle, "view", options)
+
+    def trace_csv(self, handle: int) -> str:
+        """The full trace as CSV text."""
+        return self._call(handle, "trace_csv", {})
+
+    def export_script(self, handle: int) -> str:
+        """A standalone TensorFlow script that reproduces this run."""
+        return self._call(handle, "export_script", {})
+
+    def save(self, handle: int, name: str | None = None, run_id: int | None = None, status: str | None = None) -> int:
+        """Save the run in the run store (TAPESTREAM_DB as seen here), replacing run_id if given; returns its id."""
+        from core.store.run_store import default_db_path
+
+        kwargs = {"db_path": str(default_db_path()), "name": name, "run_id": run_id, "status": status}
+        return self._call(handle, "save", kwargs)
+
+    def close(self, handle: int) -> None:
+        """Release a handle (a no-op if it is already gone)."""
+        with self._lock:
+            info = self.handles.pop(handle, None)
+        if info is None:
+            return
+        worker = self.workers[info.worker]
+        if worker.alive() and worker.generation == info.generation:
+            try:
+                worker.call("close", {"handle": info.remote}, self.timeout)
+            except EngineError:
+                pass
+
+    def rebuild(self, handle: int) -> int:
+        """Re-create a lost run in a fresh engine by replaying its log; returns the new handle."""
+        log = self.handles[handle].log
+        affinity_worker = self.handles[handle].worker
+        new = self.open(log.config, log.backend, affinity=None if len(self.workers) == 1 else str(affinity_worker))
+        for at_step, changes in log.updates:
+            self._advance_to(new, at_step)
+            self.update(new, **changes)
+        self._advance_to(new, log.steps)
+        with self._lock:
+            self.handles.pop(handle, None)
+        return new
+
+    def _advance_to(self, handle: int, target: int) -> None:
+        while self.handles[handle].log.steps < target:
+            if self.advance(handle, target - self.handles[handle].log.steps, max_seconds=5.0) == 0:
+                break
+
+    # --- one-shot tasks and diagnostics -------------------------------------------------------------------------
+    def task(self, name: str, payload: dict[str, Any], timeout: float | None = None) -> Any:
+        """Run a one-shot TensorFlow task (example, card, grad, sweep, tensorboard) in an engine."""
+        worker = self.workers[self._pick_worker(None)]
+        return worker.call("task", {"name": name, "payload": payload}, timeout or self.timeout)
+
+    def example(self, name: str, inputs: dict[str, Any] | None = None) -> dict[str, Any]:
+        """One of the tutorial's GradientTape examples, run for real."""
+        return self.task("example", {"name": name, "inputs": inputs})
+
+    def stats(self, worker: int = 0) -> dict[str, Any]:
+        """The engine's pid, open handles and memory."""
+        return self.workers[worker].call("stats", {}, self.timeout)
+
+    def engine_pids(self) -> list[int | None]:
+        """Process ids of the engines (None where not started)."""
+        return [w.process.pid if w.alive() else None for w in self.workers]
+
+    def shutdown(self) -> None:
+        """Stop every engine process."""
+        for worker in self.workers:
+            worker.shutdown()
+
+    # --- internals ----------------------------------------------------------------------------------------------
+    def _pick_worker(self, affinity: str | None) -> int:
+        if len(self.workers) == 1:
+            return 0
+        if affinity is not None:
+            return zlib.crc32(affinity.encode()) % len(self.workers)
+        return next(self._round_robin) % len(self.workers)
+
+    def _call(self, handle: int, method: str, kwargs: dict[str, Any]) -> Any:
+        info = self.handles.get(handle)
+        if info is None:
+            raise EngineError(f"run handle {handle} is closed or unknown; open a new run")
+        worker = self.workers[info.worker]
+        worker.check()
+        if worker.generation != info.generation:
+            raise RunLostError("the engine restarted; this run was lost (it can be rebuilt from its log)")
+        try:
+            return worker.call(method, {"handle": info.remote, **kwargs}, self.timeout)
+        except EngineCallError as error:
+            if error.type == "UnknownHandleError":
+                raise RunLostError(f"this run is gone from the engine: {error.message}") from None
+            raise
+        except EngineError as error:
+            if worker.generation != info.generation:
+                raise RunLostError(f"the engine restarted; this run was lost ({error})") from error
+            raise

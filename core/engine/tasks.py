@@ -1,0 +1,58 @@
+"""One-shot engine requests by name: GradientTape examples, syllabus cards, the playground, sweeps, exports."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+
+def example(payload: dict[str, Any]) -> dict[str, Any]:
+    """One of the tutorial's GradientTape examples: {"name": ..., "inputs": {...} | None}."""
+    from core.syllabus.tutorial_examples import run_example
+
+    return run_example(payload["name"], payload.get("inputs"))
+
+
+def card_listing(payload: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every syllabus card's title, fields and presets, as plain data for the page to build its inputs."""
+    from core.syllabus.catalog import card_listing as listing
+
+    return listing()
+
+
+def grad(payload: dict[str, Any]) -> dict[str, Any]:
+    """The expression playground: the same request and response as ``python -m core grad``."""
+    from core.tape.playground import run_grad_request
+
+    return run_grad_request(payload)
+
+
+def card(payload: dict[str, Any]) -> dict[str, Any]:
+    """One syllabus card: {"name": ..., "inputs": {...} | None}."""
+    from core.syllabus.catalog import run_card
+
+    return run_card(payload["name"], payload.get("inputs"))
+
+
+def sweep(payload: dict[str, Any]) -> dict[str, Any]:
+    """Run a grid as one vectorised computation and save it: {"base", "values": {field: [...]}, "name", "db_path"}."""
+    from core.sweep.saving import run_and_save_sweep
+
+    return run_and_save_sweep(payload["base"], payload["values"], payload.get("name"), payload.get("db_path"))
+
+
+def tensorboard(payload: dict[str, Any]) -> dict[str, Any]:
+    """Write stored runs as TensorBoard event files: {"run_ids": [...], "logdir": path, "db_path": path}."""
+    from core.store.tensorboard_saving import export_stored_runs
+
+    return {"directories": export_stored_runs(payload["run_ids"], payload["logdir"], payload.get("db_path"))}
+
+
+TASKS: dict[str, Callable[[dict[str, Any]], Any]] = {
+    "example": example,
+    "grad": grad,
+    "card": card,
+    "card_listing": card_listing,
+    "sweep": sweep,
+    "tensorboard": tensorboard,
+}

@@ -1,0 +1,225 @@
+"""The regression Trainer: the tutorial's GradientTape fit of y = w·x + b, steppable, updatable and traced."""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+import numpy as np
+import pandas as pd
+import tensorflow as tf
+
+from core.regression.backends import BACKENDS, OptimizerState, diverged_message, is_bad
+from core.regression.config import BACKEND_NAMES, ConfigError, RegressionConfig
+from core.regression.data import least_squares, make_data, max_stable_learning_rate, mean_loss
+from core.regression.schedule import Position, plan_steps, steps_left
+from core.regression.trace_buffer import TraceBuffer
+
+__all__ = ["ConfigError", "Event", "RegressionConfig", "Trainer", "BACKEND_NAMES", "DATA_FIELDS"]
+
+DATA_FIELDS = frozenset({"w_target", "b_target", "noise_std", "n_samples", "seed"})
+MAX_CHUNK_STEPS = 1 << 20
+MAX_CHUNK_CELLS = 1 << 24
+
+
+class Event(NamedTuple):
+    """A mid-run change: it takes effect from step + 1."""
+
+    step: int
+    field: str
+    old: Any
+    new: Any
+
+
+class Trainer:
+    """Trains one run step by step on the chosen backend, keeping the full trace and every mid-run change."""
+
+    def __init__(self, config: RegressionConfig, backend: str = "compiled") -> None:
+        if not isinstance(config, RegressionConfig):
+            raise ConfigError("config", config, "must be a RegressionConfig")
+        if backend not in BACKEND_NAMES:
+            raise ConfigError("backend", backend, f"must be one of {', '.join(BACKEND_NAMES)}")
+        self.config = config
+        self.initial_config = config
+        self.backend = backend
+        self.events: list[Event] = []
+        self.status = "running"
+        self.message = ""
+        self._position = Position()
+        self.data_version = 0
+        self.last_batch = np.zeros(0, dtype=np.int32)
+        self._load_data()
+        self._state = OptimizerState.fresh(config.optimizer, config.w_init, config.b_init)
+        initial_loss = mean_loss(self._x, self._y, config.w_init, config.b_init, config.loss)
+        self._trace = TraceBuffer(config.total_steps + 1)
+        self._trace.append([0], [0], [config.w_init], [config.b_init], [initial_loss])
+
+    def _load_data(self) -> None:
+        self._x, self._y = make_data(self.config)
+        self._x.flags.writeable = self._y.flags.writeable = False
+        self.data_version += 1
+        self._x_tf = tf.constant(self._x)
+        self._y_tf = tf.constant(self._y)
+        self._optimum: tuple[float, float] | None = None
+        self._stable_rates: dict[str, float] = {}
+
+    @property
+    def data(self) -> pd.DataFrame:
+        """The current samples, columns x and y."""
+        return pd.DataFrame({"x": self._x, "y": self._y})
+
+    @property
+    def arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        """The current samples as read-only float32 arrays (x, y)."""
+        return self._x, self._y
+
+    def trace_column(self, name: str) -> np.ndarray:
+        """A read-only view of one trace column (step, epoch, w, b or loss), without copying."""
+        return self._trace.column(name)
+
+    @property
+    def trace(self) -> pd.DataFrame:
+        """Every recorded row: step, epoch, w, b, loss (step 0 holds the initial values)."""
+        return self._trace.frame()
+
+    @property
+    def steps_done(self) -> int:
+        """Updates made so far."""
+        return len(self._trace) - 1
+
+    @property
+    def epoch(self) -> int:
+        """Current epoch, 0-based (equals config.epochs when done)."""
+        return self._position.epoch
+
+    @property
+    def total_steps(self) -> int:
+        """Steps done plus steps still planned with the current settings."""
+        config = self.config
+        return self.steps_done + steps_left(config.n_samples, config.batch_size, config.epochs, self._position)
+
+    @property
+    def steps_left_in_epoch(self) -> int:
+        """Updates until the current epoch ends (0 when the run is over)."""
+        config = self.config
+        if self._position.epoch >= config.epochs:
+            return 0
+        return steps_left(config.n_samples, config.batch_size, self._position.epoch + 1, self._position)
+
+    @property
+    def w(self) -> float:
+        """Current weight."""
+        return float(self._state.params[0])
+
+    @property
+    def b(self) -> float:
+        """Current bias."""
+        return float(self._state.params[1])
+
+    @property
+    def least_squares(self) -> tuple[float, float]:
+        """Closed-form best (w, b) for the current data."""
+        if self._optimum is None:
+            self._optimum = least_squares(self._x, self._y)
+        return self._optimum
+
+    @property
+    def max_stable_learning_rate(self) -> float:
+        """2/λ_max of the loss Hessian: the largest stable full-batch SGD learning rate on this data."""
+        loss = self.config.loss
+        if loss not in self._stable_rates:  # O(n) over the data: computed once per data set and loss
+            self._stable_rates[loss] = max_stable_learning_rate(self._x, loss)
+        return self._stable_rates[loss]
+
+    def step(self, n: int = 1) -> pd.DataFrame:
+        """Advance up to n update steps; return the new rows (fewer if the run ends or diverges)."""
+        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
+            raise ConfigError("n", n, "must be a whole number ≥ 0")
+        first_new = len(self._trace)
+        remaining = int(n)
+        while remaining > 0 and self.status == "running":
+            made = self._run_chunk(min(remaining, self._chunk_limit()))
+            remaining -= made
+            if made == 0:
+                break
+        return self._trace.frame(first_new)
+
+    def run(self) -> pd.DataFrame:
+        """Run to the end (or until it diverges); return the full trace."""
+        self.step(self.total_steps - self.steps_done)
+        return self.trace
+
+    def _chunk_limit(self) -> int:
+        per_cells = max(1, MAX_CHUNK_CELLS // self.config.batch_size)
+        return min(MAX_CHUNK_STEPS, 1 << (per_cells.bit_length() - 1))
+
+    def _run_chunk(self, n: int) -> int:
+        config = self.config
+        plan = plan_steps(
+            config.n_samples, config.batch_size, config.seed, config.shuffle, config.epochs, self._position, n
+        )
+        if plan.n_steps == 0:
+            self.status = "done"
+            return 0
+        result = BACKENDS[self.backend](
+            self._x_tf,
+            self._y_tf,
+            plan.indices,
+            plan.mask,
+            self._state,
+            config.optimizer,
+            config.loss,
+            config.learning_rate,
+        )
+        made = len(result.w)
+        diverged = made > 0 and is_bad(result.w[-1], result.b[-1], result.loss[-1])
+        kept = made - 1 if diverged else made
+        start = self.steps_done + 1
+        self._trace.append(
+            np.arange(start, start + kept), plan.epochs[:kept], result.w[:kept], result.b[:kept], result.loss[:kept]
+        )
+        if kept:
+            self.last_batch = plan.indices[kept - 1][plan.mask[kept - 1] > 0]
+        if diverged:
+            self._position = plan_steps(
+                config.n_samples, config.batch_size, config.seed, config.shuffle, config.epochs, self._position, kept
+            ).end
+            self._diverge(start + kept, result.w[-1], result.b[-1], result.loss[-1])
+            return made
+        self._state = result.state
+        self._position = plan.end
+        if self._position.epoch >= config.epochs:
+            self.status = "done"
+        return made
+
+    def _diverge(self, step: int, w: float, b: float, loss: float) -> None:
+        last = self._trace.last()
+        self._state = OptimizerState.fresh(self.config.optimizer, last["w"], last["b"])
+        self.status = "diverged"
+        self.message = diverged_message(self.config, self._x, step, w, b, loss)
+
+    def update(self, **changes: Any) -> list[Event]:
+        """Change settings from the next step on; returns the recorded events. Bad values raise ConfigError."""
+        new_config = self.config.replace(**changes)
+        old_config = self.config
+        step = self.steps_done
+        new_events = [
+            Event(step, name, getattr(old_config, name), getattr(new_config, name))
+            for name in changes
+            if getattr(old_config, name) != getattr(new_config, name)
+        ]
+        if not new_events:
+            return []
+        self.config = new_config
+        self.events.extend(new_events)
+        changed = {event.field for event in new_events}
+        if changed & DATA_FIELDS:
+            self._load_data()
+        if self._position.offset >= new_config.n_samples:
+            self._position = Position(self._position.epoch + 1, 0)
+        if "optimizer" in changed:
+            self._state = OptimizerState.fresh(new_config.optimizer, self.w, self.b)
+        if self.status == "diverged":
+            self.message = ""
+        self.status = "running" if self._position.epoch < new_config.epochs else "done"
+        self._trace.reserve(self.total_steps + 1)
+        return new_events

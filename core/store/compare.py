@@ -1,0 +1,170 @@
+"""Compare-page data from run-store rows: the runs table, config differences, baseline deltas, chart series, exports."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from core.regression.config import FIELD_NAMES, RegressionConfig, steps_per_epoch
+from core.regression.convergence import steps_to_converge
+from core.store.json_values import finite
+from core.store.run_store import POINT_COLUMNS
+
+DEFAULTS = RegressionConfig()
+KEY_FIELDS: dict[str, str] = {
+    "optimizer": "optimizer",
+    "learning_rate": "lr",
+    "batch_size": "batch",
+    "loss": "loss fn",
+    "epochs": "epochs",
+    "n_samples": "samples",
+    "noise_std": "noise",
+    "seed": "seed",
+}
+TABLE_COLUMNS: tuple[str, ...] = (
+    "id", "name", "status", *KEY_FIELDS.values(), "final w", "final b", "final loss", "steps", "created (UTC)",
+    "tags", "sweep",
+)  # fmt: skip
+X_AXES: tuple[str, ...] = ("step", "epoch")
+
+
+def setting(config: Mapping[str, Any], field: str) -> Any:
+    """A stored config's value for field, or the default when an older run did not record it."""
+    return config.get(field, getattr(DEFAULTS, field))
+
+
+def run_labels(runs: list[dict]) -> dict[int, str]:
+    """Chart labels by run id: the run's name, with " (#id)" added where two runs share a name."""
+    counts = Counter(run["name"] for run in runs)
+    return {run["id"]: run["name"] if counts[run["name"]] == 1 else f"{run['name']} (#{run['id']})" for run in runs}
+
+
+def runs_frame(runs: list[dict]) -> pd.DataFrame:
+    """One row a run: name, status, the key hyperparameters, final w, b and loss, steps, created, tags, sweep."""
+    rows = [
+        (
+            run["id"], run["name"], run["status"], *(run["config"].get(field) for field in KEY_FIELDS),
+            run["final_w"], run["final_b"], run["final_loss"], run["steps"],
+            run["created_at"][:19].replace("T", " "), ", ".join(run["tags"]), run["sweep_id"] or "",
+        )
+        for run in runs
+    ]  # fmt: skip
+    frame = pd.DataFrame(rows, columns=list(TABLE_COLUMNS))
+    for column in ("final w", "final b", "final loss"):
+        frame[column] = frame[column].astype("float64")
+    return frame
+
+
+def config_frame(runs: list[dict], differences_only: bool = False) -> pd.DataFrame:
+    """Each run's config as a row (fields as columns); with differences_only, just the fields that differ."""
+    extra = sorted({key for run in runs for key in run["config"] if key not in FIELD_NAMES})
+    fields = [*FIELD_NAMES, *extra]
+    labels = run_labels(runs)
+    frame = pd.DataFrame(
+        [[run["config"].get(field) for field in fields] for run in runs],
+        index=pd.Index([labels[run["id"]] for run in runs], name="run"),
+        columns=fields,
+    )
+    if differences_only:
+        frame = frame[[field for field in fields if len({repr(value) for value in frame[field]}) > 1]]
+    return frame
+
+
+def converged_at(points: pd.DataFrame, config: Mapping[str, Any]) -> int | None:
+    """First step from which |w − w*| < 0.01 and |b − b*| < 0.01 hold to the end (w*, b*: the run's targets)."""
+    return steps_to_converge(points, float(setting(config, "w_target")), float(setting(config, "b_target")))
+
+
+def baseline_frame(runs: list[dict], converged: Mapping[int, int | None], baseline_id: int) -> pd.DataFrame:
+    """Final w, b, loss and steps to converge of each run, with its difference to the baseline run's."""
+    base = next(run for run in runs if run["id"] == baseline_id)
+    labels = run_labels(runs)
+    rows = []
+    for run in runs:
+        row: dict[str, Any] = {"run": labels[run["id"]] + (" (baseline)" if run["id"] == baseline_id else "")}
+        for name in ("w", "b", "loss"):
+            row[f"final {name}"] = run[f"final_{name}"]
+            row[f"Δ {name}"] = _minus(run[f"final_{name}"], base[f"final_{name}"])
+        row["converged at step"] = converged.get(run["id"])
+        row["Δ steps"] = _minus(converged.get(run["id"]), converged.get(baseline_id))
+        rows.append(row)
+    frame = pd.DataFrame(rows)
+    return frame.astype({column: "float64" for column in frame.columns if column != "run"})
+
+
+def _minus(value: float | None, base: float | None) -> float | None:
+    return None if value is None or base is None else value - base
+
+
+def x_values(points: pd.DataFrame, config: Mapping[str, Any], axis: str) -> np.ndarray:
+    """The chart's x: the step, or the epochs completed after it (fractional).
+
+    Epoch boundaries come from the recorded epoch column (the epoch each update belonged to), so mid-run
+    changes of batch_size or n_samples, which change the steps per epoch, still land on whole numbers.
+    """
+    steps = points["step"].to_numpy()
+    if axis == "step":
+        return steps
+    epochs = points["epoch"].to_numpy()
+    per_epoch = max(steps_per_epoch(int(setting(config, "n_samples")), int(setting(config, "batch_size"))), 1)
+    updates = steps > 0
+    firsts = {int(e): int(steps[updates & (epochs == e)].min()) for e in np.unique(epochs[updates])}
+    ordered = sorted(firsts)
+    result = np.zeros(len(steps), dtype=float)
+    for index, epoch in enumerate(ordered):
+        first = firsts[epoch]
+        count = firsts[ordered[index + 1]] - first if index + 1 < len(ordered) else per_epoch
+        where = updates & (epochs == epoch)
+        result[where] = epoch + (steps[where] - first + 1) / max(count, 1)
+    return result
+
+
+def ema_by_step(steps: np.ndarray, values: np.ndarray, smoothing: float) -> np.ndarray:
+    """The live page's loss EMA (ema = s·ema + (1 − s)·loss per step), on rows that may skip steps.
+
+    Across a gap of k steps the old value decays by s**k, so a downsampled series smooths like the full one.
+    """
+    values = np.asarray(values, dtype=np.float64)
+    if smoothing <= 0 or len(values) == 0:
+        return values
+    decay = np.power(smoothing, np.diff(np.asarray(steps, dtype=np.float64)))
+    smoothed = np.empty_like(values)
+    smoothed[0] = values[0]
+    for index in range(1, len(values)):
+        smoothed[index] = decay[index - 1] * smoothed[index - 1] + (1.0 - decay[index - 1]) * values[index]
+    return smoothed
+
+
+def chart_series(run: dict, points: pd.DataFrame, label: str, axis: str, smoothing: float) -> dict[str, Any]:
+    """What a chart draws of one run: x, w, b, the (smoothed) loss and the targets."""
+    return {
+        "id": run["id"],
+        "label": label,
+        "x": x_values(points, run["config"], axis),
+        "w": points["w"].to_numpy(),
+        "b": points["b"].to_numpy(),
+        "loss": ema_by_step(points["step"].to_numpy(), points["loss"].to_numpy(), smoothing),
+        "w_target": float(setting(run["config"], "w_target")),
+        "b_target": float(setting(run["config"], "b_target")),
+    }
+
+
+def long_csv(runs: list[dict], points: Mapping[int, pd.DataFrame]) -> str:
+    """Every run's points as one long table: run_id, name, step, epoch, w, b, loss."""
+    frames = [points[run["id"]].assign(run_id=run["id"], name=run["name"]) for run in runs]
+    columns = ["run_id", "name", *POINT_COLUMNS]
+    table = pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
+    return table.to_csv(index=False)
+
+
+def runs_json(runs: list[dict], points: Mapping[int, pd.DataFrame]) -> str:
+    """The runs (fields, config, events) each with its points as columns; non-finite numbers become null."""
+    exported = [
+        {**run, "points": {column: points[run["id"]][column].tolist() for column in POINT_COLUMNS}} for run in runs
+    ]
+    return json.dumps(finite({"runs": exported}))

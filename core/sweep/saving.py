@@ -1,0 +1,91 @@
+"""Train a sweep and save every run in the run store under one sweep id (the CLI's --save and the engine's task)."""
+
+from __future__ import annotations
+
+import secrets
+import time
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from core.cli.args import FIELD_FLAGS
+from core.regression.config import RegressionConfig
+
+if TYPE_CHECKING:
+    from core.store.run_store import RunStore
+
+
+def new_sweep_id() -> str:
+    """A fresh id such as "sweep-20250101-120000-a1b2c3" (UTC time, then random hex)."""
+    return f"sweep-{datetime.now(UTC):%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"
+
+
+def varied_fields(configs: Sequence[RegressionConfig | Mapping], order: list[str]) -> list[str]:
+    """Fields whose value differs between configs: those in order first (the grid's axes), then the rest."""
+    values = [_as_dict(config) for config in configs]
+    fields = [*order, *(field for field in FIELD_FLAGS if field not in order)]
+    return [field for field in fields if len({repr(config.get(field)) for config in values}) > 1]
+
+
+def label(config: RegressionConfig | Mapping, fields: list[str]) -> str:
+    """e.g. "lr=0.01 optimizer=adam seed=2" for the varied fields."""
+    values = _as_dict(config)
+    return " ".join(f"{FIELD_FLAGS.get(field, field).lstrip('-')}={value_text(values.get(field))}" for field in fields)
+
+
+def value_text(value: Any) -> str:
+    """A config value as the CLI prints it: true/false, 0.01, adam."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _as_dict(config: RegressionConfig | Mapping) -> Mapping:
+    return config.to_dict() if isinstance(config, RegressionConfig) else config
+
+
+def save_sweep(
+    store: RunStore, runs: Sequence[Any], fields: list[str], name: str | None = None
+) -> tuple[str, list[int]]:
+    """Save core.sweep.grid.SweepRun results under one new sweep id; returns it and the run ids (StoreError if not)."""
+    sweep_id = new_sweep_id()
+    run_ids = []
+    for run in runs:
+        trace = run.trace
+        run_ids.append(
+            store.save_run(
+                config=run.config.to_dict(),
+                status=run.status,
+                step=trace["step"].to_numpy(),
+                epoch=trace["epoch"].to_numpy(),
+                w=trace["w"].to_numpy(),
+                b=trace["b"].to_numpy(),
+                loss=trace["loss"].to_numpy(),
+                name=f"{name or 'sweep'} {label(run.config, fields)}".strip(),
+                sweep_id=sweep_id,
+                message=run.message,
+            )
+        )
+    return sweep_id, run_ids
+
+
+def run_and_save_sweep(
+    base: Mapping[str, Any], values: Mapping[str, list], name: str | None = None, db_path: str | None = None
+) -> dict[str, Any]:
+    """Train every combination of values over base and save the runs in the store at db_path.
+
+    Returns {"sweep_id", "run_ids", "seconds"} (seconds of training). Bad configs raise ConfigError and a bad
+    store raises StoreError, both before any training starts.
+    """
+    from core.store.run_store import RunStore
+    from core.sweep.grid import check_sweep, grid
+    from core.sweep.runner import run_sweep
+
+    configs = grid(RegressionConfig.from_dict(base), **dict(values))
+    check_sweep(configs)
+    with RunStore(db_path) as store:
+        started = time.perf_counter()
+        runs = run_sweep(configs)
+        seconds = time.perf_counter() - started
+        sweep_id, run_ids = save_sweep(store, runs, varied_fields(configs, list(values)), name)
+    return {"sweep_id": sweep_id, "run_ids": run_ids, "seconds": seconds}

@@ -1,0 +1,86 @@
+"""The picked runs' charts: options, an overlay or small multiples of w, b and loss, and the shared landscape."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from core.regression.config import ConfigError, RegressionConfig
+from core.regression.data import least_squares, make_data
+from core.regression.landscape import bounds, mean_loss_surface
+from core.store.compare import X_AXES, chart_series, run_labels, setting
+from ui.compare import run_figures
+from ui.live.session import SMOOTHING_CHOICES
+
+LAYOUTS: tuple[str, ...] = ("Overlay", "Side by side")
+PER_ROW = 4
+PLOTLY_CONFIG = {"displaylogo": False}
+
+
+def options() -> dict[str, Any]:
+    """Layout, x axis (step or fractional epoch), loss EMA smoothing and log-scale loss."""
+    layout, axis, smoothing, log_y = st.columns([1, 1, 1.4, 1], vertical_alignment="bottom")
+    return {
+        "layout": layout.radio("Layout", LAYOUTS, horizontal=True, key="compare_layout"),
+        "axis": axis.radio("x axis", X_AXES, horizontal=True, key="compare_x_axis",
+                           help="epoch = step / steps per epoch, so it is fractional between epochs"),
+        "smoothing": SMOOTHING_CHOICES[smoothing.radio("Loss EMA smoothing", list(SMOOTHING_CHOICES), horizontal=True,
+                                                       key="compare_smoothing")],
+        "log_y": log_y.toggle("Log-scale loss", key="compare_log_loss"),
+    }  # fmt: skip
+
+
+def show(runs: list[dict], points: dict[int, pd.DataFrame], chosen: dict[str, Any]) -> None:
+    """Overlay: one chart per quantity, a colour per run. Side by side: one chart per run, four to a row."""
+    labels = run_labels(runs)
+    series = [chart_series(run, points[run["id"]], labels[run["id"]], chosen["axis"], chosen["smoothing"])
+              for run in runs]  # fmt: skip
+    x_title = chosen["axis"]
+    if chosen["layout"] == "Overlay":
+        for column, quantity in zip(st.columns(3), ("w", "b", "loss")):
+            figure = run_figures.overlay_figure(series, quantity, x_title, chosen["log_y"])
+            column.plotly_chart(figure, key=f"compare_overlay_{quantity}", config=PLOTLY_CONFIG)
+        return
+    st.caption("Blue: w, orange: b, dashed: their targets; green below: the loss.")
+    for start in range(0, len(series), PER_ROW):
+        for column, item in zip(st.columns(PER_ROW), series[start : start + PER_ROW]):
+            column.markdown(f"**{item['label']}**")  # wraps, where a Plotly title would be cut off
+            figure = run_figures.run_figure(item, x_title, chosen["log_y"])
+            column.plotly_chart(figure, key=f"compare_run_{item['id']}", config=PLOTLY_CONFIG)
+
+
+def landscape(runs: list[dict], points: dict[int, pd.DataFrame]) -> None:
+    """Every picked run's (w, b) path over the mean-loss contours of the first picked run's data and loss."""
+    first = runs[0]
+    try:
+        config = RegressionConfig.from_dict(first["config"])
+    except ConfigError as error:
+        st.info(f"No landscape: run #{first['id']}'s stored config is not usable ({error}).")
+        return
+    labels = run_labels(runs)
+    paths = [{"label": labels[run["id"]], "w": points[run["id"]]["w"].to_numpy(),
+              "b": points[run["id"]]["b"].to_numpy()} for run in runs]  # fmt: skip
+    settled = [path for path, run in zip(paths, runs) if run["status"] != "diverged"] or paths
+    corners = [(setting(run["config"], "w_target"), setting(run["config"], "b_target")) for run in runs]
+    corners += [(setting(run["config"], "w_init"), setting(run["config"], "b_init")) for run in runs]
+    for path in settled:
+        if np.isfinite(path["w"]).any() and np.isfinite(path["b"]).any():
+            corners += [(np.nanmin(path["w"]), np.nanmin(path["b"])), (np.nanmax(path["w"]), np.nanmax(path["b"]))]
+    surface, optimum = _surface(config.to_json(), bounds(corners))
+    target = (config.w_target, config.b_target)
+    figure = run_figures.landscape_figure(surface, paths, target, optimum, f"mean loss ({labels[first['id']]})")
+    st.plotly_chart(figure, key="compare_landscape", config=PLOTLY_CONFIG)
+    st.caption(f"Contours: the mean {config.loss} loss on the data of **{labels[first['id']]}** (the first picked "
+               "run); other runs' data may differ. Dots mark where each run ended.")  # fmt: skip
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _surface(config_json: str, box: tuple[float, ...]) -> tuple[dict[str, np.ndarray], tuple[float, float]]:
+    """The mean-loss grid over box for a config's data, and the data's least-squares (w, b)."""
+    config = RegressionConfig.from_json(config_json)
+    x, y = make_data(config)
+    surface = mean_loss_surface(x, y, config.loss, box)
+    return {"w": surface.w_values, "b": surface.b_values, "loss": surface.loss}, least_squares(x, y)

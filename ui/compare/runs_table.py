@@ -1,0 +1,79 @@
+"""The Compare page's runs table: filters, multi-row selection mirrored by a run picker, and one-off notices."""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Callable
+
+import streamlit as st
+
+from core.store.compare import runs_frame
+from core.store.run_store import STATUSES
+from ui.choices import forget_missing
+
+SELECTED_KEY = "compare_selected"
+TABLE_KEY = "compare_table"
+NOTICES_KEY = "compare_notices"
+ANY = "any"
+COLUMNS = {
+    "id": st.column_config.NumberColumn("id", width="small"),
+    "lr": st.column_config.NumberColumn("lr", format="%g"),
+    "noise": st.column_config.NumberColumn("noise", format="%g"),
+    "final w": st.column_config.NumberColumn("final w", format="%.4f"),
+    "final b": st.column_config.NumberColumn("final b", format="%.4f"),
+    "final loss": st.column_config.NumberColumn("final loss", format="%.3e"),
+}
+
+
+def notify(kind: str, text: str, place: str = "top") -> None:
+    """Queue a message (kind: success, info, warning or error) for a place on the page in the next rerun."""
+    st.session_state.setdefault(f"{NOTICES_KEY}_{place}", []).append((kind, text))
+
+
+def show_notices(place: str = "top") -> None:
+    """Show and forget the messages queued for place."""
+    for kind, text in st.session_state.pop(f"{NOTICES_KEY}_{place}", []):
+        getattr(st, kind)(text)
+
+
+def filters(runs: list[dict]) -> dict[str, str | None]:
+    """Text, status and tag filters for the table, as RunStore.list_runs keywords."""
+    tags = sorted({tag for run in runs for tag in run["tags"]})
+    forget_missing("compare_filter_tag", [ANY, *tags])  # its tag was removed from every run
+    text_column, status_column, tag_column = st.columns([2, 1, 1])
+    text = text_column.text_input("Filter runs", key="compare_filter_text", placeholder="name, notes, tags or id")
+    status = status_column.selectbox("Status", [ANY, *STATUSES], key="compare_filter_status")
+    tag = tag_column.selectbox("Tag", [ANY, *tags], key="compare_filter_tag")
+    return {"text": text or None, "status": None if status == ANY else status, "tag": None if tag == ANY else tag}
+
+
+def select(runs: list[dict], shown: list[dict]) -> list[dict]:
+    """The runs table (shown = the filtered runs) and the runs picked for comparison, in the order picked."""
+    by_id = {run["id"]: run for run in runs}
+    chosen = [run_id for run_id in st.session_state.get(SELECTED_KEY, []) if run_id in by_id]
+    shown_ids = [run["id"] for run in shown]
+    st.session_state[SELECTED_KEY] = chosen  # forget deleted runs
+    rows = [shown_ids.index(run_id) for run_id in chosen if run_id in shown_ids]
+    # One table widget per set of shown rows: a row index then always means the same run, so a filter change
+    # can never turn a ticked row into a different run.
+    table_key = f"{TABLE_KEY}_{zlib.crc32(repr(shown_ids).encode()):08x}"
+    st.session_state[table_key] = {"selection": {"rows": rows, "columns": [], "cells": []}}
+    st.caption(f"{len(shown)} of {len(runs)} runs. Tick rows to compare them.")
+    with st.container(key=TABLE_KEY):
+        st.dataframe(runs_frame(shown), key=table_key, on_select=_mirror(table_key, shown_ids),
+                     selection_mode="multi-row", hide_index=True, column_config=COLUMNS)  # fmt: skip
+    st.multiselect("Runs to compare", list(by_id), key=SELECTED_KEY, format_func=lambda i: f"#{i} {by_id[i]['name']}",
+                   placeholder="tick rows in the table, or pick runs here")  # fmt: skip
+    return [by_id[run_id] for run_id in st.session_state[SELECTED_KEY]]
+
+
+def _mirror(table_key: str, shown_ids: list[int]) -> Callable[[], None]:
+    """The table's on_select: its ticked rows replace the picked runs it shows; hidden picks stay, order kept."""
+
+    def sync() -> None:
+        ticked = [shown_ids[row] for row in st.session_state[table_key]["selection"]["rows"] if row < len(shown_ids)]
+        before = st.session_state.get(SELECTED_KEY, [])
+        kept = [run_id for run_id in before if run_id not in shown_ids or run_id in ticked]
+        st.session_state[SELECTED_KEY] = kept + [run_id for run_id in ticked if run_id not in kept]
+
+    return sync

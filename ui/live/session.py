@@ -1,0 +1,195 @@
+"""The live page's session plumbing: the per-session run, URL sync, buttons, chart options and exports."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from core.engine.client import EngineError
+from core.regression.config import ConfigError, RegressionConfig
+from core.regression.url_query import DEFAULT_BACKEND, config_from_query, config_to_query
+from ui.engine_handle import engine_client, engine_error_message
+from ui.live import sidebar_form
+from ui.live.run_state import TICK_SECONDS, LiveRun
+
+SMOOTHING_CHOICES = {"off": 0.0, "0.9": 0.9, "0.99": 0.99, "0.999": 0.999}
+
+
+def _release_all(runs: list[LiveRun]) -> None:
+    for run in runs:
+        run.release()
+
+
+@st.cache_resource(scope="session", on_release=_release_all, show_spinner=False)
+def _session_runs() -> list[LiveRun]:
+    """Runs opened by this browser session; Streamlit releases them (save, then close) when it disconnects."""
+    return []
+
+
+def current_run() -> LiveRun:
+    """This browser session's run (kept in session_state, so every session and every AppTest has its own)."""
+    run = st.session_state.get("live_run")
+    if run is None:
+        run = st.session_state["live_run"] = LiveRun(engine_client())
+        _session_runs().append(run)
+    return run
+
+
+def restart_with(config: RegressionConfig) -> str:
+    """Give this session's live run (if any) a new config: save the old run, start over; returns its backend."""
+    run = st.session_state.get("live_run")
+    if run is None:
+        return DEFAULT_BACKEND
+    run.config, run.url_warnings = config, []
+    for name in config.to_dict():
+        st.session_state.pop(sidebar_form.widget_key(name), None)
+    try:
+        run.reset()
+    except EngineError as error:
+        run.notices.append(engine_error_message(error))
+    return run.backend
+
+
+def apply_url_once(run: LiveRun) -> None:
+    """On a session's first visit, take the config from the URL; bad values fall back with a warning."""
+    if not run.initialised:
+        run.config, run.backend, warnings = config_from_query(st.query_params.to_dict())
+        run.url_warnings = warnings
+        run.initialised = True
+    query = config_to_query(run.config, run.backend)
+    if st.query_params.to_dict() != query:
+        st.query_params.from_dict(query)
+
+
+def on_setting_change(run: LiveRun, field: str, value: Any) -> None:
+    """A sidebar widget changed: update the live run; on a bad value, explain and restore the widget."""
+    run.url_warnings = []
+    try:
+        if field == "speed":
+            run.speed = sidebar_form.speed_value(value)
+        elif field == "backend":
+            run.set_backend(value)
+        else:
+            events = run.change(**{field: value})
+            if events:
+                st.toast(f"{sidebar_form.LABELS[field]} → {value:g}" if isinstance(value, float) else
+                         f"{sidebar_form.LABELS[field]} → {value}")  # fmt: skip
+    except ConfigError as error:
+        label = sidebar_form.LABELS.get(field, field)
+        run.notices.append(f"{label} = {value!r} is not allowed: {error.allowed}. Kept {getattr(run.config, field)!r}.")
+        st.session_state[sidebar_form.widget_key(field)] = getattr(run.config, field)
+    except EngineError as error:
+        run.notices.append(engine_error_message(error))
+
+
+def show_notices(run: LiveRun) -> None:
+    """URL warnings (until the user changes something) and one-off notices."""
+    for warning in run.url_warnings:
+        st.warning(warning, icon="⚠️")
+    while run.notices:
+        st.warning(run.notices.pop(0), icon="⚠️")
+
+
+def _guarded(action: Any) -> Any:
+    def call() -> None:
+        run = current_run()
+        try:
+            action(run)
+        except EngineError as error:
+            run.playing = False
+            run.notices.append(engine_error_message(error))
+
+    return call
+
+
+def controls(run: LiveRun) -> None:
+    """Play, Pause, Step, Step epoch, Reset and Run to end, plus the run's name and a save button."""
+    finished = bool(run.view) and run.view["status"] != "running"
+    columns = st.columns(6)
+    columns[0].button("Play", on_click=_guarded(lambda r: r.play()), disabled=run.playing or finished,
+                      type="primary", use_container_width=True)  # fmt: skip
+    columns[1].button("Pause", on_click=_guarded(lambda r: r.pause()), disabled=not run.playing,
+                      use_container_width=True)  # fmt: skip
+    columns[2].button("Step", on_click=_guarded(lambda r: r.step_once()), disabled=run.playing or finished,
+                      use_container_width=True, help="one update step")  # fmt: skip
+    columns[3].button("Step epoch", on_click=_guarded(lambda r: r.step_epoch()), disabled=run.playing or finished,
+                      use_container_width=True, help="to the end of the current epoch")  # fmt: skip
+    columns[4].button("Reset", on_click=_guarded(lambda r: r.reset()), use_container_width=True,
+                      help="save this run, then start over from the sidebar's settings")  # fmt: skip
+    columns[5].button("Run to end", on_click=_guarded(lambda r: r.play(to_end=True)), disabled=finished,
+                      use_container_width=True, help="compute the rest at full speed")  # fmt: skip
+
+
+def chart_options() -> tuple[bool, float]:
+    """The loss chart's scale and EMA smoothing."""
+    left, right, _ = st.columns([1, 1, 2])
+    scale = left.segmented_control("Loss scale", ["linear", "log"], default="linear", key="loss_scale")
+    smoothing = right.segmented_control("EMA smoothing", list(SMOOTHING_CHOICES), default="off", key="smoothing")
+    return scale == "log", SMOOTHING_CHOICES.get(smoothing or "off", 0.0)
+
+
+def refresh(run: LiveRun) -> dict[str, Any] | None:
+    """Advance (if playing) and fetch the view; on an engine failure show why and return None."""
+    try:
+        view = run.tick()
+    except (EngineError, ConfigError) as error:
+        run.playing = False
+        st.error(engine_error_message(error) if isinstance(error, EngineError) else str(error))
+        return None
+    return view
+
+
+def full_run_view(run: LiveRun) -> dict[str, Any] | None:
+    """The view for a full script run; the fragment's first frame in this run reuses it."""
+    view = refresh(run)
+    run.fresh_frame = view is not None
+    return view
+
+
+def first_frame_of_full_run(run: LiveRun) -> bool:
+    """True once per full run: the fragment then reuses the view the full run just fetched."""
+    fresh, run.fresh_frame = run.fresh_frame, False
+    return fresh and run.view is not None
+
+
+def tick_interval(run: LiveRun) -> float | None:
+    """The fragment ticks only while something plays."""
+    run.ticking = run.playing
+    return TICK_SECONDS if run.playing else None
+
+
+def stop_ticking_when_finished(run: LiveRun) -> None:
+    """If the run ended inside a tick, rerun the page once so the fragment stops and the buttons update."""
+    if run.ticking and not run.playing:
+        run.ticking = False
+        st.rerun(scope="app")
+
+
+def exports(run: LiveRun) -> None:
+    """Name and save the run; download its trace and a standalone script."""
+    st.divider()
+    name_column, save_column, csv_column, script_column = st.columns([2, 1, 1, 1], vertical_alignment="bottom")
+    run.name = name_column.text_input("Run name", value=run.name, max_chars=200, placeholder="auto-named when saved")
+    if save_column.button("Save run", use_container_width=True, help="runs are also saved on pause, end and reset"):
+        run_id = run.autosave()
+        if run_id is not None:
+            st.toast(f"Saved as run #{run_id}: open the Compare page to see it.")
+    try:
+        run.ensure_open()
+    except EngineError as error:
+        st.error(engine_error_message(error))
+    handle = run.handle
+    csv_column.download_button("Download CSV", data=lambda: _safe(lambda: run.client.trace_csv(handle)),
+                               file_name="tapestream_trace.csv", mime="text/csv", on_click="ignore",
+                               use_container_width=True, disabled=handle is None)  # fmt: skip
+    script_column.download_button("Export as Python script", data=lambda: _safe(lambda: run.client.export_script(
+        handle)), file_name="tapestream_run.py", mime="text/x-python", on_click="ignore",
+        use_container_width=True, disabled=handle is None)  # fmt: skip
+
+
+def _safe(produce: Any) -> str:
+    try:
+        return produce()
+    except EngineError as error:
+        return f"# {engine_error_message(error)}\n"
