@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui.explorer import examples_section, playground, syllabus_cards
+from ui.explorer import examples_section, playground_panel, syllabus_cards
 from ui.page_setup import setup_page
 
 setup_page("GradientTape Explorer")
@@ -20,4 +20,4 @@ with examples_tab:
 with syllabus_tab:
     syllabus_cards.show_all()
 with playground_tab:
-    playground.show()
+    playground_panel.show()

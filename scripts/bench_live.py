@@ -83,7 +83,7 @@ def payload_bytes() -> dict:
     """JSON bytes of the four figures per update for a 2,000-step and a 1,000,000-step run."""
     from core.engine.client import EngineClient
     from core.regression.config import RegressionConfig
-    from ui.live import frame_figures as figures
+    from ui.live import frame_figures
     from ui.live.run_state import LiveRun
 
     sizes = {}
@@ -100,10 +100,10 @@ def payload_bytes() -> dict:
                 pass
             view = run.view
             charts = [
-                figures.trace_figure(view, 0),
-                figures.loss_figure(view, 0, False, 0.0),
-                figures.data_figure(view, run.samples, 0),
-                figures.landscape_figure(view, run.surface, 0),
+                frame_figures.trace_figure(view, 0),
+                frame_figures.loss_figure(view, 0, False, 0.0),
+                frame_figures.data_figure(view, run.samples, 0),
+                frame_figures.landscape_figure(view, run.surface, 0),
             ]
             sizes[label] = sum(len(json.dumps(chart)) for chart in charts)
             sizes[label + "_steps_done"] = view["steps_done"]

@@ -1,1 +1,1 @@
-"""Streamlit-side helpers shared by the pages: engine access, live charts, figures and the config form."""
+"""The Streamlit side: page setup, the engine handle and figure helpers shared by the pages, and one wing per page."""

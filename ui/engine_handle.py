@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.engine.client import EngineClient, EngineError
+from core.engine.client import EngineClient
+from core.engine.errors import EngineError
 
 
 @st.cache_resource(show_spinner=False)

@@ -9,7 +9,7 @@ from typing import Any
 
 import streamlit as st
 
-from core.engine.client import EngineCallError, EngineError
+from core.engine.errors import EngineCallError, EngineError
 from core.regression.config import ConfigError
 
 CACHE_KEY = "_tape_engine_results"

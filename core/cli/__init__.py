@@ -1,1 +1,1 @@
-"""core/cli."""
+"""The headless command line: one thin module per command (train, bench, grad, runs, sweep); nothing imports it."""

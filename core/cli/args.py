@@ -1,31 +1,15 @@
-"""Argument parsing helpers for the CLI: one-line errors that name the flag and what it allows, exit code 2."""
+"""Argument parsing for the CLI: config flags built from the field table, and one-line errors with exit code 2."""
 
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 from collections.abc import Callable
-from typing import NoReturn
+from typing import Any, NoReturn
 
-from core.regression.config import ConfigError
-
-# CLI flag for each RegressionConfig field.
-FIELD_FLAGS: dict[str, str] = {
-    "w_target": "--w-target",
-    "b_target": "--b-target",
-    "n_samples": "--n-samples",
-    "noise_std": "--noise-std",
-    "seed": "--seed",
-    "epochs": "--epochs",
-    "learning_rate": "--lr",
-    "batch_size": "--batch-size",
-    "shuffle": "--shuffle",
-    "optimizer": "--optimizer",
-    "loss": "--loss",
-    "w_init": "--w-init",
-    "b_init": "--b-init",
-}
+from core.regression.config import ConfigError, RegressionConfig
+from core.regression.fields import BACKEND_NAMES, FIELD_TABLE, FLAGS
+from core.regression.value_text import ValueTextError, parse_list, parse_value, resolve_full
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -41,41 +25,55 @@ def fail(message: str) -> NoReturn:
     raise SystemExit(2)
 
 
-def number(text: str) -> float:
-    """A finite float from text."""
+def argument_type(parse: Callable[[str], Any]) -> Callable[[str], Any]:
+    """parse as an argparse type: a ValueTextError becomes argparse's one-line "argument --flag: ..." error."""
+
+    def convert(text: str) -> Any:
+        try:
+            return parse(text)
+        except ValueTextError as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
+
+    return convert
+
+
+def add_config_flags(parser: argparse.ArgumentParser, as_lists: bool = False) -> None:
+    """A flag for every row of the field table (a comma list each with as_lists); unset flags keep defaults."""
+    for spec in FIELD_TABLE:
+        if spec.kind is bool and not as_lists:
+            parser.add_argument(spec.flag, dest=spec.name, action="store_true", default=None, help=spec.help)
+            continue
+        if as_lists:
+            kind = argument_type(lambda text, name=spec.name: parse_list(name, text))
+            nargs = {"nargs": "?", "const": [True]} if spec.kind is bool else {}
+            help_text = f"comma list, default {spec.default}" + ("; alone means true" if spec.kind is bool else "")
+        else:
+            kind = argument_type(lambda text, name=spec.name: parse_value(name, text))
+            nargs, help_text = {}, f"{spec.help}; default {spec.default}"
+        parser.add_argument(spec.flag, dest=spec.name, type=kind, default=None, help=help_text, **nargs)
+
+
+def given_fields(args: argparse.Namespace) -> dict[str, Any]:
+    """The config fields set on the command line, by field name."""
+    return {name: getattr(args, name) for name in FLAGS if getattr(args, name, None) is not None}
+
+
+def config_from_args(args: argparse.Namespace) -> RegressionConfig:
+    """Build the config from the parsed flags ("--batch-size full" = --n-samples), or exit 2 with one line."""
     try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not math.isfinite(value):
-        raise argparse.ArgumentTypeError(f"{text!r} is not a finite number")
-    return value
+        return RegressionConfig(**resolve_full(given_fields(args), RegressionConfig.n_samples))
+    except ConfigError as error:
+        fail(config_error_line(error))
 
 
-def whole(text: str) -> int:
-    """An int from text such as 1000, 1e6 or 1_000_000."""
-    try:
-        value = float(text.replace("_", ""))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if not math.isfinite(value) or not value.is_integer():
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number")
-    return int(value)
-
-
-def listing(item: Callable[[str], object]) -> Callable[[str], list]:
-    """A comma-separated list of items, e.g. 0.001,0.01,0.1."""
-
-    def parse(text: str) -> list:
-        parts = [part.strip() for part in text.split(",") if part.strip()]
-        if not parts:
-            raise argparse.ArgumentTypeError("expected a comma-separated list of values")
-        return [item(part) for part in parts]
-
-    return parse
+def check_backend(name: str) -> str:
+    """The backend name, or exit 2 naming the allowed ones."""
+    if name not in BACKEND_NAMES:
+        fail(f"--backend={name!r} is not allowed: must be one of {', '.join(BACKEND_NAMES)}")
+    return name
 
 
 def config_error_line(error: ConfigError) -> str:
     """A ConfigError restated in terms of the CLI flag."""
-    flag = FIELD_FLAGS.get(error.field, error.field)
+    flag = FLAGS.get(error.field, error.field)
     return f"{flag}={error.value!r} is not allowed: {error.allowed}"

@@ -1,7 +1,9 @@
-"""Benchmarks behind ``python -m core bench``: eager vs compiled, a million steps, and the engine round trip."""
+"""The ``python -m core bench`` command: eager vs compiled, a million steps, and the engine round trip."""
 
 from __future__ import annotations
 
+import argparse
+import json
 import resource
 import statistics
 import time
@@ -100,3 +102,19 @@ def run_benchmarks(client: bool = True, log: Log = print) -> dict[str, float]:
     if client:
         results.update(bench_client(log))
     return results
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    """Benchmark the backends (and the engine client) and print the numbers."""
+    results = run_benchmarks(client=not args.no_client, log=print)
+    if args.json:
+        print(json.dumps(results))
+    return 0
+
+
+def register(commands: Any) -> None:
+    """Add the ``bench`` sub-command to the CLI's sub-parsers."""
+    bench = commands.add_parser("bench", help="time eager vs compiled, 1M steps, and the engine client")
+    bench.add_argument("--json", action="store_true", help="print one JSON object on the last line")
+    bench.add_argument("--no-client", action="store_true", help="skip the engine-process round trip")
+    bench.set_defaults(handler=cmd_bench)

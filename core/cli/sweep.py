@@ -8,12 +8,12 @@ import sys
 import time
 from typing import Any
 
-from core.cli.args import FIELD_FLAGS, fail, listing, number, whole
+from core.cli.args import add_config_flags, argument_type, fail, given_fields
 from core.regression.config import RegressionConfig
-from core.sweep.saving import label, save_sweep, value_text, varied_fields
-
-TRUE_WORDS = ("true", "on", "yes", "1")
-FALSE_WORDS = ("false", "off", "no", "0")
+from core.regression.fields import flag_name
+from core.regression.value_text import parse_list, value_text
+from core.sweep.grid import check_sweep, grid
+from core.sweep.saving import label, save_sweep, varied_fields
 
 
 def register(commands: Any) -> None:
@@ -23,8 +23,9 @@ def register(commands: Any) -> None:
         help="train a grid of configs together in one compiled loop",
         description="Every flag takes a comma list (e.g. --lr 0.001,0.01,0.1); the sweep runs every combination.",
     )
-    add_sweep_flags(sweep)
-    sweep.add_argument("--seeds", type=listing(whole), help="alias of --seed")
+    add_config_flags(sweep, as_lists=True)
+    seeds = argument_type(lambda text: parse_list("seed", text))
+    sweep.add_argument("--seeds", type=seeds, help="alias of --seed")
     sweep.add_argument("--json", action="store_true", help="print one JSON object on the last line")
     sweep.add_argument("--save", action="store_true", help="save every run in the run store under one sweep id")
     sweep.add_argument("--name", help="prefix of the saved runs' names (default 'sweep')")
@@ -33,45 +34,11 @@ def register(commands: Any) -> None:
     sweep.set_defaults(handler=cmd_sweep)
 
 
-def add_sweep_flags(parser: argparse.ArgumentParser) -> None:
-    """A comma-list flag for every RegressionConfig field; unset flags keep the tutorial's defaults."""
-    defaults = RegressionConfig()
-    for field, flag in FIELD_FLAGS.items():
-        default = getattr(defaults, field)
-        if field == "shuffle":
-            parser.add_argument(
-                flag, type=listing(boolean), nargs="?", const=[True], help="true/false list; alone means true"
-            )
-            continue
-        kind = whole if isinstance(default, int) else number if isinstance(default, float) else str
-        if field == "batch_size":
-            kind = batch_size
-        parser.add_argument(flag, dest=field, type=listing(kind), help=f"comma list, default {default}")
-
-
-def boolean(text: str) -> bool:
-    """true/on/yes/1 or false/off/no/0."""
-    word = text.strip().lower()
-    if word not in TRUE_WORDS + FALSE_WORDS:
-        raise argparse.ArgumentTypeError(f"{text!r} is not true or false")
-    return word in TRUE_WORDS
-
-
-def batch_size(text: str) -> int | str:
-    """A whole number, or 'full' (= that run's n_samples)."""
-    if text.strip().lower() == "full":
-        return "full"
-    try:
-        return whole(text)
-    except argparse.ArgumentTypeError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number or 'full'") from None
-
-
 def sweep_values(args: argparse.Namespace) -> dict[str, list]:
     """The swept fields and their values from the parsed flags."""
     if args.seeds is not None and args.seed is not None:
         fail("give --seed or --seeds, not both")
-    values = {field: getattr(args, field) for field in FIELD_FLAGS if getattr(args, field, None) is not None}
+    values = given_fields(args)
     if args.seeds is not None:
         values["seed"] = args.seeds
     return values
@@ -96,7 +63,7 @@ def summary(index: int, run: Any) -> dict[str, Any]:
 
 def table(rows: list[dict[str, Any]], configs: list[RegressionConfig], fields: list[str]) -> list[str]:
     """Aligned lines: index, the varied fields, status, steps, final w, b, loss and steps to converge."""
-    header = ("#", *(FIELD_FLAGS[field].lstrip("-").upper() for field in fields), "STATUS", "STEPS", "W", "B")
+    header = ("#", *(flag_name(field).upper() for field in fields), "STATUS", "STEPS", "W", "B")
     header += ("LOSS", "CONVERGED AT")
     lines = [header] + [
         (
@@ -117,9 +84,6 @@ def table(rows: list[dict[str, Any]], configs: list[RegressionConfig], fields: l
 
 def cmd_sweep(args: argparse.Namespace) -> int:
     """Build the grid, train it, print the table (and JSON), and save or export it if asked."""
-    from core.sweep.grid import check_sweep, grid
-    from core.sweep.runner import run_sweep  # no TensorFlow until the sweep runs
-
     values = sweep_values(args)
     configs = grid(RegressionConfig(), **values)
     check_sweep(configs)
@@ -127,6 +91,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         _check_logdir(args.tensorboard)
     store = _open_store(args.db) if args.save else None
     started = time.perf_counter()
+    from core.sweep.runner import run_sweep  # TensorFlow loads only once the sweep is checked
+
     runs = run_sweep(configs)
     seconds = time.perf_counter() - started
     fields = varied_fields(configs, list(values))

@@ -97,7 +97,7 @@ class Engine:
 
     def set_backend(self, handle: int, backend: str) -> str:
         """Switch a live run between the eager and compiled backends; its state carries over exactly."""
-        from core.regression.config import BACKEND_NAMES
+        from core.regression.fields import BACKEND_NAMES
 
         if backend not in BACKEND_NAMES:
             raise ConfigError("backend", backend, f"must be one of {', '.join(BACKEND_NAMES)}")

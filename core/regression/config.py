@@ -1,4 +1,4 @@
-"""The regression run's settings: a validated, frozen, JSON-friendly dataclass that never imports TensorFlow."""
+"""The regression run's settings: a frozen, JSON-friendly dataclass built and checked from the field table; no TF."""
 
 from __future__ import annotations
 
@@ -6,23 +6,10 @@ import dataclasses
 import json
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any
 
-OPTIMIZERS: tuple[str, ...] = ("sgd", "momentum", "nesterov", "rmsprop", "adam", "adagrad")
-LOSSES: tuple[str, ...] = ("mse", "mae", "huber")
-BACKEND_NAMES: tuple[str, ...] = ("compiled", "eager")
-
-# Hard limits that keep a 24 GB machine safe. A trace row costs about 24 bytes in the engine, so the
-# longest allowed run keeps its full trace in roughly 250 MB; the largest data set is 80 MB of float32.
-MAX_SAMPLES = 10_000_000
-MAX_EPOCHS = 10_000
-MAX_TOTAL_STEPS = 10_000_000
-MAX_ABS_TARGET = 1_000.0
-MAX_ABS_INIT = 10_000.0
-MAX_NOISE_STD = 1_000.0
-MAX_LEARNING_RATE = 10.0
-MAX_SEED = 2**31 - 1
+from core.regression.fields import FIELD_NAMES, FIELD_TABLE, MAX_TOTAL_STEPS, FieldSpec
 
 
 class ConfigError(ValueError):
@@ -68,46 +55,46 @@ def _choice(name: str, value: Any, choices: tuple[str, ...]) -> str:
     return value.strip().lower()
 
 
+def _flag(name: str, value: Any) -> bool:
+    """Return value if it is a bool, else raise ConfigError."""
+    if not isinstance(value, bool):
+        raise ConfigError(name, value, "must be true or false")
+    return value
+
+
+def check_value(spec: FieldSpec, value: Any, context: Mapping[str, Any]) -> Any:
+    """value checked against its field's row of the table; context holds the fields a limit may name."""
+    high = context[spec.high] if isinstance(spec.high, str) else spec.high
+    if spec.kind is bool:
+        return _flag(spec.name, value)
+    if spec.kind is str:
+        return _choice(spec.name, value, spec.choices)
+    if spec.kind is int:
+        return _integer(spec.name, value, int(spec.low), int(high))
+    return _number(spec.name, value, spec.low, high, open_low=spec.open_low)
+
+
+def _from_table(cls: type) -> type:
+    """Give cls one dataclass field per row of the field table, with its type and default."""
+    cls.__annotations__ = {spec.name: spec.kind.__name__ for spec in FIELD_TABLE}
+    for spec in FIELD_TABLE:
+        setattr(cls, spec.name, spec.default)
+    return dataclass(frozen=True)(cls)
+
+
 def steps_per_epoch(n_samples: int, batch_size: int) -> int:
     """Number of updates in one pass over the data (the last batch may be smaller)."""
     return -(-n_samples // batch_size)
 
 
-@dataclass(frozen=True)
+@_from_table
 class RegressionConfig:
-    """Settings of one y = w·x + b run; the defaults are the tutorial's."""
-
-    w_target: float = 5.0
-    b_target: float = 3.0
-    n_samples: int = 1000
-    noise_std: float = 0.0
-    seed: int = 0
-    epochs: int = 2
-    learning_rate: float = 1e-2
-    batch_size: int = 1
-    shuffle: bool = False
-    optimizer: str = "sgd"
-    loss: str = "mse"
-    w_init: float = 0.0
-    b_init: float = 0.0
+    """Settings of one y = w·x + b run: one field per row of core.regression.fields, defaults the tutorial's."""
 
     def __post_init__(self) -> None:
-        checked = {
-            "w_target": _number("w_target", self.w_target, -MAX_ABS_TARGET, MAX_ABS_TARGET),
-            "b_target": _number("b_target", self.b_target, -MAX_ABS_TARGET, MAX_ABS_TARGET),
-            "n_samples": _integer("n_samples", self.n_samples, 1, MAX_SAMPLES),
-            "noise_std": _number("noise_std", self.noise_std, 0.0, MAX_NOISE_STD),
-            "seed": _integer("seed", self.seed, 0, MAX_SEED),
-            "epochs": _integer("epochs", self.epochs, 1, MAX_EPOCHS),
-            "learning_rate": _number("learning_rate", self.learning_rate, 0.0, MAX_LEARNING_RATE, open_low=True),
-            "optimizer": _choice("optimizer", self.optimizer, OPTIMIZERS),
-            "loss": _choice("loss", self.loss, LOSSES),
-            "w_init": _number("w_init", self.w_init, -MAX_ABS_INIT, MAX_ABS_INIT),
-            "b_init": _number("b_init", self.b_init, -MAX_ABS_INIT, MAX_ABS_INIT),
-        }
-        checked["batch_size"] = _integer("batch_size", self.batch_size, 1, checked["n_samples"])
-        if not isinstance(self.shuffle, bool):
-            raise ConfigError("shuffle", self.shuffle, "must be true or false")
+        checked: dict[str, Any] = {}
+        for spec in FIELD_TABLE:  # n_samples comes before batch_size, whose limit it is
+            checked[spec.name] = check_value(spec, getattr(self, spec.name), checked)
         for name, value in checked.items():
             object.__setattr__(self, name, value)
         total = self.total_steps
@@ -158,9 +145,6 @@ class RegressionConfig:
         except (TypeError, ValueError) as exc:
             raise ConfigError("config", text, f"must be valid JSON ({exc})") from None
         return cls.from_dict(values)
-
-
-FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in fields(RegressionConfig))
 
 
 def _reject_unknown(values: Mapping[str, Any]) -> None:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from core.regression.config import RegressionConfig
+from core.regression.fields import DATA_FIELDS, FIELD_NAMES
 
 TEMPLATE = '''"""Reproduces a Tapestream run with plain TensorFlow: the tutorial's GradientTape loop.
 
@@ -97,7 +98,7 @@ def train(config, events, stop_after):
         while pending and pending[0][0] == step:  # apply the changes made at this step
             _, field, value = pending.pop(0)
             config[field] = value
-            if field in ("w_target", "b_target", "noise_std", "n_samples", "seed"):
+            if field in {data_fields}:
                 x_np, y_np = make_data(config)
                 x_data, y_data = tf.constant(x_np), tf.constant(y_np)
             if field == "optimizer":
@@ -169,4 +170,5 @@ def export_script(
         config=pprint.pformat(config.to_dict(), sort_dicts=False, width=100),
         events=pprint.pformat(event_rows, width=100),
         stop_after=repr(steps_done),
+        data_fields=repr(tuple(spec for spec in FIELD_NAMES if spec in DATA_FIELDS)),
     )

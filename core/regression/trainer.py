@@ -9,14 +9,12 @@ import pandas as pd
 import tensorflow as tf
 
 from core.regression.backends import BACKENDS, OptimizerState, diverged_message, is_bad
-from core.regression.config import BACKEND_NAMES, ConfigError, RegressionConfig
+from core.regression.config import ConfigError, RegressionConfig
 from core.regression.data import least_squares, make_data, max_stable_learning_rate, mean_loss
+from core.regression.fields import BACKEND_NAMES, DATA_FIELDS
 from core.regression.schedule import Position, plan_steps, steps_left
 from core.regression.trace_buffer import TraceBuffer
 
-__all__ = ["ConfigError", "Event", "RegressionConfig", "Trainer", "BACKEND_NAMES", "DATA_FIELDS"]
-
-DATA_FIELDS = frozenset({"w_target", "b_target", "noise_std", "n_samples", "seed"})
 MAX_CHUNK_STEPS = 1 << 20
 MAX_CHUNK_CELLS = 1 << 24
 
@@ -38,14 +36,18 @@ class Trainer:
             raise ConfigError("config", config, "must be a RegressionConfig")
         if backend not in BACKEND_NAMES:
             raise ConfigError("backend", backend, f"must be one of {', '.join(BACKEND_NAMES)}")
+        self.backend = backend
+        self.data_version = 0
+        self._start(config)
+
+    def _start(self, config: RegressionConfig) -> None:
+        """Begin the run at step 0 with config: fresh data, optimizer state and trace, no events."""
         self.config = config
         self.initial_config = config
-        self.backend = backend
         self.events: list[Event] = []
         self.status = "running"
         self.message = ""
         self._position = Position()
-        self.data_version = 0
         self.last_batch = np.zeros(0, dtype=np.int32)
         self._load_data()
         self._state = OptimizerState.fresh(config.optimizer, config.w_init, config.b_init)
@@ -198,8 +200,15 @@ class Trainer:
         self.message = diverged_message(self.config, self._x, step, w, b, loss)
 
     def update(self, **changes: Any) -> list[Event]:
-        """Change settings from the next step on; returns the recorded events. Bad values raise ConfigError."""
+        """Change settings from the next step on; returns the recorded events. Bad values raise ConfigError.
+
+        Before the first step there is nothing to change mid-run: the run starts afresh with the new settings
+        and records no event (so no "@ step 0" markers pile up while the learner sets things up).
+        """
         new_config = self.config.replace(**changes)
+        if self.steps_done == 0:
+            self._start(new_config)
+            return []
         old_config = self.config
         step = self.steps_done
         new_events = [

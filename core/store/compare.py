@@ -10,24 +10,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from core.regression.config import FIELD_NAMES, RegressionConfig, steps_per_epoch
+from core.regression.config import RegressionConfig, steps_per_epoch
 from core.regression.convergence import steps_to_converge
+from core.regression.data import least_squares, make_data
+from core.regression.fields import FIELD_NAMES, KEY_COLUMNS
+from core.regression.landscape import bounds, mean_loss_surface
+from core.regression.smoothing import ema_by_step
 from core.store.json_values import finite
 from core.store.run_store import POINT_COLUMNS
 
 DEFAULTS = RegressionConfig()
-KEY_FIELDS: dict[str, str] = {
-    "optimizer": "optimizer",
-    "learning_rate": "lr",
-    "batch_size": "batch",
-    "loss": "loss fn",
-    "epochs": "epochs",
-    "n_samples": "samples",
-    "noise_std": "noise",
-    "seed": "seed",
-}
 TABLE_COLUMNS: tuple[str, ...] = (
-    "id", "name", "status", *KEY_FIELDS.values(), "final w", "final b", "final loss", "steps", "created (UTC)",
+    "id", "name", "status", *KEY_COLUMNS.values(), "final w", "final b", "final loss", "steps", "created (UTC)",
     "tags", "sweep",
 )  # fmt: skip
 X_AXES: tuple[str, ...] = ("step", "epoch")
@@ -48,7 +42,7 @@ def runs_frame(runs: list[dict]) -> pd.DataFrame:
     """One row a run: name, status, the key hyperparameters, final w, b and loss, steps, created, tags, sweep."""
     rows = [
         (
-            run["id"], run["name"], run["status"], *(run["config"].get(field) for field in KEY_FIELDS),
+            run["id"], run["name"], run["status"], *(run["config"].get(field) for field in KEY_COLUMNS),
             run["final_w"], run["final_b"], run["final_loss"], run["steps"],
             run["created_at"][:19].replace("T", " "), ", ".join(run["tags"]), run["sweep_id"] or "",
         )
@@ -124,22 +118,6 @@ def x_values(points: pd.DataFrame, config: Mapping[str, Any], axis: str) -> np.n
     return result
 
 
-def ema_by_step(steps: np.ndarray, values: np.ndarray, smoothing: float) -> np.ndarray:
-    """The live page's loss EMA (ema = s·ema + (1 − s)·loss per step), on rows that may skip steps.
-
-    Across a gap of k steps the old value decays by s**k, so a downsampled series smooths like the full one.
-    """
-    values = np.asarray(values, dtype=np.float64)
-    if smoothing <= 0 or len(values) == 0:
-        return values
-    decay = np.power(smoothing, np.diff(np.asarray(steps, dtype=np.float64)))
-    smoothed = np.empty_like(values)
-    smoothed[0] = values[0]
-    for index in range(1, len(values)):
-        smoothed[index] = decay[index - 1] * smoothed[index - 1] + (1.0 - decay[index - 1]) * values[index]
-    return smoothed
-
-
 def chart_series(run: dict, points: pd.DataFrame, label: str, axis: str, smoothing: float) -> dict[str, Any]:
     """What a chart draws of one run: x, w, b, the (smoothed) loss and the targets."""
     return {
@@ -152,6 +130,33 @@ def chart_series(run: dict, points: pd.DataFrame, label: str, axis: str, smoothi
         "w_target": float(setting(run["config"], "w_target")),
         "b_target": float(setting(run["config"], "b_target")),
     }
+
+
+def landscape_paths(runs: list[dict], points: Mapping[int, pd.DataFrame]) -> list[dict[str, Any]]:
+    """Each run's (w, b) path, labelled, for the shared landscape."""
+    labels = run_labels(runs)
+    return [
+        {"label": labels[run["id"]], "w": points[run["id"]]["w"].to_numpy(), "b": points[run["id"]]["b"].to_numpy()}
+        for run in runs
+    ]
+
+
+def landscape_box(runs: list[dict], paths: list[dict[str, Any]]) -> tuple[float, ...]:
+    """A box holding every run's target and start, and the paths of the runs that did not diverge."""
+    settled = [path for path, run in zip(paths, runs) if run["status"] != "diverged"] or paths
+    corners = [(setting(run["config"], "w_target"), setting(run["config"], "b_target")) for run in runs]
+    corners += [(setting(run["config"], "w_init"), setting(run["config"], "b_init")) for run in runs]
+    for path in settled:
+        if np.isfinite(path["w"]).any() and np.isfinite(path["b"]).any():
+            corners += [(np.nanmin(path["w"]), np.nanmin(path["b"])), (np.nanmax(path["w"]), np.nanmax(path["b"]))]
+    return bounds(corners)
+
+
+def data_surface(config: RegressionConfig, box: tuple[float, ...]) -> tuple[dict[str, np.ndarray], tuple[float, float]]:
+    """The mean-loss grid over box for a config's data and loss, and the data's least-squares (w, b)."""
+    x, y = make_data(config)
+    surface = mean_loss_surface(x, y, config.loss, box)
+    return {"w": surface.w_values, "b": surface.b_values, "loss": surface.loss}, least_squares(x, y)
 
 
 def long_csv(runs: list[dict], points: Mapping[int, pd.DataFrame]) -> str:

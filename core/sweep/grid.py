@@ -13,8 +13,9 @@ from typing import Any
 
 import pandas as pd
 
-from core.regression.config import FIELD_NAMES, ConfigError, RegressionConfig
+from core.regression.config import ConfigError, RegressionConfig
 from core.regression.convergence import steps_to_converge
+from core.regression.fields import FIELD_NAMES
 
 MAX_RUNS = 1_000
 MAX_RUN_STEPS = 50_000_000  # runs × the longest run's steps

@@ -8,8 +8,9 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from core.cli.args import FIELD_FLAGS
 from core.regression.config import RegressionConfig
+from core.regression.fields import FIELD_NAMES, flag_name
+from core.regression.value_text import value_text
 
 if TYPE_CHECKING:
     from core.store.run_store import RunStore
@@ -23,21 +24,14 @@ def new_sweep_id() -> str:
 def varied_fields(configs: Sequence[RegressionConfig | Mapping], order: list[str]) -> list[str]:
     """Fields whose value differs between configs: those in order first (the grid's axes), then the rest."""
     values = [_as_dict(config) for config in configs]
-    fields = [*order, *(field for field in FIELD_FLAGS if field not in order)]
+    fields = [*order, *(field for field in FIELD_NAMES if field not in order)]
     return [field for field in fields if len({repr(config.get(field)) for config in values}) > 1]
 
 
 def label(config: RegressionConfig | Mapping, fields: list[str]) -> str:
     """e.g. "lr=0.01 optimizer=adam seed=2" for the varied fields."""
     values = _as_dict(config)
-    return " ".join(f"{FIELD_FLAGS.get(field, field).lstrip('-')}={value_text(values.get(field))}" for field in fields)
-
-
-def value_text(value: Any) -> str:
-    """A config value as the CLI prints it: true/false, 0.01, adam."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return f"{value:g}" if isinstance(value, float) else str(value)
+    return " ".join(f"{flag_name(field)}={value_text(values.get(field))}" for field in fields)
 
 
 def _as_dict(config: RegressionConfig | Mapping) -> Mapping:

@@ -9,7 +9,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from core.sweep.saving import label, value_text, varied_fields
+from core.regression.value_text import value_text
+from core.sweep.saving import label, varied_fields
 
 METRICS: tuple[str, ...] = ("final loss", "steps to converge")
 BAND_POINTS = 300

@@ -6,7 +6,8 @@ import math
 
 import pytest
 
-from core.regression.config import MAX_SAMPLES, MAX_TOTAL_STEPS, ConfigError, RegressionConfig
+from core.regression.config import ConfigError, RegressionConfig
+from core.regression.fields import MAX_SAMPLES, MAX_TOTAL_STEPS
 
 
 def test_defaults_are_the_tutorials() -> None:

@@ -8,8 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.regression.config import OPTIMIZERS, ConfigError, RegressionConfig
+from core.regression.config import ConfigError, RegressionConfig
 from core.regression.convergence import steps_to_converge
+from core.regression.fields import OPTIMIZERS
 from core.regression.trainer import Trainer
 from core.sweep.grid import MAX_RUNS, SweepRun, check_sweep, grid
 from core.sweep.runner import Sweep, run_sweep

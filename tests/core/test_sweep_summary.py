@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from core.regression.config import ConfigError, RegressionConfig
-from core.sweep.form_values import parse_list, plan_sweep, sweep_values
+from core.sweep.form_values import parse_form_list, plan_sweep, sweep_values
 from core.sweep.summary import cell_means, seed_band, seed_groups, sweep_frame
 
 
@@ -46,10 +46,10 @@ def test_seed_groups_and_bands() -> None:
 
 
 def test_form_lists_are_parsed_and_bad_ones_name_the_field() -> None:
-    assert parse_list("learning_rate", " 0.001, 0.01 ,") == [0.001, 0.01]
-    assert parse_list("batch_size", "1,full") == [1, "full"]
+    assert parse_form_list("learning_rate", " 0.001, 0.01 ,") == [0.001, 0.01]
+    assert parse_form_list("batch_size", "1,full") == [1, "full"]
     with pytest.raises(ConfigError, match=r"seed='0,x' is not allowed: 'x' is not a whole number; .* 0,1,2"):
-        parse_list("seed", "0,x")
+        parse_form_list("seed", "0,x")
     values = sweep_values({"learning_rate": "0.1,0.2", "seed": " "}, {"optimizer": ["adam"], "loss": []})
     assert values == {"learning_rate": [0.1, 0.2], "optimizer": ["adam"]}
     with pytest.raises(ConfigError, match="choose at least one field"):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 MODULES = (
-    "ui.explorer.examples_section, ui.explorer.syllabus_cards, ui.explorer.playground, "
+    "ui.explorer.examples_section, ui.explorer.syllabus_cards, ui.explorer.playground_panel, "
     "ui.explorer.playground_output, ui.explorer.graph_dot"
 )
 

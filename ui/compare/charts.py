@@ -9,11 +9,9 @@ import pandas as pd
 import streamlit as st
 
 from core.regression.config import ConfigError, RegressionConfig
-from core.regression.data import least_squares, make_data
-from core.regression.landscape import bounds, mean_loss_surface
-from core.store.compare import X_AXES, chart_series, run_labels, setting
+from core.regression.smoothing import SMOOTHING_CHOICES
+from core.store.compare import X_AXES, chart_series, data_surface, landscape_box, landscape_paths, run_labels
 from ui.compare import run_figures
-from ui.live.session import SMOOTHING_CHOICES
 
 LAYOUTS: tuple[str, ...] = ("Overlay", "Side by side")
 PER_ROW = 4
@@ -61,15 +59,8 @@ def landscape(runs: list[dict], points: dict[int, pd.DataFrame]) -> None:
         st.info(f"No landscape: run #{first['id']}'s stored config is not usable ({error}).")
         return
     labels = run_labels(runs)
-    paths = [{"label": labels[run["id"]], "w": points[run["id"]]["w"].to_numpy(),
-              "b": points[run["id"]]["b"].to_numpy()} for run in runs]  # fmt: skip
-    settled = [path for path, run in zip(paths, runs) if run["status"] != "diverged"] or paths
-    corners = [(setting(run["config"], "w_target"), setting(run["config"], "b_target")) for run in runs]
-    corners += [(setting(run["config"], "w_init"), setting(run["config"], "b_init")) for run in runs]
-    for path in settled:
-        if np.isfinite(path["w"]).any() and np.isfinite(path["b"]).any():
-            corners += [(np.nanmin(path["w"]), np.nanmin(path["b"])), (np.nanmax(path["w"]), np.nanmax(path["b"]))]
-    surface, optimum = _surface(config.to_json(), bounds(corners))
+    paths = landscape_paths(runs, points)
+    surface, optimum = _surface(config.to_json(), landscape_box(runs, paths))
     target = (config.w_target, config.b_target)
     figure = run_figures.landscape_figure(surface, paths, target, optimum, f"mean loss ({labels[first['id']]})")
     st.plotly_chart(figure, key="compare_landscape", config=PLOTLY_CONFIG)
@@ -79,8 +70,5 @@ def landscape(runs: list[dict], points: dict[int, pd.DataFrame]) -> None:
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def _surface(config_json: str, box: tuple[float, ...]) -> tuple[dict[str, np.ndarray], tuple[float, float]]:
-    """The mean-loss grid over box for a config's data, and the data's least-squares (w, b)."""
-    config = RegressionConfig.from_json(config_json)
-    x, y = make_data(config)
-    surface = mean_loss_surface(x, y, config.loss, box)
-    return {"w": surface.w_values, "b": surface.b_values, "loss": surface.loss}, least_squares(x, y)
+    """core's data_surface, cached per config and box."""
+    return data_surface(RegressionConfig.from_json(config_json), box)

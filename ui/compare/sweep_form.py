@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.engine.client import EngineCallError, EngineError
-from core.regression.config import LOSSES, OPTIMIZERS, ConfigError, RegressionConfig
-from core.sweep.form_values import EXAMPLES, plan_sweep, sweep_values
+from core.engine.errors import EngineCallError, EngineError
+from core.regression.config import ConfigError, RegressionConfig
+from core.regression.fields import FIELD_TABLE
+from core.sweep.form_values import plan_sweep, sweep_values
 from ui.choices import forget_missing
 from ui.compare.runs_table import notify, show_notices
 from ui.compare.store_reads import db_path
@@ -15,10 +16,9 @@ from ui.engine_handle import engine_client, engine_error_message
 
 BASE_KEY = "sweep_base"
 DEFAULTS_LABEL = "tutorial defaults"
-LIST_LABELS = {
-    "learning_rate": "Learning rates", "seed": "Seeds", "batch_size": "Batch sizes", "epochs": "Epochs",
-    "n_samples": "Samples", "noise_std": "Noise std",
-}  # fmt: skip
+LIST_FIELDS = [spec for spec in FIELD_TABLE if spec.sweep == "list"]
+CHOICE_FIELDS = [spec for spec in FIELD_TABLE if spec.sweep == "choice"]
+COLUMNS = 4
 BASE_HELP = "fields left blank keep this config's values; pick runs above to offer their configs"
 TIMEOUT_S = 600.0
 
@@ -39,14 +39,15 @@ def show(picked: list[dict]) -> None:
 
 def _fields() -> tuple[dict[str, str], dict[str, list[str]]]:
     """A comma-list input for each numeric field and a multiselect for optimizers and losses (blank: not swept)."""
-    columns = st.columns(4)
-    texts = {}
-    for index, (field, label) in enumerate(LIST_LABELS.items()):
-        texts[field] = columns[index % 4].text_input(label, key=f"sweep_{field}", placeholder=f"e.g. {EXAMPLES[field]}")
-    choices = {
-        "optimizer": columns[2].multiselect("Optimizers", OPTIMIZERS, key="sweep_optimizer"),
-        "loss": columns[3].multiselect("Losses", LOSSES, key="sweep_loss"),
-    }
+    columns = st.columns(COLUMNS)
+    texts, choices = {}, {}
+    for index, spec in enumerate(LIST_FIELDS):
+        column = columns[index % COLUMNS]
+        placeholder = f"e.g. {spec.sweep_example}"
+        texts[spec.name] = column.text_input(spec.sweep_label, key=f"sweep_{spec.name}", placeholder=placeholder)
+    for index, spec in enumerate(CHOICE_FIELDS, start=len(LIST_FIELDS)):
+        column = columns[index % COLUMNS]
+        choices[spec.name] = column.multiselect(spec.sweep_label, spec.choices, key=f"sweep_{spec.name}")
     return texts, choices
 
 

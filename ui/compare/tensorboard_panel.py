@@ -7,7 +7,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from core.engine.client import EngineCallError, EngineError
+from core.engine.errors import EngineCallError, EngineError
 from ui.compare.store_reads import db_path
 from ui.engine_handle import engine_client, engine_error_message
 

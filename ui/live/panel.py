@@ -6,7 +6,7 @@ from typing import Any
 
 import streamlit as st
 
-from ui import figures
+from ui.live import frame_figures
 from ui.live.chart_component import live_chart
 from ui.live.run_state import LiveRun
 
@@ -65,14 +65,14 @@ def chart_figures(run: LiveRun, view: dict[str, Any], log_scale: bool) -> dict[s
     every third frame while playing, and every frame otherwise."""
     revision, frame = run.revision, run.frame
     built = {
-        "trace_chart": figures.trace_figure(view, revision, frame),
-        "loss_chart": figures.loss_figure(view, revision, log_scale, run.smoothing, frame),
+        "trace_chart": frame_figures.trace_figure(view, revision, frame),
+        "loss_chart": frame_figures.loss_figure(view, revision, log_scale, run.smoothing, frame),
     }
     if not run.playing or frame % SLOW_CHART_EVERY == 0 or "data_chart" not in run.slow_figures:
         samples = run.samples or {"x": [], "y": []}
-        run.slow_figures["data_chart"] = figures.data_figure(view, samples, revision, frame)
+        run.slow_figures["data_chart"] = frame_figures.data_figure(view, samples, revision, frame)
         if run.surface is not None:
-            run.slow_figures["landscape_chart"] = figures.landscape_figure(view, run.surface, revision, frame)
+            run.slow_figures["landscape_chart"] = frame_figures.landscape_figure(view, run.surface, revision, frame)
     return {**built, **run.slow_figures}
 
 

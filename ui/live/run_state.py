@@ -6,7 +6,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.engine.client import EngineClient, EngineError, RunLostError
+from core.engine.client import EngineClient
+from core.engine.errors import EngineError, RunLostError
 from core.regression.config import ConfigError, RegressionConfig
 
 TICK_SECONDS = 0.08  # a fragment tick every 80 ms: 10+ chart updates per second after timer jitter
@@ -81,13 +82,11 @@ class LiveRun:
 
     # --- changes --------------------------------------------------------------------------------------------------
     def change(self, **changes: Any) -> list[dict[str, Any]]:
-        """Apply setting changes; the run carries on from its current w and b. Bad values raise ConfigError."""
+        """Apply setting changes (checked here once; the engine restarts a run that has not stepped yet).
+
+        The run carries on from its current w and b. Bad values raise ConfigError.
+        """
         new_config = self.config.replace(**changes)
-        if self.handle is not None and self.client.steps_taken(self.handle) == 0:
-            self.config = new_config  # nothing has run yet: start afresh rather than record a change at step 0
-            self.close()
-            self.ensure_open()
-            return []
         events = self._with_engine(lambda handle: self.client.update(handle, **changes)) if self.handle else []
         self.config = new_config
         return events

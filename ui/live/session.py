@@ -6,14 +6,13 @@ from typing import Any
 
 import streamlit as st
 
-from core.engine.client import EngineError
+from core.engine.errors import EngineError
 from core.regression.config import ConfigError, RegressionConfig
+from core.regression.smoothing import SMOOTHING_CHOICES
 from core.regression.url_query import DEFAULT_BACKEND, config_from_query, config_to_query
 from ui.engine_handle import engine_client, engine_error_message
 from ui.live import sidebar_form
 from ui.live.run_state import TICK_SECONDS, LiveRun
-
-SMOOTHING_CHOICES = {"off": 0.0, "0.9": 0.9, "0.99": 0.99, "0.999": 0.999}
 
 
 def _release_all(runs: list[LiveRun]) -> None:

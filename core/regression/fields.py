@@ -1,0 +1,306 @@
+"""The one table of RegressionConfig fields: type, default, limits, labels, CLI flag, URL key, help, sweep form.
+
+Everything that names, checks, parses, shows or sweeps a config field reads this table: the dataclass and its
+validation (core.regression.config), text parsing (core.regression.value_text), the URL query, the CLI flags,
+the sidebar and sweep forms, the Compare key columns and the exported script. Adding a field is one row here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+OPTIMIZERS: tuple[str, ...] = ("sgd", "momentum", "nesterov", "rmsprop", "adam", "adagrad")
+LOSSES: tuple[str, ...] = ("mse", "mae", "huber")
+BACKEND_NAMES: tuple[str, ...] = ("compiled", "eager")
+DEFAULT_BACKEND = "compiled"
+FULL_BATCH = "full"  # the batch_size word for "all samples in one batch"
+
+# Hard limits that keep a 24 GB machine safe. A trace row costs about 24 bytes in the engine, so the
+# longest allowed run keeps its full trace in roughly 250 MB; the largest data set is 80 MB of float32.
+MAX_SAMPLES = 10_000_000
+MAX_EPOCHS = 10_000
+MAX_TOTAL_STEPS = 10_000_000
+MAX_ABS_TARGET = 1_000.0
+MAX_ABS_INIT = 10_000.0
+MAX_NOISE_STD = 1_000.0
+MAX_LEARNING_RATE = 10.0
+MAX_SEED = 2**31 - 1
+
+Kind = type[float] | type[int] | type[bool] | type[str]
+Section = Literal["data", "training"]
+SweepInput = Literal["list", "choice"] | None
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """Everything about one config field; `high` may name another field (batch_size is at most n_samples)."""
+
+    name: str
+    kind: Kind
+    default: Any
+    label: str
+    short: str
+    flag: str
+    help: str
+    section: Section
+    low: float = 0.0
+    high: float | str = 0.0
+    open_low: bool = False
+    log_scale: bool = False
+    choices: tuple[str, ...] = ()
+    data: bool = False
+    step: float = 1.0
+    number_format: str | None = None
+    sweep: SweepInput = None
+    sweep_label: str = ""
+    sweep_example: str = ""
+    column: str | None = None
+    column_rank: int = 0
+
+    @property
+    def url_key(self) -> str:
+        """The URL query parameter: the field's own name."""
+        return self.name
+
+    @property
+    def widget_high(self) -> float:
+        """The largest value a form offers: a limit that names another field takes that field's largest."""
+        return FIELDS[self.high].widget_high if isinstance(self.high, str) else self.high
+
+    @property
+    def takes_full(self) -> bool:
+        """Whether the word "full" stands for a value (n_samples) in text input."""
+        return self.name == "batch_size"
+
+
+FIELD_TABLE: tuple[FieldSpec, ...] = (
+    FieldSpec(
+        name="w_target",
+        kind=float,
+        default=5.0,
+        label="Target weight w*",
+        short="w*",
+        flag="--w-target",
+        help="the true slope of the data",
+        section="data",
+        low=-MAX_ABS_TARGET,
+        high=MAX_ABS_TARGET,
+        data=True,
+        step=0.5,
+        number_format="%.3f",
+    ),
+    FieldSpec(
+        name="b_target",
+        kind=float,
+        default=3.0,
+        label="Target bias b*",
+        short="b*",
+        flag="--b-target",
+        help="the true intercept of the data",
+        section="data",
+        low=-MAX_ABS_TARGET,
+        high=MAX_ABS_TARGET,
+        data=True,
+        step=0.5,
+        number_format="%.3f",
+    ),
+    FieldSpec(
+        name="n_samples",
+        kind=int,
+        default=1000,
+        label="Samples",
+        short="samples",
+        flag="--n-samples",
+        help="how many (x, y) points",
+        section="data",
+        low=1,
+        high=MAX_SAMPLES,
+        data=True,
+        step=100,
+        sweep="list",
+        sweep_label="Samples",
+        sweep_example="100,1000",
+        column="samples",
+        column_rank=6,
+    ),
+    FieldSpec(
+        name="noise_std",
+        kind=float,
+        default=0.0,
+        label="Noise std",
+        short="noise",
+        flag="--noise-std",
+        help="standard deviation of the noise added to y",
+        section="data",
+        low=0.0,
+        high=MAX_NOISE_STD,
+        data=True,
+        step=0.1,
+        number_format="%.3f",
+        sweep="list",
+        sweep_label="Noise std",
+        sweep_example="0,0.5",
+        column="noise",
+        column_rank=7,
+    ),
+    FieldSpec(
+        name="seed",
+        kind=int,
+        default=0,
+        label="Seed",
+        short="seed",
+        flag="--seed",
+        help="seeds the data and the shuffle order",
+        section="data",
+        low=0,
+        high=MAX_SEED,
+        data=True,
+        sweep="list",
+        sweep_label="Seeds",
+        sweep_example="0,1,2",
+        column="seed",
+        column_rank=8,
+    ),
+    FieldSpec(
+        name="epochs",
+        kind=int,
+        default=2,
+        label="Epochs",
+        short="epochs",
+        flag="--epochs",
+        help="passes over the data",
+        section="training",
+        low=1,
+        high=MAX_EPOCHS,
+        sweep="list",
+        sweep_label="Epochs",
+        sweep_example="1,2,5",
+        column="epochs",
+        column_rank=5,
+    ),
+    FieldSpec(
+        name="learning_rate",
+        kind=float,
+        default=1e-2,
+        label="Learning rate (log scale)",
+        short="lr",
+        flag="--lr",
+        help="the step size of each update",
+        section="training",
+        low=0.0,
+        high=MAX_LEARNING_RATE,
+        open_low=True,
+        log_scale=True,
+        sweep="list",
+        sweep_label="Learning rates",
+        sweep_example="0.001,0.01,0.1",
+        column="lr",
+        column_rank=2,
+    ),
+    FieldSpec(
+        name="batch_size",
+        kind=int,
+        default=1,
+        label="Batch size",
+        short="batch",
+        flag="--batch-size",
+        help="1 = one sample per step (the tutorial); equal to Samples = full batch",
+        section="training",
+        low=1,
+        high="n_samples",
+        sweep="list",
+        sweep_label="Batch sizes",
+        sweep_example="1,32,full",
+        column="batch",
+        column_rank=3,
+    ),
+    FieldSpec(
+        name="shuffle",
+        kind=bool,
+        default=False,
+        label="Shuffle each epoch",
+        short="shuffle",
+        flag="--shuffle",
+        help="shuffle the samples every epoch",
+        section="data",
+    ),
+    FieldSpec(
+        name="optimizer",
+        kind=str,
+        default="sgd",
+        label="Optimizer",
+        short="optimizer",
+        flag="--optimizer",
+        help="the update rule",
+        section="training",
+        choices=OPTIMIZERS,
+        sweep="choice",
+        sweep_label="Optimizers",
+        column="optimizer",
+        column_rank=1,
+    ),
+    FieldSpec(
+        name="loss",
+        kind=str,
+        default="mse",
+        label="Loss",
+        short="loss",
+        flag="--loss",
+        help="the per-sample loss (mse is the tutorial's)",
+        section="training",
+        choices=LOSSES,
+        sweep="choice",
+        sweep_label="Losses",
+        column="loss fn",
+        column_rank=4,
+    ),
+    FieldSpec(
+        name="w_init",
+        kind=float,
+        default=0.0,
+        label="Initial w",
+        short="w₀",
+        flag="--w-init",
+        help="where w starts",
+        section="training",
+        low=-MAX_ABS_INIT,
+        high=MAX_ABS_INIT,
+        step=0.5,
+        number_format="%.3f",
+    ),
+    FieldSpec(
+        name="b_init",
+        kind=float,
+        default=0.0,
+        label="Initial b",
+        short="b₀",
+        flag="--b-init",
+        help="where b starts",
+        section="training",
+        low=-MAX_ABS_INIT,
+        high=MAX_ABS_INIT,
+        step=0.5,
+        number_format="%.3f",
+    ),
+)
+
+FIELDS: dict[str, FieldSpec] = {spec.name: spec for spec in FIELD_TABLE}
+FIELD_NAMES: tuple[str, ...] = tuple(FIELDS)
+DATA_FIELDS: frozenset[str] = frozenset(spec.name for spec in FIELD_TABLE if spec.data)
+FLAGS: dict[str, str] = {spec.name: spec.flag for spec in FIELD_TABLE}
+KEY_COLUMNS: dict[str, str] = {
+    spec.name: spec.column for spec in sorted(FIELD_TABLE, key=lambda spec: spec.column_rank) if spec.column
+}
+
+
+def short_name(field: str) -> str:
+    """A field's short label ("lr", "w*"), or the name itself for anything that is not a config field."""
+    spec = FIELDS.get(field)
+    return spec.short if spec is not None else field
+
+
+def flag_name(field: str) -> str:
+    """A field's CLI flag without dashes ("lr", "batch-size"), or the name itself."""
+    spec = FIELDS.get(field)
+    return spec.flag.lstrip("-") if spec is not None else field
