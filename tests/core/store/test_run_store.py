@@ -23,7 +23,7 @@ import core.store.run_store as store_module
 from core.store.run_store import RunNotFound, RunStore, StoreError, default_db_path
 from core.store.schema import SCHEMA_VERSION
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 RUN_KEYS = {
     "id",
     "name",

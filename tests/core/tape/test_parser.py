@@ -289,7 +289,7 @@ def test_the_parser_modules_do_not_import_tensorflow() -> None:
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
 
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 CORE_MODULES = sorted(str(path.relative_to(ROOT)) for path in (ROOT / "core").rglob("*.py"))
 
 

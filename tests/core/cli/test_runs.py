@@ -14,7 +14,7 @@ import pytest
 
 from core.store.run_store import RunStore
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 LIST_KEYS = {"id", "name", "status", "config", "final_w", "final_b", "final_loss", "steps"}
 
 

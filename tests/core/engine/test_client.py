@@ -18,7 +18,7 @@ from core.engine.errors import EngineCallError, EngineError, RunLostError
 from core.engine.process import Engine
 from core.regression.config import ConfigError, RegressionConfig
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 MODULES = (
     "ui.explorer.examples_section, ui.explorer.syllabus_cards, ui.explorer.playground_panel, "
     "ui.explorer.playground_output, ui.explorer.graph_dot"

@@ -13,7 +13,7 @@ import pytest
 
 from core.store.run_store import RunStore
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
+ROOT = pathlib.Path(__file__).resolve().parents[3]
 HAS_TENSORBOARD = importlib.util.find_spec("tensorboard") is not None
 
 
