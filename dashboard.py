@@ -13,10 +13,13 @@ st.markdown(
     "running in a separate engine process so the charts stay fast."
 )
 st.page_link("pages/1_GradientTape_Explorer.py", label="GradientTape Explorer", icon="🧮")
-st.caption("The tutorial's tape examples and the whole GradientTape syllabus, live and editable, plus a safe "
-           "expression playground that draws what the tape recorded.")  # fmt: skip
+st.caption(
+    "The tutorial's tape examples and the whole GradientTape syllabus, live and editable, plus a safe "
+    "expression playground that draws what the tape recorded."
+)
 st.page_link("pages/2_Live_Regression.py", label="Live Regression", icon="📈")
 st.caption("Train y = w·x + b step by step and watch w, b and the loss stream in while you change the settings.")
 st.page_link("pages/3_Compare_Runs.py", label="Compare Runs", icon="🔀")
-st.caption("Every run is saved: overlay runs, diff their configs, pick a baseline, sweep a grid, export to "
-           "TensorBoard.")  # fmt: skip
+st.caption(
+    "Every run is saved: overlay runs, diff their configs, pick a baseline, sweep a grid, export to TensorBoard."
+)

@@ -18,8 +18,10 @@ from ui.page_setup import setup_page
 
 setup_page("Compare Runs")
 st.title("🔀 Compare Runs")
-st.caption("Every run from Live Regression and from sweeps is saved in the run store. Tick runs in the table to "
-           "overlay their training, diff their configs and measure them against a baseline.")  # fmt: skip
+st.caption(
+    "Every run from Live Regression and from sweeps is saved in the run store. Tick runs in the table to "
+    "overlay their training, diff their configs and measure them against a baseline."
+)
 runs_table.show_notices()
 
 all_runs = store_reads.list_runs()
@@ -47,8 +49,10 @@ if picked:
             details.downloads(picked)
             tensorboard_panel.show(picked)
 else:
-    st.info("Pick runs to compare: tick rows in the table (or choose them above), then charts, configs, a baseline "
-            "and downloads appear here.")  # fmt: skip
+    st.info(
+        "Pick runs to compare: tick rows in the table (or choose them above), then charts, configs, a baseline "
+        "and downloads appear here."
+    )
 
 st.divider()
 st.header("Sweeps")

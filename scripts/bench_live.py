@@ -120,10 +120,26 @@ def main() -> None:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     database = Path(tempfile.mkdtemp()) / "bench.sqlite3"
-    command = [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
-               "--server.port", str(port), "--server.address", "127.0.0.1"]  # fmt: skip
-    server_process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                      env={**os.environ, "TAPESTREAM_DB": str(database)})  # fmt: skip
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "dashboard.py",
+        "--server.headless",
+        "true",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+    ]
+    server_process = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "TAPESTREAM_DB": str(database)},
+    )
     results: dict = {}
     try:
         wait_until_healthy(url, server_process)

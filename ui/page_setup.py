@@ -9,6 +9,7 @@ from ui.static_assets import ensure_plotly_js
 
 def setup_page(title: str) -> None:
     """Wide layout, the page's browser title, and plotly.js ready for the live charts."""
-    st.set_page_config(page_title=f"{title} · Tapestream" if title != "Tapestream" else title, page_icon="🎞️",
-                       layout="wide")  # fmt: skip
+    st.set_page_config(
+        page_title=f"{title} · Tapestream" if title != "Tapestream" else title, page_icon="🎞️", layout="wide"
+    )
     ensure_plotly_js()

@@ -216,9 +216,22 @@ class Engine:
 
 
 METHODS = (
-    "open", "close", "step", "advance", "tick", "step_epoch", "set_backend", "update", "state", "view",
-    "trace_csv", "export_script", "save", "task", "stats",
-)  # fmt: skip
+    "open",
+    "close",
+    "step",
+    "advance",
+    "tick",
+    "step_epoch",
+    "set_backend",
+    "update",
+    "state",
+    "view",
+    "trace_csv",
+    "export_script",
+    "save",
+    "task",
+    "stats",
+)
 
 
 def _current_rss_mb() -> float:

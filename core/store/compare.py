@@ -21,9 +21,18 @@ from core.store.run_store import POINT_COLUMNS
 
 DEFAULTS = RegressionConfig()
 TABLE_COLUMNS: tuple[str, ...] = (
-    "id", "name", "status", *KEY_COLUMNS.values(), "final w", "final b", "final loss", "steps", "created (UTC)",
-    "tags", "sweep",
-)  # fmt: skip
+    "id",
+    "name",
+    "status",
+    *KEY_COLUMNS.values(),
+    "final w",
+    "final b",
+    "final loss",
+    "steps",
+    "created (UTC)",
+    "tags",
+    "sweep",
+)
 X_AXES: tuple[str, ...] = ("step", "epoch")
 
 
@@ -42,12 +51,20 @@ def runs_frame(runs: list[dict]) -> pd.DataFrame:
     """One row a run: name, status, the key hyperparameters, final w, b and loss, steps, created, tags, sweep."""
     rows = [
         (
-            run["id"], run["name"], run["status"], *(run["config"].get(field) for field in KEY_COLUMNS),
-            run["final_w"], run["final_b"], run["final_loss"], run["steps"],
-            run["created_at"][:19].replace("T", " "), ", ".join(run["tags"]), run["sweep_id"] or "",
+            run["id"],
+            run["name"],
+            run["status"],
+            *(run["config"].get(field) for field in KEY_COLUMNS),
+            run["final_w"],
+            run["final_b"],
+            run["final_loss"],
+            run["steps"],
+            run["created_at"][:19].replace("T", " "),
+            ", ".join(run["tags"]),
+            run["sweep_id"] or "",
         )
         for run in runs
-    ]  # fmt: skip
+    ]
     frame = pd.DataFrame(rows, columns=list(TABLE_COLUMNS))
     for column in ("final w", "final b", "final loss"):
         frame[column] = frame[column].astype("float64")

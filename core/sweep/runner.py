@@ -96,9 +96,14 @@ class Sweep:
         for row, config in enumerate(self.configs):
             if self.running[row]:
                 plan = plan_steps(
-                    config.n_samples, config.batch_size, config.seed, config.shuffle, config.epochs,
-                    self.positions[row], chunk_steps,
-                )  # fmt: skip
+                    config.n_samples,
+                    config.batch_size,
+                    config.seed,
+                    config.shuffle,
+                    config.epochs,
+                    self.positions[row],
+                    chunk_steps,
+                )
                 if plan.n_steps:
                     plans[row] = plan
                 else:

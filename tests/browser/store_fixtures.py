@@ -23,5 +23,13 @@ def save_ramp_run(db: Path, name: str, ramp: int, **config: object) -> int:
     fraction = np.minimum(step / ramp, 1.0)
     w, b = 5.0 * fraction, 3.0 * fraction
     with RunStore(db) as store:
-        return store.save_run(config=RegressionConfig(n_samples=100, **config).to_dict(), status="done", step=step,
-                              epoch=step // 100, w=w, b=b, loss=(5 - w) ** 2 + (3 - b) ** 2, name=name)  # fmt: skip
+        return store.save_run(
+            config=RegressionConfig(n_samples=100, **config).to_dict(),
+            status="done",
+            step=step,
+            epoch=step // 100,
+            w=w,
+            b=b,
+            loss=(5 - w) ** 2 + (3 - b) ** 2,
+            name=name,
+        )

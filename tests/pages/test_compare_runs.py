@@ -30,8 +30,16 @@ def seed_run(
     w, b = 5.0 * fraction, 3.0 * fraction
     settings = RegressionConfig(n_samples=100, **config).to_dict()
     with RunStore(db) as store:
-        return store.save_run(config=settings, status=status, step=step, epoch=np.maximum(step - 1, 0) // 100, w=w, b=b,
-                              loss=(5 - w) ** 2 + (3 - b) ** 2, name=name)  # fmt: skip
+        return store.save_run(
+            config=settings,
+            status=status,
+            step=step,
+            epoch=np.maximum(step - 1, 0) // 100,
+            w=w,
+            b=b,
+            loss=(5 - w) ** 2 + (3 - b) ** 2,
+            name=name,
+        )
 
 
 def page() -> AppTest:
@@ -78,8 +86,22 @@ def test_the_table_lists_every_run_newest_first_with_its_settings_and_results(tw
     assert not app.exception
     frame = table(app, "compare_table")
     assert frame["id"].tolist() == [2, 1] and frame["name"].tolist() == ["sgd lr=0.1 #2", "sgd lr=0.01 #1"]
-    for column in ("status", "optimizer", "lr", "batch", "loss fn", "epochs", "samples", "noise", "seed",
-                   "final w", "final b", "final loss", "steps", "created (UTC)"):  # fmt: skip
+    for column in (
+        "status",
+        "optimizer",
+        "lr",
+        "batch",
+        "loss fn",
+        "epochs",
+        "samples",
+        "noise",
+        "seed",
+        "final w",
+        "final b",
+        "final loss",
+        "steps",
+        "created (UTC)",
+    ):
         assert column in frame.columns, column
     assert frame["lr"].tolist() == [0.1, 0.01] and frame["steps"].tolist() == [200, 200]
     assert frame["final w"].tolist() == [5.0, 5.0]
@@ -247,8 +269,9 @@ def test_a_sweep_started_here_is_saved_under_one_id_and_charted(scratch_store: P
     assert table(app, "sweep")["seed"].tolist() == [0, 1, 0, 1]
     bands = chart(app, "sweep_bands")["data"]
     assert [trace["name"] for trace in bands if trace.get("showlegend", True)] == [
-        "lr=0.05 (2 seeds)", "lr=0.1 (2 seeds)"
-    ]  # fmt: skip
+        "lr=0.05 (2 seeds)",
+        "lr=0.1 (2 seeds)",
+    ]
     app.radio(key="sweep_chart").set_value("Parallel coordinates").run()
     assert chart(app, "sweep_parallel")["data"][0]["type"] == "parcoords"
 
@@ -260,8 +283,9 @@ def test_tensorboard_export_writes_the_picked_runs(two_runs: tuple[int, int], tm
     assert f"Wrote 2 runs under `{tmp_path / 'tb'}`" in texts(app.success), texts(app.error)
     assert app.code[0].value == f"tensorboard --logdir {tmp_path / 'tb'}"
     assert sorted(path.name for path in (tmp_path / "tb").iterdir() if path.is_dir()) == [
-        "run-1-sgd_lr=0.01_1", "run-2-sgd_lr=0.1_2"
-    ]  # fmt: skip
+        "run-1-sgd_lr=0.01_1",
+        "run-2-sgd_lr=0.1_2",
+    ]
 
 
 def test_open_in_live_regression_restarts_the_live_run_with_that_config(scratch_store: Path) -> None:

@@ -23,19 +23,26 @@ def options() -> dict[str, Any]:
     layout, axis, smoothing, log_y = st.columns([1, 1, 1.4, 1], vertical_alignment="bottom")
     return {
         "layout": layout.radio("Layout", LAYOUTS, horizontal=True, key="compare_layout"),
-        "axis": axis.radio("x axis", X_AXES, horizontal=True, key="compare_x_axis",
-                           help="epoch = step / steps per epoch, so it is fractional between epochs"),
-        "smoothing": SMOOTHING_CHOICES[smoothing.radio("Loss EMA smoothing", list(SMOOTHING_CHOICES), horizontal=True,
-                                                       key="compare_smoothing")],
+        "axis": axis.radio(
+            "x axis",
+            X_AXES,
+            horizontal=True,
+            key="compare_x_axis",
+            help="epoch = step / steps per epoch, so it is fractional between epochs",
+        ),
+        "smoothing": SMOOTHING_CHOICES[
+            smoothing.radio("Loss EMA smoothing", list(SMOOTHING_CHOICES), horizontal=True, key="compare_smoothing")
+        ],
         "log_y": log_y.toggle("Log-scale loss", key="compare_log_loss"),
-    }  # fmt: skip
+    }
 
 
 def show(runs: list[dict], points: dict[int, pd.DataFrame], chosen: dict[str, Any]) -> None:
     """Overlay: one chart per quantity, a colour per run. Side by side: one chart per run, four to a row."""
     labels = run_labels(runs)
-    series = [chart_series(run, points[run["id"]], labels[run["id"]], chosen["axis"], chosen["smoothing"])
-              for run in runs]  # fmt: skip
+    series = [
+        chart_series(run, points[run["id"]], labels[run["id"]], chosen["axis"], chosen["smoothing"]) for run in runs
+    ]
     x_title = chosen["axis"]
     if chosen["layout"] == "Overlay":
         for column, quantity in zip(st.columns(3), ("w", "b", "loss")):
@@ -64,8 +71,10 @@ def landscape(runs: list[dict], points: dict[int, pd.DataFrame]) -> None:
     target = (config.w_target, config.b_target)
     figure = run_figures.landscape_figure(surface, paths, target, optimum, f"mean loss ({labels[first['id']]})")
     st.plotly_chart(figure, key="compare_landscape", config=PLOTLY_CONFIG)
-    st.caption(f"Contours: the mean {config.loss} loss on the data of **{labels[first['id']]}** (the first picked "
-               "run); other runs' data may differ. Dots mark where each run ended.")  # fmt: skip
+    st.caption(
+        f"Contours: the mean {config.loss} loss on the data of **{labels[first['id']]}** (the first picked "
+        "run); other runs' data may differ. Dots mark where each run ended."
+    )
 
 
 @st.cache_data(max_entries=16, show_spinner=False)

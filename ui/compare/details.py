@@ -14,9 +14,15 @@ from ui.compare import store_reads
 
 BASELINE_KEY = "compare_baseline"
 DELTA_FORMATS = {
-    "final w": "%.4f", "Δ w": "%+.4f", "final b": "%.4f", "Δ b": "%+.4f", "final loss": "%.3e", "Δ loss": "%+.3e",
-    "converged at step": "%d", "Δ steps": "%+d",
-}  # fmt: skip
+    "final w": "%.4f",
+    "Δ w": "%+.4f",
+    "final b": "%.4f",
+    "Δ b": "%+.4f",
+    "final loss": "%.3e",
+    "Δ loss": "%+.3e",
+    "converged at step": "%d",
+    "Δ steps": "%+d",
+}
 
 
 def config_table(runs: list[dict]) -> None:
@@ -36,27 +42,44 @@ def baseline(runs: list[dict]) -> None:
         return
     by_id = {run["id"]: run for run in runs}
     forget_missing(BASELINE_KEY, by_id)
-    chosen = st.selectbox("Baseline run", list(by_id), key=BASELINE_KEY,
-                          format_func=lambda i: f"#{i} {by_id[i]['name']}")  # fmt: skip
+    chosen = st.selectbox(
+        "Baseline run", list(by_id), key=BASELINE_KEY, format_func=lambda i: f"#{i} {by_id[i]['name']}"
+    )
     frame = baseline_frame(runs, converged, chosen)
     config = {column: st.column_config.NumberColumn(column, format=text) for column, text in DELTA_FORMATS.items()}
     st.dataframe(frame, hide_index=True, column_config=config)
-    st.caption("Converged at step: the first step from which |w − w*| < 0.01 and |b − b*| < 0.01 hold to the end "
-               "(w*, b*: that run's targets); empty if the run never settles there.")  # fmt: skip
+    st.caption(
+        "Converged at step: the first step from which |w − w*| < 0.01 and |b − b*| < 0.01 hold to the end "
+        "(w*, b*: that run's targets); empty if the run never settles there."
+    )
 
 
 def downloads(runs: list[dict]) -> None:
     """The picked runs as one long CSV (run_id, name, step, epoch, w, b, loss) and as JSON with config and events."""
     ids = "-".join(str(run["id"]) for run in runs)
     csv_column, json_column, _ = st.columns([1, 1, 2])
-    csv_column.download_button("Download CSV", data=lambda: _export(long_csv, runs), file_name=f"runs-{ids}.csv",
-                               mime="text/csv", on_click="ignore", use_container_width=True,
-                               help="long format: one row a point, every run in one table")  # fmt: skip
-    json_column.download_button("Download JSON", data=lambda: _export(runs_json, runs), file_name=f"runs-{ids}.json",
-                                mime="application/json", on_click="ignore", use_container_width=True,
-                                help="each run with its config, events and points")  # fmt: skip
-    st.caption(f"Full resolution up to {store_reads.DOWNLOAD_POINTS:,} points a run; longer runs are min-max "
-               "downsampled, keeping every extreme.")  # fmt: skip
+    csv_column.download_button(
+        "Download CSV",
+        data=lambda: _export(long_csv, runs),
+        file_name=f"runs-{ids}.csv",
+        mime="text/csv",
+        on_click="ignore",
+        use_container_width=True,
+        help="long format: one row a point, every run in one table",
+    )
+    json_column.download_button(
+        "Download JSON",
+        data=lambda: _export(runs_json, runs),
+        file_name=f"runs-{ids}.json",
+        mime="application/json",
+        on_click="ignore",
+        use_container_width=True,
+        help="each run with its config, events and points",
+    )
+    st.caption(
+        f"Full resolution up to {store_reads.DOWNLOAD_POINTS:,} points a run; longer runs are min-max "
+        "downsampled, keeping every extreme."
+    )
 
 
 def _export(write: Callable[[list[dict], dict[int, pd.DataFrame]], str], runs: list[dict]) -> str:

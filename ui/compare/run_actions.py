@@ -28,11 +28,18 @@ def show(runs: list[dict], all_runs: list[dict]) -> None:
     tags.text_input("Tags (comma-separated)", value=", ".join(run["tags"]), key=f"compare_tags_{run_id}")
     save_tags.button("Save tags", on_click=_save_tags, args=(run_id,), use_container_width=True)
     open_live, delete, _ = st.columns([1, 1, 3])
-    if open_live.button("Open in Live Regression", use_container_width=True,
-                        help="train this run's config again on the Live Regression page"):  # fmt: skip
+    if open_live.button(
+        "Open in Live Regression",
+        use_container_width=True,
+        help="train this run's config again on the Live Regression page",
+    ):
         open_link.open_config(run)
-    delete.button(f"Delete {len(runs)} picked run{'s' if len(runs) > 1 else ''}…", on_click=_ask_delete,
-                  args=(list(by_id),), use_container_width=True)  # fmt: skip
+    delete.button(
+        f"Delete {len(runs)} picked run{'s' if len(runs) > 1 else ''}…",
+        on_click=_ask_delete,
+        args=(list(by_id),),
+        use_container_width=True,
+    )
     _confirm_delete({run["id"]: run for run in all_runs})
 
 

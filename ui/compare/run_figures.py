@@ -10,8 +10,17 @@ import pandas as pd
 from ui.figures import COLORS, Figure, packed
 
 PALETTE: tuple[str, ...] = (
-    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",
-)  # fmt: skip
+    "#1f77b4",
+    "#ff7f0e",
+    "#2ca02c",
+    "#d62728",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#7f7f7f",
+    "#bcbd22",
+    "#17becf",
+)
 TITLES = {"w": "Weight w", "b": "Bias b", "loss": "Loss"}
 HEIGHT = 340
 
@@ -35,8 +44,15 @@ def _layout(title: str, x_title: str, y_title: str, height: int = HEIGHT, **extr
 
 
 def _line(x: Any, y: Any, name: str, line_color: str, **style: Any) -> dict[str, Any]:
-    return {"type": "scatter", "mode": "lines", "x": packed(x), "y": packed(y), "name": name,
-            "line": {"color": line_color, **style.pop("line", {})}, **style}  # fmt: skip
+    return {
+        "type": "scatter",
+        "mode": "lines",
+        "x": packed(x),
+        "y": packed(y),
+        "name": name,
+        "line": {"color": line_color, **style.pop("line", {})},
+        **style,
+    }
 
 
 def _x_span(series: list[dict[str, Any]]) -> list[float]:
@@ -52,8 +68,10 @@ def _target_lines(series: list[dict[str, Any]], quantity: str) -> list[dict[str,
     if len(targets) == 1:
         value = targets.pop()
         return [_line(span, [value] * 2, f"{quantity}* = {value:g}", COLORS["target"], line={"dash": "dash"})]
-    return [_line(span, [item[key]] * 2, f"{quantity}* of {item['label']}", color(index),
-                  line={"dash": "dash", "width": 1}) for index, item in enumerate(series)]  # fmt: skip
+    return [
+        _line(span, [item[key]] * 2, f"{quantity}* of {item['label']}", color(index), line={"dash": "dash", "width": 1})
+        for index, item in enumerate(series)
+    ]
 
 
 def overlay_figure(series: list[dict[str, Any]], quantity: str, x_title: str, log_y: bool = False) -> Figure:
@@ -86,28 +104,64 @@ def run_figure(item: dict[str, Any], x_title: str, log_y: bool = False) -> Figur
     return {"data": data, "layout": layout}
 
 
-def landscape_figure(surface: dict[str, Any], paths: list[dict[str, Any]], target: tuple[float, float],
-                     optimum: tuple[float, float], contour_name: str) -> Figure:  # fmt: skip
+def landscape_figure(
+    surface: dict[str, Any],
+    paths: list[dict[str, Any]],
+    target: tuple[float, float],
+    optimum: tuple[float, float],
+    contour_name: str,
+) -> Figure:
     """Contours of log10 mean loss over (w, b) with every run's path, its end, the target and the optimum."""
     z = np.log10(np.maximum(np.asarray(surface["loss"], dtype=np.float64), 1e-12))
     data = [
-        {"type": "contour", "x": packed(surface["w"]), "y": packed(surface["b"]), "z": packed(z),
-         "colorscale": "Viridis", "reversescale": True, "ncontours": 25, "opacity": 0.85, "name": contour_name,
-         "colorbar": {"title": {"text": "log10 loss"}, "thickness": 12}, "contours": {"coloring": "heatmap"}},
-    ]  # fmt: skip
-    data += [_line(path["w"], path["b"], path["label"], color(index), line={"width": 2})
-             for index, path in enumerate(paths)]  # fmt: skip
-    ends = [(float(path["w"][-1]), float(path["b"][-1]), color(index)) for index, path in enumerate(paths)
-            if len(path["w"])]  # fmt: skip
-    data.append({"type": "scatter", "mode": "markers", "name": "final (w, b)", "x": [end[0] for end in ends],
-                 "y": [end[1] for end in ends], "marker": {"size": 10, "color": [end[2] for end in ends],
-                                                           "line": {"color": "white", "width": 2}}})  # fmt: skip
+        {
+            "type": "contour",
+            "x": packed(surface["w"]),
+            "y": packed(surface["b"]),
+            "z": packed(z),
+            "colorscale": "Viridis",
+            "reversescale": True,
+            "ncontours": 25,
+            "opacity": 0.85,
+            "name": contour_name,
+            "colorbar": {"title": {"text": "log10 loss"}, "thickness": 12},
+            "contours": {"coloring": "heatmap"},
+        },
+    ]
     data += [
-        {"type": "scatter", "mode": "markers", "x": [target[0]], "y": [target[1]], "name": "target",
-         "marker": {"size": 14, "symbol": "star", "color": "gold", "line": {"width": 1}}},
-        {"type": "scatter", "mode": "markers", "x": [optimum[0]], "y": [optimum[1]], "name": "least squares",
-         "marker": {"size": 11, "symbol": "x", "color": "black"}},
-    ]  # fmt: skip
+        _line(path["w"], path["b"], path["label"], color(index), line={"width": 2}) for index, path in enumerate(paths)
+    ]
+    ends = [
+        (float(path["w"][-1]), float(path["b"][-1]), color(index)) for index, path in enumerate(paths) if len(path["w"])
+    ]
+    data.append(
+        {
+            "type": "scatter",
+            "mode": "markers",
+            "name": "final (w, b)",
+            "x": [end[0] for end in ends],
+            "y": [end[1] for end in ends],
+            "marker": {"size": 10, "color": [end[2] for end in ends], "line": {"color": "white", "width": 2}},
+        }
+    )
+    data += [
+        {
+            "type": "scatter",
+            "mode": "markers",
+            "x": [target[0]],
+            "y": [target[1]],
+            "name": "target",
+            "marker": {"size": 14, "symbol": "star", "color": "gold", "line": {"width": 1}},
+        },
+        {
+            "type": "scatter",
+            "mode": "markers",
+            "x": [optimum[0]],
+            "y": [optimum[1]],
+            "name": "least squares",
+            "marker": {"size": 11, "symbol": "x", "color": "black"},
+        },
+    ]
     layout = _layout("Loss landscape", "w", "b", height=480, hovermode="closest")
     layout["xaxis"]["range"] = [float(surface["w"][0]), float(surface["w"][-1])]
     layout["yaxis"]["range"] = [float(surface["b"][0]), float(surface["b"][-1])]
@@ -121,11 +175,21 @@ def heatmap_figure(cells: pd.DataFrame, metric: str, log_scale: bool) -> Figure:
         z = np.log10(values) if log_scale else values
     text = [["–" if np.isnan(value) else f"{value:.3g}" for value in row] for row in values]
     title = f"log10 {metric}" if log_scale else metric
-    data = [{"type": "heatmap", "x": [str(x) for x in cells.columns], "y": [str(y) for y in cells.index],
-             "z": np.where(np.isfinite(z), z, None).tolist(), "text": text, "texttemplate": "%{text}",
-             "colorscale": "Viridis", "reversescale": True, "colorbar": {"title": {"text": title}, "thickness": 12},
-             "hovertemplate": f"{cells.columns.name}=%{{x}}<br>{cells.index.name}=%{{y}}<br>{metric}=%{{text}}"
-                              "<extra></extra>"}]  # fmt: skip
+    data = [
+        {
+            "type": "heatmap",
+            "x": [str(x) for x in cells.columns],
+            "y": [str(y) for y in cells.index],
+            "z": np.where(np.isfinite(z), z, None).tolist(),
+            "text": text,
+            "texttemplate": "%{text}",
+            "colorscale": "Viridis",
+            "reversescale": True,
+            "colorbar": {"title": {"text": title}, "thickness": 12},
+            "hovertemplate": f"{cells.columns.name}=%{{x}}<br>{cells.index.name}=%{{y}}<br>{metric}=%{{text}}"
+            "<extra></extra>",
+        }
+    ]
     layout = _layout(f"Mean {metric}", cells.columns.name, cells.index.name or "", height=380, hovermode="closest")
     layout["xaxis"]["type"] = layout["yaxis"]["type"] = "category"
     return {"data": data, "layout": layout}
@@ -141,11 +205,27 @@ def parallel_figure(frame: pd.DataFrame, fields: list[str], metric: str, log_sca
     shown = np.where(finite, shown, shown[finite].max() + 1 if finite.any() else 0.0)  # none: above the rest
     name = f"log10 {metric}" if log_scale else metric
     dimensions.append({"label": f"{name} (top: none)", "values": shown.tolist()})
-    data = [{"type": "parcoords", "dimensions": dimensions,
-             "line": {"color": shown.tolist(), "colorscale": "Viridis", "reversescale": True, "showscale": True,
-                      "colorbar": {"title": {"text": name}, "thickness": 12}}}]  # fmt: skip
-    return {"data": data, "layout": {"height": 420, "margin": {"l": 70, "r": 70, "t": 60, "b": 30},
-                                     "title": {"text": f"{metric} against the swept fields", "x": 0.02}}}  # fmt: skip
+    data = [
+        {
+            "type": "parcoords",
+            "dimensions": dimensions,
+            "line": {
+                "color": shown.tolist(),
+                "colorscale": "Viridis",
+                "reversescale": True,
+                "showscale": True,
+                "colorbar": {"title": {"text": name}, "thickness": 12},
+            },
+        }
+    ]
+    return {
+        "data": data,
+        "layout": {
+            "height": 420,
+            "margin": {"l": 70, "r": 70, "t": 60, "b": 30},
+            "title": {"text": f"{metric} against the swept fields", "x": 0.02},
+        },
+    }
 
 
 def _dimension(field: str, column: pd.Series) -> dict[str, Any]:
@@ -156,8 +236,12 @@ def _dimension(field: str, column: pd.Series) -> dict[str, Any]:
         return {"label": field, "values": values.tolist()}
     texts = [str(value) for value in column]
     categories = list(dict.fromkeys(texts))
-    return {"label": field, "values": [categories.index(text) for text in texts],
-            "tickvals": list(range(len(categories))), "ticktext": categories}  # fmt: skip
+    return {
+        "label": field,
+        "values": [categories.index(text) for text in texts],
+        "tickvals": list(range(len(categories))),
+        "ticktext": categories,
+    }
 
 
 def band_figure(bands: list[dict[str, Any]], quantity: str, log_y: bool = False) -> Figure:
@@ -169,12 +253,22 @@ def band_figure(bands: list[dict[str, Any]], quantity: str, log_y: bool = False)
         if quantity == "loss" and log_y:
             lower = np.maximum(lower, band["mean"] * 1e-3)
         data += [
-            _line(band["step"], upper, f"{band['label']} +1σ", tint, showlegend=False, hoverinfo="skip",
-                  line={"width": 0}),
-            _line(band["step"], lower, f"{band['label']} −1σ", tint, showlegend=False, hoverinfo="skip",
-                  line={"width": 0}, fill="tonexty", fillcolor=tint),
+            _line(
+                band["step"], upper, f"{band['label']} +1σ", tint, showlegend=False, hoverinfo="skip", line={"width": 0}
+            ),
+            _line(
+                band["step"],
+                lower,
+                f"{band['label']} −1σ",
+                tint,
+                showlegend=False,
+                hoverinfo="skip",
+                line={"width": 0},
+                fill="tonexty",
+                fillcolor=tint,
+            ),
             _line(band["step"], band["mean"], f"{band['label']} ({band['runs']} seeds)", color(index)),
-        ]  # fmt: skip
+        ]
     layout = _layout(f"{TITLES[quantity]}: mean ± std over seeds", "step", quantity, height=400)
     if quantity == "loss" and log_y:
         layout["yaxis"] = {"title": {"text": "loss (log)"}, "type": "log"}

@@ -60,10 +60,21 @@ def select(runs: list[dict], shown: list[dict]) -> list[dict]:
     st.session_state[table_key] = {"selection": {"rows": rows, "columns": [], "cells": []}}
     st.caption(f"{len(shown)} of {len(runs)} runs. Tick rows to compare them.")
     with st.container(key=TABLE_KEY):
-        st.dataframe(runs_frame(shown), key=table_key, on_select=_mirror(table_key, shown_ids),
-                     selection_mode="multi-row", hide_index=True, column_config=COLUMNS)  # fmt: skip
-    st.multiselect("Runs to compare", list(by_id), key=SELECTED_KEY, format_func=lambda i: f"#{i} {by_id[i]['name']}",
-                   placeholder="tick rows in the table, or pick runs here")  # fmt: skip
+        st.dataframe(
+            runs_frame(shown),
+            key=table_key,
+            on_select=_mirror(table_key, shown_ids),
+            selection_mode="multi-row",
+            hide_index=True,
+            column_config=COLUMNS,
+        )
+    st.multiselect(
+        "Runs to compare",
+        list(by_id),
+        key=SELECTED_KEY,
+        format_func=lambda i: f"#{i} {by_id[i]['name']}",
+        placeholder="tick rows in the table, or pick runs here",
+    )
     return [by_id[run_id] for run_id in st.session_state[SELECTED_KEY]]
 
 

@@ -74,7 +74,10 @@ def start(base_run: dict | None, texts: dict[str, str], choices: dict[str, list[
         st.error(engine_error_message(error))
         return
     count = len(result["run_ids"])
-    notify("success", f"Sweep `{result['sweep_id']}`: {count} runs trained in {result['seconds']:.2f} s and saved.",
-           "sweep")  # fmt: skip
+    notify(
+        "success",
+        f"Sweep `{result['sweep_id']}`: {count} runs trained in {result['seconds']:.2f} s and saved.",
+        "sweep",
+    )
     st.session_state[PICK_KEY] = result["sweep_id"]
     st.rerun()

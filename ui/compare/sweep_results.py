@@ -57,8 +57,10 @@ def _heatmap(frame: pd.DataFrame, axes: list[str], metric: str) -> None:
     cells = cell_means(frame, x_field, None if y_field == NONE else y_field, metric)
     figure = run_figures.heatmap_figure(cells, metric, metric == "final loss")
     st.plotly_chart(figure, key="sweep_heatmap", config=PLOTLY_CONFIG)
-    st.caption("Each cell is the mean over the runs that share its x and y (seeds and any other swept field); "
-               "– means no run there converged (or all diverged).")  # fmt: skip
+    st.caption(
+        "Each cell is the mean over the runs that share its x and y (seeds and any other swept field); "
+        "– means no run there converged (or all diverged)."
+    )
 
 
 def _bands(runs: list[dict]) -> None:
@@ -73,8 +75,10 @@ def _bands(runs: list[dict]) -> None:
     points = store_reads.chart_points([run for _, members in shown for run in members])
     if points is None:
         return
-    bands = [{**seed_band([points[run["id"]] for run in members], quantity), "label": label, "runs": len(members)}
-             for label, members in shown]  # fmt: skip
+    bands = [
+        {**seed_band([points[run["id"]] for run in members], quantity), "label": label, "runs": len(members)}
+        for label, members in shown
+    ]
     st.plotly_chart(run_figures.band_figure(bands, quantity, log_y), key="sweep_bands", config=PLOTLY_CONFIG)
     if len(groups) > MAX_BAND_GROUPS:
         st.caption(f"Showing the first {MAX_BAND_GROUPS} of {len(groups)} seed groups.")

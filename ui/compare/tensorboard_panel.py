@@ -20,8 +20,12 @@ def show(runs: list[dict]) -> None:
     """A log directory input and an export button; the outcome stays shown until the next export."""
     folder, button = st.columns([3, 1], vertical_alignment="bottom")
     default = str(Path(db_path()).resolve().parent / DEFAULT_LOGDIR_NAME)  # beside the run store
-    logdir = folder.text_input("TensorBoard log directory", value=default, key="compare_tb_logdir",
-                               help="relative paths start from the folder the dashboard was started in")  # fmt: skip
+    logdir = folder.text_input(
+        "TensorBoard log directory",
+        value=default,
+        key="compare_tb_logdir",
+        help="relative paths start from the folder the dashboard was started in",
+    )
     if button.button(f"Export {len(runs)} run{'s' if len(runs) > 1 else ''} to TensorBoard", use_container_width=True):
         st.session_state[RESULT_KEY] = export(runs, logdir)
     result = st.session_state.get(RESULT_KEY)

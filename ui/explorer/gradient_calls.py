@@ -75,8 +75,13 @@ def choose_calls(names: list[str], fallback_target: str) -> tuple[list[dict[str,
         if not call["sources"]:
             problems.append(f"call {position} has no sources: pick the tensors to differentiate with respect to")
         calls.append(call)
-    st.button("➕ Add gradient call", key="pg_add_call", on_click=add_call, args=(names, fallback_target),
-              disabled=len(ids) >= MAX_CALLS)  # fmt: skip
+    st.button(
+        "➕ Add gradient call",
+        key="pg_add_call",
+        on_click=add_call,
+        args=(names, fallback_target),
+        disabled=len(ids) >= MAX_CALLS,
+    )
     return calls, problems
 
 
@@ -89,16 +94,24 @@ def _call_row(position: int, call_id: int, names: list[str], fallback_target: st
         st.session_state[target_key] = target
     if st.session_state.get(sources_key) != sources:
         st.session_state[sources_key] = sources
-    label_column, target_column, sources_column, remove_column = st.columns([1.1, 1.6, 5, 0.5],
-                                                                            vertical_alignment="bottom")  # fmt: skip
+    label_column, target_column, sources_column, remove_column = st.columns(
+        [1.1, 1.6, 5, 0.5], vertical_alignment="bottom"
+    )
     label_column.markdown(f"**Call {position}**")
-    target = target_column.selectbox(f"target of call {position}", names, key=target_key,
-                                     on_change=_remember, args=(call_id, "target"))  # fmt: skip
-    sources = sources_column.multiselect(f"sources of call {position}", names, key=sources_key,
-                                         on_change=_remember, args=(call_id, "sources"),
-                                         placeholder="pick the tensors to differentiate with respect to")  # fmt: skip
-    remove_column.button("✕", key=f"pg_remove_call_{call_id}", on_click=remove_call, args=(call_id,),
-                         help="remove this call")  # fmt: skip
+    target = target_column.selectbox(
+        f"target of call {position}", names, key=target_key, on_change=_remember, args=(call_id, "target")
+    )
+    sources = sources_column.multiselect(
+        f"sources of call {position}",
+        names,
+        key=sources_key,
+        on_change=_remember,
+        args=(call_id, "sources"),
+        placeholder="pick the tensors to differentiate with respect to",
+    )
+    remove_column.button(
+        "✕", key=f"pg_remove_call_{call_id}", on_click=remove_call, args=(call_id,), help="remove this call"
+    )
     return {"target": target, "sources": list(sources)}
 
 
@@ -108,17 +121,35 @@ def choose_options() -> dict[str, Any]:
         st.session_state.setdefault(f"pg_{name}", default)
     tape_column, unconnected_column, order_column, mode_column = st.columns(4)
     with tape_column:
-        persistent = st.toggle("persistent", key="pg_persistent",
-                               help="keep the record after a call, so several calls can use one tape")  # fmt: skip
-        watch_accessed = st.toggle("watch_accessed_variables", key="pg_watch_accessed_variables",
-                                   help="let the tape watch every trainable Variable it sees being read")  # fmt: skip
-    unconnected = unconnected_column.radio("unconnected_gradients", UNCONNECTED, key="pg_unconnected_gradients",
-                                           format_func=UNCONNECTED_WORDS.get,
-                                           help="what an unconnected source gets: None or zeros")  # fmt: skip
-    order = order_column.radio("order", ORDERS, key="pg_order", format_func=ORDER_WORDS.get,
-                               help="2 nests a second tape around the first: the gradient of the gradient")  # fmt: skip
-    mode = mode_column.radio("mode", MODES, key="pg_mode", format_func=lambda mode: f"tape.{mode}",
-                             help="tape.jacobian gives one gradient per element of the target")  # fmt: skip
+        persistent = st.toggle(
+            "persistent", key="pg_persistent", help="keep the record after a call, so several calls can use one tape"
+        )
+        watch_accessed = st.toggle(
+            "watch_accessed_variables",
+            key="pg_watch_accessed_variables",
+            help="let the tape watch every trainable Variable it sees being read",
+        )
+    unconnected = unconnected_column.radio(
+        "unconnected_gradients",
+        UNCONNECTED,
+        key="pg_unconnected_gradients",
+        format_func=UNCONNECTED_WORDS.get,
+        help="what an unconnected source gets: None or zeros",
+    )
+    order = order_column.radio(
+        "order",
+        ORDERS,
+        key="pg_order",
+        format_func=ORDER_WORDS.get,
+        help="2 nests a second tape around the first: the gradient of the gradient",
+    )
+    mode = mode_column.radio(
+        "mode",
+        MODES,
+        key="pg_mode",
+        format_func=lambda mode: f"tape.{mode}",
+        help="tape.jacobian gives one gradient per element of the target",
+    )
     return {
         "persistent": persistent,
         "watch_accessed_variables": watch_accessed,

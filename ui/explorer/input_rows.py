@@ -90,12 +90,15 @@ def _row(position: int, row_id: int) -> tuple[str, dict[str, Any], str | None]:
     name = name_column.text_input(f"name of input {position}", key=row_key(row_id, "name"), **hidden).strip()
     text = value_column.text_input(f"value of input {position}", key=row_key(row_id, "value"), **hidden)
     dtype = dtype_column.selectbox(f"dtype of input {position}", DTYPE_NAMES, key=row_key(row_id, "dtype"), **hidden)
-    kind = kind_column.selectbox(f"kind of input {position}", KINDS, key=row_key(row_id, "kind"),
-                                 format_func=KIND_WORDS.get, **hidden)  # fmt: skip
-    watch = watch_column.checkbox(f"tape.watch input {position}", key=row_key(row_id, "watch"), **hidden,
-                                  help="call tape.watch() on it")  # fmt: skip
-    remove_column.button("✕", key=f"pg_remove_input_{row_id}", on_click=remove_row, args=(row_id,),
-                         help="remove this input")  # fmt: skip
+    kind = kind_column.selectbox(
+        f"kind of input {position}", KINDS, key=row_key(row_id, "kind"), format_func=KIND_WORDS.get, **hidden
+    )
+    watch = watch_column.checkbox(
+        f"tape.watch input {position}", key=row_key(row_id, "watch"), **hidden, help="call tape.watch() on it"
+    )
+    remove_column.button(
+        "✕", key=f"pg_remove_input_{row_id}", on_click=remove_row, args=(row_id,), help="remove this input"
+    )
     if not name:
         return name, {}, f"input {position} has no name: give it a name like t{position}"
     try:

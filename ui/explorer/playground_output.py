@@ -61,8 +61,10 @@ def show_call(index: int, call: dict[str, Any], dtypes: dict[str, str]) -> None:
         label = graph_dot.gradient_label(call["target"], source, call["order"])
         lines.append(f"{label}: {format_value(gradient, dtypes.get(source))}")
     st.code("\n".join(lines), language=None)
-    notes = [check_line(graph_dot.gradient_label(call["target"], source, call["order"]), call, source)
-             for source in call["gradients"]]  # fmt: skip
+    notes = [
+        check_line(graph_dot.gradient_label(call["target"], source, call["order"]), call, source)
+        for source in call["gradients"]
+    ]
     st.markdown("\n".join(f"- {note}" for note in notes if note))
 
 

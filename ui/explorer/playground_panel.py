@@ -75,8 +75,13 @@ def _input_shapes(
 def _program(shapes: dict[str, Any]) -> tuple[str, list[str], str, dict[str, Any] | None]:
     """The program text area and its TF-free check; returns the text, the names it knows, its last target, refusal."""
     st.session_state.setdefault(PROGRAM_KEY, DEFAULT_PROGRAM)
-    source = st.text_area("Assignments, one per line", key=PROGRAM_KEY, height=130, max_chars=MAX_PROGRAM_CHARS,
-                          help="for example y = tf.reduce_sum(tf.sin(x) * w); press Ctrl+Enter to apply")  # fmt: skip
+    source = st.text_area(
+        "Assignments, one per line",
+        key=PROGRAM_KEY,
+        height=130,
+        max_chars=MAX_PROGRAM_CHARS,
+        help="for example y = tf.reduce_sum(tf.sin(x) * w); press Ctrl+Enter to apply",
+    )
     with st.expander("What can I write?"):
         st.markdown(
             "One assignment per line, `name = expression`. Expressions use the inputs and earlier names, numbers, "

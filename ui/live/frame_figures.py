@@ -31,17 +31,44 @@ def event_marks(events: list[dict[str, Any]]) -> tuple[list[dict], list[dict]]:
     shapes, notes = [], []
     for index, event in enumerate(events):
         x = event["step"]
-        shapes.append({"type": "line", "xref": "x", "yref": "paper", "x0": x, "x1": x, "y0": 0, "y1": 1,
-                       "line": {"color": COLORS["event"], "width": 1, "dash": "dot"}})  # fmt: skip
-        notes.append({"x": x, "xref": "x", "yref": "paper", "y": 1 - 0.07 * (index % 4), "text": event_label(event),
-                      "showarrow": False, "xanchor": "left", "font": {"size": 10, "color": COLORS["event"]},
-                      "bgcolor": "rgba(255,255,255,0.7)"})  # fmt: skip
+        shapes.append(
+            {
+                "type": "line",
+                "xref": "x",
+                "yref": "paper",
+                "x0": x,
+                "x1": x,
+                "y0": 0,
+                "y1": 1,
+                "line": {"color": COLORS["event"], "width": 1, "dash": "dot"},
+            }
+        )
+        notes.append(
+            {
+                "x": x,
+                "xref": "x",
+                "yref": "paper",
+                "y": 1 - 0.07 * (index % 4),
+                "text": event_label(event),
+                "showarrow": False,
+                "xanchor": "left",
+                "font": {"size": 10, "color": COLORS["event"]},
+                "bgcolor": "rgba(255,255,255,0.7)",
+            }
+        )
     return shapes, notes
 
 
 def _line(x: Any, y: Any, name: str, color: str, **style: Any) -> dict[str, Any]:
-    return {"type": "scatter", "mode": "lines", "x": packed(x), "y": packed(y), "name": name,
-            "line": {"color": color, **style.pop("line", {})}, **style}  # fmt: skip
+    return {
+        "type": "scatter",
+        "mode": "lines",
+        "x": packed(x),
+        "y": packed(y),
+        "name": name,
+        "line": {"color": color, **style.pop("line", {})},
+        **style,
+    }
 
 
 def trace_figure(view: dict[str, Any], revision: Any, frame: int = 0) -> Figure:
@@ -56,8 +83,10 @@ def trace_figure(view: dict[str, Any], revision: Any, frame: int = 0) -> Figure:
     ]
     shapes, notes = event_marks(view["events"])
     title = f"Weight: {view['w']:.2f}, Bias: {view['b']:.2f}"
-    return {"data": data, "layout": _layout(title, revision, "step", "value", shapes=shapes, annotations=notes,
-                                            frame=frame)}  # fmt: skip
+    return {
+        "data": data,
+        "layout": _layout(title, revision, "step", "value", shapes=shapes, annotations=notes, frame=frame),
+    }
 
 
 def loss_figure(view: dict[str, Any], revision: Any, log_scale: bool, smoothing: float, frame: int = 0) -> Figure:
@@ -70,8 +99,9 @@ def loss_figure(view: dict[str, Any], revision: Any, log_scale: bool, smoothing:
         data.append(_line(smoothed["step"], smoothed["value"], f"EMA {smoothing:g}", "#145214", line={"width": 2}))
     shapes, notes = event_marks(view["events"])
     axis = {"title": {"text": "loss (log)" if log_scale else "loss"}, "type": "log" if log_scale else "linear"}
-    layout = _layout(f"Step loss: {view['loss']:.4g}", revision, "step", "loss", shapes=shapes, annotations=notes,
-                     frame=frame)  # fmt: skip
+    layout = _layout(
+        f"Step loss: {view['loss']:.4g}", revision, "step", "loss", shapes=shapes, annotations=notes, frame=frame
+    )
     layout["yaxis"] = axis
     return {"data": data, "layout": layout}
 
@@ -83,18 +113,44 @@ def data_figure(view: dict[str, Any], samples: dict[str, Any], revision: Any, fr
     low, high = (float(xs.min()), float(xs.max())) if len(xs) else (-3.0, 3.0)
     ends = [low, high]
     data = [
-        {"type": "scatter", "mode": "markers", "x": packed(samples["x"]), "y": packed(samples["y"]),
-         "name": "samples", "marker": {"size": 4, "color": "rgba(31,119,180,0.35)"}},
-        _line(ends, [config["w_target"] * v + config["b_target"] for v in ends], "target", COLORS["target"],
-              line={"dash": "dash"}),
+        {
+            "type": "scatter",
+            "mode": "markers",
+            "x": packed(samples["x"]),
+            "y": packed(samples["y"]),
+            "name": "samples",
+            "marker": {"size": 4, "color": "rgba(31,119,180,0.35)"},
+        },
+        _line(
+            ends,
+            [config["w_target"] * v + config["b_target"] for v in ends],
+            "target",
+            COLORS["target"],
+            line={"dash": "dash"},
+        ),
         _line(ends, [view["w"] * v + view["b"] for v in ends], "current fit", "#d62728", line={"width": 3}),
-        {"type": "scatter", "mode": "markers", "x": packed(view["batch"]["x"]), "y": packed(view["batch"]["y"]),
-         "name": "this step's sample" if len(view["batch"]["x"]) == 1 else "this step's batch",
-         "marker": {"size": 11, "color": "#d62728", "line": {"color": "white", "width": 1.5}}},
-    ]  # fmt: skip
-    notes = [{"xref": "paper", "yref": "paper", "x": 0.01, "y": 0.98 - 0.06 * i, "text": event_label(event),
-              "showarrow": False, "xanchor": "left", "font": {"size": 10, "color": COLORS["event"]}}
-             for i, event in enumerate(view["events"][-5:])]  # fmt: skip
+        {
+            "type": "scatter",
+            "mode": "markers",
+            "x": packed(view["batch"]["x"]),
+            "y": packed(view["batch"]["y"]),
+            "name": "this step's sample" if len(view["batch"]["x"]) == 1 else "this step's batch",
+            "marker": {"size": 11, "color": "#d62728", "line": {"color": "white", "width": 1.5}},
+        },
+    ]
+    notes = [
+        {
+            "xref": "paper",
+            "yref": "paper",
+            "x": 0.01,
+            "y": 0.98 - 0.06 * i,
+            "text": event_label(event),
+            "showarrow": False,
+            "xanchor": "left",
+            "font": {"size": 10, "color": COLORS["event"]},
+        }
+        for i, event in enumerate(view["events"][-5:])
+    ]
     title = f"Fit: y = {view['w']:.3f}·x + {view['b']:.3f}"
     return {"data": data, "layout": _layout(title, revision, "x", "y", annotations=notes, frame=frame)}
 
@@ -107,17 +163,45 @@ def landscape_figure(
     z = np.log10(np.maximum(np.asarray(surface["loss"], dtype=np.float64), 1e-12))
     optimum = view["optimum"]
     data = [
-        {"type": "contour", "x": packed(surface["w"]), "y": packed(surface["b"]), "z": packed(z),
-         "colorscale": "Viridis", "reversescale": True, "ncontours": 25, "opacity": 0.85, "name": contour_name,
-         "colorbar": {"title": {"text": "log10 loss"}, "thickness": 12}, "contours": {"coloring": "heatmap"}},
+        {
+            "type": "contour",
+            "x": packed(surface["w"]),
+            "y": packed(surface["b"]),
+            "z": packed(z),
+            "colorscale": "Viridis",
+            "reversescale": True,
+            "ncontours": 25,
+            "opacity": 0.85,
+            "name": contour_name,
+            "colorbar": {"title": {"text": "log10 loss"}, "thickness": 12},
+            "contours": {"coloring": "heatmap"},
+        },
         _line(path["w"], path["b"], "path", "white", line={"width": 2}),
-        {"type": "scatter", "mode": "markers", "x": [view["w"]], "y": [view["b"]], "name": "now",
-         "marker": {"size": 12, "color": "#d62728", "line": {"color": "white", "width": 2}}},
-        {"type": "scatter", "mode": "markers", "x": [config["w_target"]], "y": [config["b_target"]],
-         "name": "target", "marker": {"size": 14, "symbol": "star", "color": "gold", "line": {"width": 1}}},
-        {"type": "scatter", "mode": "markers", "x": [optimum[0]], "y": [optimum[1]], "name": "least squares",
-         "marker": {"size": 11, "symbol": "x", "color": "black"}},
-    ]  # fmt: skip
+        {
+            "type": "scatter",
+            "mode": "markers",
+            "x": [view["w"]],
+            "y": [view["b"]],
+            "name": "now",
+            "marker": {"size": 12, "color": "#d62728", "line": {"color": "white", "width": 2}},
+        },
+        {
+            "type": "scatter",
+            "mode": "markers",
+            "x": [config["w_target"]],
+            "y": [config["b_target"]],
+            "name": "target",
+            "marker": {"size": 14, "symbol": "star", "color": "gold", "line": {"width": 1}},
+        },
+        {
+            "type": "scatter",
+            "mode": "markers",
+            "x": [optimum[0]],
+            "y": [optimum[1]],
+            "name": "least squares",
+            "marker": {"size": 11, "symbol": "x", "color": "black"},
+        },
+    ]
     data.extend(_event_points(view["events"], path))
     layout = _layout("Loss landscape", revision, "w", "b", frame=frame)
     layout["xaxis"]["range"] = [float(surface["w"][0]), float(surface["w"][-1])]
@@ -131,8 +215,17 @@ def _event_points(events: list[dict[str, Any]], path: dict[str, Any]) -> list[di
         return []
     steps = np.asarray(path["step"])
     where = [min(int(np.searchsorted(steps, event["step"])), len(steps) - 1) for event in events]
-    return [{"type": "scatter", "mode": "markers+text", "name": "changes", "showlegend": False,
-             "x": [float(path["w"][i]) for i in where], "y": [float(path["b"][i]) for i in where],
-             "text": [event_label(event) for event in events], "textposition": "top right",
-             "textfont": {"size": 10, "color": "white"},
-             "marker": {"size": 8, "symbol": "diamond", "color": COLORS["event"]}}]  # fmt: skip
+    return [
+        {
+            "type": "scatter",
+            "mode": "markers+text",
+            "name": "changes",
+            "showlegend": False,
+            "x": [float(path["w"][i]) for i in where],
+            "y": [float(path["b"][i]) for i in where],
+            "text": [event_label(event) for event in events],
+            "textposition": "top right",
+            "textfont": {"size": 10, "color": "white"},
+            "marker": {"size": 8, "symbol": "diamond", "color": COLORS["event"]},
+        }
+    ]

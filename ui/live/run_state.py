@@ -132,10 +132,15 @@ class LiveRun:
         steps, budget = self.steps_for_tick(started) if self.playing else (0, 0.0)
         view = self._with_engine(
             lambda handle: self.client.tick(
-                handle, steps, budget, data_version=self.data_version, surface_key=self.surface_key,
-                smoothing=self.smoothing, max_points=PLAYING_POINTS if self.playing else PAUSED_POINTS,
+                handle,
+                steps,
+                budget,
+                data_version=self.data_version,
+                surface_key=self.surface_key,
+                smoothing=self.smoothing,
+                max_points=PLAYING_POINTS if self.playing else PAUSED_POINTS,
             )
-        )  # fmt: skip
+        )
         self._absorb(view, time.perf_counter() - started)
         if self.playing and view["status"] != "running":
             self.playing = self.run_to_end = False

@@ -72,8 +72,11 @@ def on_setting_change(run: LiveRun, field: str, value: Any) -> None:
         else:
             events = run.change(**{field: value})
             if events:
-                st.toast(f"{sidebar_form.LABELS[field]} → {value:g}" if isinstance(value, float) else
-                         f"{sidebar_form.LABELS[field]} → {value}")  # fmt: skip
+                st.toast(
+                    f"{sidebar_form.LABELS[field]} → {value:g}"
+                    if isinstance(value, float)
+                    else f"{sidebar_form.LABELS[field]} → {value}"
+                )
     except ConfigError as error:
         label = sidebar_form.LABELS.get(field, field)
         run.notices.append(f"{label} = {value!r} is not allowed: {error.allowed}. Kept {getattr(run.config, field)!r}.")
@@ -106,18 +109,43 @@ def controls(run: LiveRun) -> None:
     """Play, Pause, Step, Step epoch, Reset and Run to end, plus the run's name and a save button."""
     finished = bool(run.view) and run.view["status"] != "running"
     columns = st.columns(6)
-    columns[0].button("Play", on_click=_guarded(lambda r: r.play()), disabled=run.playing or finished,
-                      type="primary", use_container_width=True)  # fmt: skip
-    columns[1].button("Pause", on_click=_guarded(lambda r: r.pause()), disabled=not run.playing,
-                      use_container_width=True)  # fmt: skip
-    columns[2].button("Step", on_click=_guarded(lambda r: r.step_once()), disabled=run.playing or finished,
-                      use_container_width=True, help="one update step")  # fmt: skip
-    columns[3].button("Step epoch", on_click=_guarded(lambda r: r.step_epoch()), disabled=run.playing or finished,
-                      use_container_width=True, help="to the end of the current epoch")  # fmt: skip
-    columns[4].button("Reset", on_click=_guarded(lambda r: r.reset()), use_container_width=True,
-                      help="save this run, then start over from the sidebar's settings")  # fmt: skip
-    columns[5].button("Run to end", on_click=_guarded(lambda r: r.play(to_end=True)), disabled=finished,
-                      use_container_width=True, help="compute the rest at full speed")  # fmt: skip
+    columns[0].button(
+        "Play",
+        on_click=_guarded(lambda r: r.play()),
+        disabled=run.playing or finished,
+        type="primary",
+        use_container_width=True,
+    )
+    columns[1].button(
+        "Pause", on_click=_guarded(lambda r: r.pause()), disabled=not run.playing, use_container_width=True
+    )
+    columns[2].button(
+        "Step",
+        on_click=_guarded(lambda r: r.step_once()),
+        disabled=run.playing or finished,
+        use_container_width=True,
+        help="one update step",
+    )
+    columns[3].button(
+        "Step epoch",
+        on_click=_guarded(lambda r: r.step_epoch()),
+        disabled=run.playing or finished,
+        use_container_width=True,
+        help="to the end of the current epoch",
+    )
+    columns[4].button(
+        "Reset",
+        on_click=_guarded(lambda r: r.reset()),
+        use_container_width=True,
+        help="save this run, then start over from the sidebar's settings",
+    )
+    columns[5].button(
+        "Run to end",
+        on_click=_guarded(lambda r: r.play(to_end=True)),
+        disabled=finished,
+        use_container_width=True,
+        help="compute the rest at full speed",
+    )
 
 
 def chart_options() -> tuple[bool, float]:
@@ -179,12 +207,24 @@ def exports(run: LiveRun) -> None:
     except EngineError as error:
         st.error(engine_error_message(error))
     handle = run.handle
-    csv_column.download_button("Download CSV", data=lambda: _safe(lambda: run.client.trace_csv(handle)),
-                               file_name="tapestream_trace.csv", mime="text/csv", on_click="ignore",
-                               use_container_width=True, disabled=handle is None)  # fmt: skip
-    script_column.download_button("Export as Python script", data=lambda: _safe(lambda: run.client.export_script(
-        handle)), file_name="tapestream_run.py", mime="text/x-python", on_click="ignore",
-        use_container_width=True, disabled=handle is None)  # fmt: skip
+    csv_column.download_button(
+        "Download CSV",
+        data=lambda: _safe(lambda: run.client.trace_csv(handle)),
+        file_name="tapestream_trace.csv",
+        mime="text/csv",
+        on_click="ignore",
+        use_container_width=True,
+        disabled=handle is None,
+    )
+    script_column.download_button(
+        "Export as Python script",
+        data=lambda: _safe(lambda: run.client.export_script(handle)),
+        file_name="tapestream_run.py",
+        mime="text/x-python",
+        on_click="ignore",
+        use_container_width=True,
+        disabled=handle is None,
+    )
 
 
 def _safe(produce: Any) -> str:

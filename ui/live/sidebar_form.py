@@ -13,9 +13,21 @@ from core.regression.fields import BACKEND_NAMES, FIELD_TABLE, FieldSpec
 KEY_PREFIX = "cfg_"
 LEARNING_RATES = [m * 10.0**e for e in range(-5, 1) for m in (1, 2, 5)] + [10.0]
 SPEEDS: dict[str, float | None] = {
-    "1/s": 1, "2/s": 2, "5/s": 5, "10/s": 10, "20/s": 20, "50/s": 50, "100/s": 100, "200/s": 200, "500/s": 500,
-    "1k/s": 1_000, "5k/s": 5_000, "20k/s": 20_000, "100k/s": 100_000, "as fast as possible": None,
-}  # fmt: skip
+    "1/s": 1,
+    "2/s": 2,
+    "5/s": 5,
+    "10/s": 10,
+    "20/s": 20,
+    "50/s": 50,
+    "100/s": 100,
+    "200/s": 200,
+    "500/s": 500,
+    "1k/s": 1_000,
+    "5k/s": 5_000,
+    "20k/s": 20_000,
+    "100k/s": 100_000,
+    "as fast as possible": None,
+}
 LABELS: dict[str, str] = {spec.name: spec.label for spec in FIELD_TABLE}
 SECTIONS: dict[str, str] = {"data": "Target and data", "training": "Training"}
 OnChange = Callable[[str, Any], None]
