@@ -10,7 +10,8 @@ from typing import Any
 
 from core.cli.args import OneLineParser, fail
 from core.store.json_values import finite
-from core.store.run_store import STATUSES, RunStore, StoreError
+from core.store.run_store import RunStore, StoreError
+from core.store.values import STATUSES
 
 RunsCommand = Callable[[argparse.Namespace, RunStore], int]
 TABLE_NAME_CHARS = 32

@@ -17,7 +17,7 @@ from core.regression.fields import FIELD_NAMES, KEY_COLUMNS
 from core.regression.landscape import bounds, mean_loss_surface
 from core.regression.smoothing import ema_by_step
 from core.store.json_values import finite
-from core.store.run_store import POINT_COLUMNS
+from core.store.points import POINT_COLUMNS
 
 DEFAULTS = RegressionConfig()
 TABLE_COLUMNS: tuple[str, ...] = (

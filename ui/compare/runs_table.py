@@ -8,7 +8,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from core.store.compare import runs_frame
-from core.store.run_store import STATUSES
+from core.store.values import STATUSES
 from ui.choices import forget_missing
 
 SELECTED_KEY = "compare_selected"
