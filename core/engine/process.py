@@ -129,11 +129,12 @@ class Engine:
     ) -> dict:
         """Everything the live page draws, downsampled; samples and surface only when they changed."""
         from core.regression import live_view
+        from core.regression.smoothing import EmaCache
 
         entry = self.entry(handle)
         trainer = entry.trainer
         if entry.ema is None:
-            entry.ema = live_view.EmaCache()
+            entry.ema = EmaCache()
         path = live_view.trajectory(trainer, max_points)
         box = live_view.surface_box(trainer, path)
         key = (trainer.data_version, trainer.config.loss, box)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from core.regression.data import mean_loss
 from core.regression.downsample import MAX_POINTS, joint_indices, minmax_indices
 from core.regression.landscape import Surface, bounds, mean_loss_surface
+from core.regression.smoothing import EmaCache
 
 MAX_SAMPLE_POINTS = 600
 MAX_BATCH_POINTS = 256
@@ -70,26 +70,6 @@ def surface(trainer: Any, box: tuple[float, ...]) -> Surface:
     """The mean-loss surface over box for the trainer's current data and loss."""
     x, y = trainer.arrays
     return mean_loss_surface(x, y, trainer.config.loss, box)
-
-
-class EmaCache:
-    """Exponential moving average of the loss column, extended incrementally as rows arrive."""
-
-    def __init__(self) -> None:
-        self.alpha = -1.0
-        self.values = np.zeros(0, dtype=np.float64)
-
-    def update(self, loss: np.ndarray, alpha: float) -> np.ndarray:
-        """EMA with ema[0] = loss[0] and ema[i] = α·loss[i] + (1-α)·ema[i-1], for every row so far."""
-        if alpha != self.alpha or len(self.values) > len(loss):
-            self.alpha, self.values = alpha, np.zeros(0, dtype=np.float64)
-        done = len(self.values)
-        if done < len(loss):
-            fresh = loss[done:].astype(np.float64)
-            seed = fresh[:1] if done == 0 else self.values[-1:]
-            extended = pd.Series(np.concatenate([seed, fresh])).ewm(alpha=alpha, adjust=False).mean().to_numpy()
-            self.values = np.concatenate([self.values, extended[1:]])
-        return self.values
 
 
 def smoothed_loss(trainer: Any, cache: EmaCache, smoothing: float, max_points: int = MAX_POINTS) -> dict:

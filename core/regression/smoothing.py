@@ -1,8 +1,9 @@
-"""Loss smoothing shared by the Live and Compare pages: the EMA choices and a step-aware EMA."""
+"""Loss smoothing shared by the Live and Compare pages: the EMA choices, a step-aware EMA and an incremental one."""
 
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 SMOOTHING_CHOICES: dict[str, float] = {"off": 0.0, "0.9": 0.9, "0.99": 0.99, "0.999": 0.999}
 
@@ -21,3 +22,23 @@ def ema_by_step(steps: np.ndarray, values: np.ndarray, smoothing: float) -> np.n
     for index in range(1, len(values)):
         smoothed[index] = decay[index - 1] * smoothed[index - 1] + (1.0 - decay[index - 1]) * values[index]
     return smoothed
+
+
+class EmaCache:
+    """Exponential moving average of the loss column, extended incrementally as rows arrive."""
+
+    def __init__(self) -> None:
+        self.alpha = -1.0
+        self.values = np.zeros(0, dtype=np.float64)
+
+    def update(self, loss: np.ndarray, alpha: float) -> np.ndarray:
+        """EMA with ema[0] = loss[0] and ema[i] = α·loss[i] + (1-α)·ema[i-1], for every row so far."""
+        if alpha != self.alpha or len(self.values) > len(loss):
+            self.alpha, self.values = alpha, np.zeros(0, dtype=np.float64)
+        done = len(self.values)
+        if done < len(loss):
+            fresh = loss[done:].astype(np.float64)
+            seed = fresh[:1] if done == 0 else self.values[-1:]
+            extended = pd.Series(np.concatenate([seed, fresh])).ewm(alpha=alpha, adjust=False).mean().to_numpy()
+            self.values = np.concatenate([self.values, extended[1:]])
+        return self.values
