@@ -11,7 +11,7 @@ import numpy as np
 import tensorflow as tf
 
 from core.tape.functions import FUNCTIONS, MAX_ELEMENTS, OPERATORS, result_shape, size_of
-from core.tape.parser import BinOp, Call, Expr, Literal, Name, Program, ProgramError, UnaryOp
+from core.tape.nodes import BinOp, Call, Expr, Literal, Name, Program, ProgramError, UnaryOp
 from core.tape.recorder import GraphRecorder
 from core.tape.request import InputSpec
 

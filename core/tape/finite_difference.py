@@ -9,7 +9,7 @@ import numpy as np
 import tensorflow as tf
 
 from core.tape.evaluator import Evaluator, ForwardError, Override, final_statement
-from core.tape.parser import Literal, Name, Program
+from core.tape.nodes import Literal, Name, Program
 from core.tape.request import GradientCall, GradRequest
 
 RELATIVE_STEP = 1e-6

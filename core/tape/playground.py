@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.tape.parser import ProgramError
+from core.tape.nodes import ProgramError
 from core.tape.request import RequestError, empty_response, parse_request
 
 

@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core.tape.functions import DTYPE_NAMES, MAX_ELEMENTS, MAX_RANK, Shape, size_of
-from core.tape.parser import MAX_LITERAL, RESERVED_NAMES, Program, ProgramError, parse_program
+from core.tape.nodes import Program, ProgramError
+from core.tape.parser import MAX_LITERAL, RESERVED_NAMES, parse_program
 
 KINDS: tuple[str, ...] = ("variable", "constant", "nontrainable_variable")
 UNCONNECTED: tuple[str, ...] = ("none", "zero")
