@@ -34,6 +34,15 @@ def _parse(name: str, text: str) -> Any:
         raise ConfigError(name, text, str(error)) from None
 
 
+def _room_for(name: str) -> dict[str, Any]:
+    """Settings under which a field is checked alone: a limit it takes from another field is at its largest.
+
+    Clashes between fields (batch_size above n_samples, too many steps) are resolved afterwards, in _combine.
+    """
+    limit = FIELDS[name].high
+    return {limit: FIELDS[limit].widget_high, "epochs": 1} if isinstance(limit, str) else {}
+
+
 def config_from_query(params: Mapping[str, str]) -> tuple[RegressionConfig, str, list[str]]:
     """Config and backend from query parameters; each bad or unknown value becomes a warning and its default."""
     warnings: list[str] = []
@@ -47,9 +56,7 @@ def config_from_query(params: Mapping[str, str]) -> tuple[RegressionConfig, str,
         key = URL_KEYS[key]
         try:
             candidate = _parse(key, str(text))
-            context = {"n_samples": MAX_SAMPLES, "epochs": 1} if key == "batch_size" else {}
-            alone = resolve_full({key: candidate}, MAX_SAMPLES)
-            dataclasses.replace(DEFAULTS, **context, **alone)  # the field alone; clashes come later
+            dataclasses.replace(DEFAULTS, **_room_for(key), **resolve_full({key: candidate}, MAX_SAMPLES))
             values[key] = candidate
         except ConfigError as error:
             warnings.append(

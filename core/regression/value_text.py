@@ -87,7 +87,8 @@ def parse_list(field: str, text: str) -> list[Any]:
 def resolve_full(values: Mapping[str, Any], n_samples: int) -> dict[str, Any]:
     """values with batch_size "full" replaced by n_samples (the values' own n_samples when they hold one)."""
     resolved = dict(values)
-    if resolved.get("batch_size") == FULL_BATCH:
+    batch_size = resolved.get("batch_size")
+    if isinstance(batch_size, str) and batch_size.strip().lower() == FULL_BATCH:
         resolved["batch_size"] = resolved.get("n_samples", n_samples)
     return resolved
 

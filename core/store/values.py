@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from core.regression.fields import flag_name
 from core.store.store_errors import StoreError
 
 STATUSES: tuple[str, ...] = ("running", "paused", "done", "diverged")
@@ -20,17 +21,13 @@ MAX_MESSAGE_CHARS = 10_000
 
 def auto_name(config: Mapping, run_id: int) -> str:
     """A default run name such as "sgd lr=0.01 #12"."""
-    optimizer = config.get("optimizer")
+    parts = []
+    if config.get("optimizer"):
+        parts.append(str(config["optimizer"]))
     rate = config.get("learning_rate")
-    label = " ".join(
-        part
-        for part in (
-            str(optimizer) if optimizer else "",
-            f"lr={rate:g}" if isinstance(rate, (int, float)) and not isinstance(rate, bool) else "",
-        )
-        if part
-    )
-    return f"{label or 'run'} #{run_id}"
+    if isinstance(rate, (int, float)) and not isinstance(rate, bool):
+        parts.append(f"{flag_name('learning_rate')}={rate:g}")
+    return f"{' '.join(parts) or 'run'} #{run_id}"
 
 
 def run_id_value(value: Any) -> int:

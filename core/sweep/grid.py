@@ -16,6 +16,7 @@ import pandas as pd
 from core.regression.config import ConfigError, RegressionConfig
 from core.regression.convergence import steps_to_converge
 from core.regression.fields import FIELD_NAMES
+from core.regression.value_text import resolve_full
 
 MAX_RUNS = 1_000
 MAX_RUN_STEPS = 50_000_000  # runs × the longest run's steps
@@ -63,9 +64,7 @@ def grid(base: RegressionConfig, **values: Any) -> list[RegressionConfig]:
         raise ConfigError("runs", size, f"a sweep may hold at most {MAX_RUNS:,} runs (fewer values per field)")
     configs = []
     for combination in itertools.product(*axes.values()):
-        changes = dict(zip(axes, combination))
-        if isinstance(changes.get("batch_size"), str) and changes["batch_size"].strip().lower() == "full":
-            changes["batch_size"] = changes.get("n_samples", base.n_samples)
+        changes = resolve_full(dict(zip(axes, combination)), base.n_samples)
         configs.append(base.replace(**changes))
     return configs
 

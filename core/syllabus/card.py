@@ -1,4 +1,4 @@
-"""What a syllabus card is: editable input fields with validation, a TF function, its code, and its result."""
+"""What a syllabus card is: editable input fields with validation, a plain-TF lesson shown as its own source."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from core.syllabus.lesson_source import program
 
 MAX_ABS = 1e6
 MAX_VECTOR = 100
@@ -43,17 +45,46 @@ class CardResult:
     explanation: str = ""
 
 
+def split_results(results: Mapping[str, Any], gradient_names: tuple[str, ...]) -> CardResult:
+    """A lesson's named results as plain data: caught exceptions are errors, the named gradients are gradients."""
+    split = CardResult()
+    for name, value in results.items():
+        if isinstance(value, BaseException):
+            split.errors[name] = error_dict(value)
+        elif name in gradient_names:
+            split.gradients[name] = plain(value)
+        else:
+            split.values[name] = plain(value)
+    return split
+
+
 @dataclass(frozen=True)
 class Card:
-    """One lesson: a title, its input fields, the function that runs real TF, and the code it ran."""
+    """One lesson: a title, its input fields, the plain-TF lesson that runs (and is shown), and its explanation.
+
+    ``lesson`` takes the inputs as keyword arguments and returns its named results; ``gradients`` names the results
+    that are gradients. ``explain(inputs, results)`` writes the prose from the raw results; it is not shown.
+    """
 
     name: str
     title: str
     fields: dict[str, Field]
-    run: Callable[[dict[str, Any]], CardResult]
-    code: Callable[[dict[str, Any]], str]
+    lesson: Callable[..., dict[str, Any]]
+    explain: Callable[[dict[str, Any], dict[str, Any]], str]
+    gradients: tuple[str, ...]
     presets: dict[str, dict[str, Any]] = field(default_factory=dict)
     check: Callable[[dict[str, Any]], str | None] | None = None
+
+    def run(self, inputs: dict[str, Any]) -> CardResult:
+        """Run the lesson with validated inputs in real TF, sort its results and explain them."""
+        results = self.lesson(**inputs)
+        outcome = split_results(results, self.gradients)
+        outcome.explanation = self.explain(inputs, results)
+        return outcome
+
+    def code(self, inputs: dict[str, Any]) -> str:
+        """The standalone program the learner sees: the lesson's own source, called with these inputs."""
+        return program(self.lesson, inputs)
 
     def defaults(self) -> dict[str, Any]:
         """The default inputs as plain data."""

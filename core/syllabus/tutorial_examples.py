@@ -1,4 +1,4 @@
-"""The tutorial's four GradientTape examples as functions that run real TF and report values, gradients and errors."""
+"""The tutorial's four GradientTape examples as plain-TF lessons, run for real and shown as their own source."""
 
 from __future__ import annotations
 
@@ -8,6 +8,9 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import tensorflow as tf
+
+from core.syllabus.card import error_dict, plain
+from core.syllabus.lesson_source import program
 
 KINDS = ("variable", "constant")
 MAX_VECTOR_LENGTH = 1000
@@ -45,6 +48,10 @@ class ExampleInputs:
             raise ExampleInputError(f"persistent={merged['persistent']!r} is not allowed: must be true or false")
         return cls(**merged)
 
+    def arguments(self) -> dict[str, Any]:
+        """The inputs as a lesson's keyword arguments, vectors as lists."""
+        return {**asdict(self), "t1": list(self.t1), "t2": list(self.t2)}
+
 
 def _vector(name: str, value: Any) -> tuple[float, ...]:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -76,135 +83,70 @@ class ExampleResult:
         return asdict(self)
 
 
-def _make(kind: str, values: tuple[float, ...]) -> tf.Tensor | tf.Variable:
+# The lessons: what runs, and what the learner reads -----------------------------------------------------------
+
+
+def make_tensor(kind: str, values: list[float]) -> tf.Tensor | tf.Variable:
+    """A tf.Variable or a tf.constant holding values, as float32."""
     if kind == "variable":
-        return tf.Variable(list(values), dtype=tf.float32)
-    return tf.constant(list(values), dtype=tf.float32)
+        return tf.Variable(values, dtype=tf.float32)
+    return tf.constant(values, dtype=tf.float32)
 
 
-def _declare(name: str, kind: str, values: tuple[float, ...]) -> str:
-    constructor = "tf.Variable" if kind == "variable" else "tf.constant"
-    return f"{name} = {constructor}({list(values)!r}, dtype=tf.float32)"
-
-
-def _tape_line(persistent: bool) -> str:
-    return "with tf.GradientTape(persistent=True) as tape:" if persistent else "with tf.GradientTape() as tape:"
-
-
-def _none_reason(source: str, kind: str) -> str:
-    if kind == "constant":
-        return f"{source} is a tf.constant: the tape only watches trainable Variables unless told to tape.watch() it"
-    return f"{source} is not connected to the target through recorded operations"
-
-
-def _record(result: ExampleResult, sources: dict[str, tuple[Any, str]], gradients: list) -> None:
-    for (name, (_, kind)), gradient in zip(sources.items(), gradients):
-        result.gradients[name] = None if gradient is None else gradient.numpy().tolist()
-        if gradient is None:
-            result.none_reasons[name] = _none_reason(name, kind)
-
-
-def _forward(inputs: ExampleInputs, chain: bool) -> tuple[tf.GradientTape, dict[str, Any]]:
-    t1 = _make(inputs.t1_kind, inputs.t1)
-    t2 = _make(inputs.t2_kind, inputs.t2)
-    with tf.GradientTape(persistent=inputs.persistent) as tape:
-        t3 = t1 * t2
-        t4 = t3 + t2 if chain else None
-    tensors = {"t1": t1, "t2": t2, "t3": t3}
-    if chain:
-        tensors["t4"] = t4
-    return tape, tensors
-
-
-def _header(inputs: ExampleInputs, body: list[str]) -> list[str]:
-    return [
-        "import tensorflow as tf",
-        "",
-        _declare("t1", inputs.t1_kind, inputs.t1),
-        _declare("t2", inputs.t2_kind, inputs.t2),
-        "",
-        _tape_line(inputs.persistent),
-        *body,
-        "",
-    ]
-
-
-def _guarded(result: ExampleResult, action: Callable[[], None]) -> ExampleResult:
-    try:
-        action()
-    except (tf.errors.OpError, RuntimeError, ValueError, TypeError) as exc:
-        result.error = {"type": type(exc).__name__, "message": str(exc).strip()}
-    return result
-
-
-def _values(result: ExampleResult, tensors: dict[str, Any]) -> None:
-    result.values = {name: tensor.numpy().tolist() for name, tensor in tensors.items()}
-
-
-def product(inputs: ExampleInputs) -> ExampleResult:
+def product(t1: list[float], t2: list[float], t1_kind: str, t2_kind: str, persistent: bool) -> dict[str, object]:
     """t3 = t1 * t2; gradients of t3 with respect to t1 and t2."""
-    code = _header(inputs, ["    t3 = t1 * t2"]) + ["gradients = tape.gradient(t3, [t1, t2])"]
-    result = ExampleResult("product", "\n".join(code))
-
-    def act() -> None:
-        tape, tensors = _forward(inputs, chain=False)
-        _values(result, tensors)
-        sources = {"t1": (tensors["t1"], inputs.t1_kind), "t2": (tensors["t2"], inputs.t2_kind)}
-        _record(result, sources, tape.gradient(tensors["t3"], [tensors["t1"], tensors["t2"]]))
-
-    return _guarded(result, act)
+    t1 = make_tensor(t1_kind, t1)
+    t2 = make_tensor(t2_kind, t2)
+    with tf.GradientTape(persistent=persistent) as tape:
+        t3 = t1 * t2
+    gradients = tape.gradient(t3, [t1, t2])
+    return {"t1": t1, "t2": t2, "t3": t3, "gradients": gradients}
 
 
-def constant_source(inputs: ExampleInputs) -> ExampleResult:
-    """The product again, but t1 is a tf.constant by default: its gradient is None."""
-    return ExampleResult(**{**product(inputs).__dict__, "name": "constant"})
-
-
-def chain(inputs: ExampleInputs) -> ExampleResult:
+def chain(t1: list[float], t2: list[float], t1_kind: str, t2_kind: str, persistent: bool) -> dict[str, object]:
     """t3 = t1 * t2, t4 = t3 + t2; gradients of t4 with respect to t1, t2 and the intermediate t3."""
-    code = _header(inputs, ["    t3 = t1 * t2", "    t4 = t3 + t2"]) + ["gradients = tape.gradient(t4, [t1, t2, t3])"]
-    result = ExampleResult("chain", "\n".join(code))
-
-    def act() -> None:
-        tape, tensors = _forward(inputs, chain=True)
-        _values(result, tensors)
-        sources = {
-            "t1": (tensors["t1"], inputs.t1_kind),
-            "t2": (tensors["t2"], inputs.t2_kind),
-            "t3": (tensors["t3"], "intermediate"),
-        }
-        _record(result, sources, tape.gradient(tensors["t4"], [tensors["t1"], tensors["t2"], tensors["t3"]]))
-
-    return _guarded(result, act)
+    t1 = make_tensor(t1_kind, t1)
+    t2 = make_tensor(t2_kind, t2)
+    with tf.GradientTape(persistent=persistent) as tape:
+        t3 = t1 * t2
+        t4 = t3 + t2
+    gradients = tape.gradient(t4, [t1, t2, t3])
+    return {"t1": t1, "t2": t2, "t3": t3, "t4": t4, "gradients": gradients}
 
 
-def second_call(inputs: ExampleInputs) -> ExampleResult:
+def second_call(t1: list[float], t2: list[float], t1_kind: str, t2_kind: str, persistent: bool) -> dict[str, object]:
     """Two tape.gradient calls on one tape: a non-persistent tape raises TF's RuntimeError on the second."""
-    code = _header(inputs, ["    t3 = t1 * t2"]) + [
-        "gradients = tape.gradient(t3, [t1, t2])",
-        "gradients_again = tape.gradient(t3, [t1, t2])  # the second call",
-    ]
-    result = ExampleResult("second_call", "\n".join(code))
-
-    def act() -> None:
-        tape, tensors = _forward(inputs, chain=False)
-        _values(result, tensors)
-        sources = {"t1": (tensors["t1"], inputs.t1_kind), "t2": (tensors["t2"], inputs.t2_kind)}
-        targets = [tensors["t1"], tensors["t2"]]
-        _record(result, sources, tape.gradient(tensors["t3"], targets))
-        again = tape.gradient(tensors["t3"], targets)
-        result.second_gradients = {
-            name: None if gradient is None else gradient.numpy().tolist() for name, gradient in zip(sources, again)
-        }
-
-    return _guarded(result, act)
+    t1 = make_tensor(t1_kind, t1)
+    t2 = make_tensor(t2_kind, t2)
+    with tf.GradientTape(persistent=persistent) as tape:
+        t3 = t1 * t2
+    gradients = tape.gradient(t3, [t1, t2])
+    try:
+        gradients_again = tape.gradient(t3, [t1, t2])  # the second call
+    except RuntimeError as error:
+        gradients_again = error
+    return {"t1": t1, "t2": t2, "t3": t3, "gradients": gradients, "gradients_again": gradients_again}
 
 
-EXAMPLES: dict[str, Callable[[ExampleInputs], ExampleResult]] = {
-    "product": product,
-    "constant": constant_source,
-    "chain": chain,
-    "second_call": second_call,
+# Running a lesson and reporting what it printed ---------------------------------------------------------------
+
+GRADIENT_RESULTS = ("gradients", "gradients_again")
+TF_ERRORS = (tf.errors.OpError, RuntimeError, ValueError, TypeError)
+
+
+@dataclass(frozen=True)
+class Example:
+    """One example: the lesson that runs and is shown, and the sources its gradient list follows, in order."""
+
+    lesson: Callable[..., dict[str, Any]]
+    sources: tuple[str, ...] = ("t1", "t2")
+
+
+EXAMPLES: dict[str, Example] = {
+    "product": Example(product),
+    "constant": Example(product),
+    "chain": Example(chain, ("t1", "t2", "t3")),
+    "second_call": Example(second_call),
 }
 DEFAULT_INPUTS: dict[str, ExampleInputs] = {
     "product": ExampleInputs(),
@@ -214,6 +156,43 @@ DEFAULT_INPUTS: dict[str, ExampleInputs] = {
 }
 
 
+def _none_reason(source: str, kind: str) -> str:
+    if kind == "constant":
+        return f"{source} is a tf.constant: the tape only watches trainable Variables unless told to tape.watch() it"
+    return f"{source} is not connected to the target through recorded operations"
+
+
+def _record(result: ExampleResult, inputs: ExampleInputs, sources: tuple[str, ...], gradients: list) -> None:
+    kinds = {"t1": inputs.t1_kind, "t2": inputs.t2_kind}
+    for name, gradient in zip(sources, gradients):
+        result.gradients[name] = plain(gradient)
+        if gradient is None:
+            result.none_reasons[name] = _none_reason(name, kinds.get(name, "intermediate"))
+
+
+def _record_again(result: ExampleResult, sources: tuple[str, ...], again: Any) -> None:
+    if isinstance(again, BaseException):
+        result.error = error_dict(again)
+    elif again is not None:
+        result.second_gradients = {name: plain(gradient) for name, gradient in zip(sources, again)}
+
+
+def run_lesson(name: str, inputs: ExampleInputs) -> ExampleResult:
+    """Run one example's lesson in TF; a TF error for these inputs is reported, never raised."""
+    example = EXAMPLES[name]
+    arguments = inputs.arguments()
+    result = ExampleResult(name, program(example.lesson, arguments))
+    try:
+        results = example.lesson(**arguments)
+    except TF_ERRORS as error:
+        result.error = error_dict(error)
+        return result
+    result.values = {key: plain(value) for key, value in results.items() if key not in GRADIENT_RESULTS}
+    _record(result, inputs, example.sources, results["gradients"])
+    _record_again(result, example.sources, results.get("gradients_again"))
+    return result
+
+
 def run_example(name: str, inputs: dict[str, Any] | None = None) -> dict[str, Any]:
     """Run one example by name with plain-data inputs (defaults when None); returns plain data."""
     if name not in EXAMPLES:
@@ -221,4 +200,4 @@ def run_example(name: str, inputs: dict[str, Any] | None = None) -> dict[str, An
     chosen = (
         DEFAULT_INPUTS[name] if inputs is None else ExampleInputs.from_dict({**asdict(DEFAULT_INPUTS[name]), **inputs})
     )
-    return EXAMPLES[name](chosen).to_dict()
+    return run_lesson(name, chosen).to_dict()
