@@ -18,6 +18,3 @@ class EngineCallError(EngineError):
 
 class RunLostError(EngineError):
     """The engine restarted after this run was opened, so the run's state is gone (see EngineClient.rebuild)."""
-
-
-
