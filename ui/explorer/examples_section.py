@@ -86,8 +86,8 @@ def example(info: ExampleInfo) -> None:
         if problems:
             st.caption("Nothing ran: fix the input above.")
             return
-        result = run_or_report("example", {"name": info.name, "inputs": inputs},
-                               lambda: engine_client().example(info.name, inputs))  # fmt: skip
+        payload = {"name": info.name, "inputs": inputs}
+        result = run_or_report("example", payload, lambda: engine_client().example(info.name, inputs))
         if result is not None:
             show_result(info, result)
 
@@ -100,8 +100,15 @@ def read_inputs(info: ExampleInfo) -> tuple[dict[str, Any], list[str]]:
     for name, default_text, default_kind in (("t1", DEFAULT_T1, info.t1_kind), ("t2", DEFAULT_T2, "variable")):
         text_column, kind_column = st.columns([3, 2])
         text = text_column.text_input(name, default_text, key=f"{key}_{name}", help="numbers separated by commas")
-        kind = kind_column.radio(f"{name} is a", list(KIND_LABELS), index=list(KIND_LABELS).index(default_kind),
-                                 format_func=KIND_LABELS.get, key=f"{key}_{name}_kind", horizontal=True)  # fmt: skip
+        kinds = list(KIND_LABELS)
+        kind = kind_column.radio(
+            f"{name} is a",
+            kinds,
+            index=kinds.index(default_kind),
+            format_func=KIND_LABELS.get,
+            key=f"{key}_{name}_kind",
+            horizontal=True,
+        )
         values[f"{name}_kind"] = kind
         try:
             values[name] = parse_vector(name, text)
