@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from core.regression.config import ConfigError, RegressionConfig
-from core.regression.fields import FIELD_TABLE
+from core.regression.fields import SWEEP_FORM
 from core.regression.value_text import ValueTextError, parse_list
 from core.sweep.grid import check_sweep, grid
 
-LIST_EXAMPLES: dict[str, str] = {spec.name: spec.sweep_example for spec in FIELD_TABLE if spec.sweep == "list"}
+LIST_EXAMPLES: dict[str, str] = {spec.name: spec.sweep_example for spec in SWEEP_FORM if spec.sweep == "list"}
 
 
 def parse_form_list(field: str, text: str) -> list:

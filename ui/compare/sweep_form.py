@@ -6,7 +6,7 @@ import streamlit as st
 
 from core.engine.errors import EngineCallError, EngineError
 from core.regression.config import ConfigError, RegressionConfig
-from core.regression.fields import FIELD_TABLE
+from core.regression.fields import SWEEP_FORM
 from core.sweep.form_values import plan_sweep, sweep_values
 from ui.choices import forget_missing
 from ui.compare.runs_table import notify, show_notices
@@ -16,8 +16,8 @@ from ui.engine_handle import engine_client, engine_error_message
 
 BASE_KEY = "sweep_base"
 DEFAULTS_LABEL = "tutorial defaults"
-LIST_FIELDS = [spec for spec in FIELD_TABLE if spec.sweep == "list"]
-CHOICE_FIELDS = [spec for spec in FIELD_TABLE if spec.sweep == "choice"]
+LIST_FIELDS = [spec for spec in SWEEP_FORM if spec.sweep == "list"]
+CHOICE_FIELDS = [spec for spec in SWEEP_FORM if spec.sweep == "choice"]
 COLUMNS = 4
 BASE_HELP = "fields left blank keep this config's values; pick runs above to offer their configs"
 TIMEOUT_S = 600.0
