@@ -1,4 +1,4 @@
-"""core.store.compare: the runs table, config differences, baseline deltas, step-aware EMA, x axes and the exports."""
+"""core.store.compare: the runs table, config differences, baseline deltas, x axes and the exports."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from core.store.compare import (
     baseline_frame,
     config_frame,
     converged_at,
-    ema_by_step,
     long_csv,
     run_labels,
     runs_frame,
@@ -59,15 +58,6 @@ def test_baseline_deltas_and_convergence() -> None:
     assert (
         frame["Δ w"].tolist() == [0.0, -1.0] and np.isnan(frame.loc[1, "Δ loss"]) and np.isnan(frame.loc[1, "Δ steps"])
     )
-
-
-def test_ema_by_step_matches_the_per_step_ema_across_gaps() -> None:
-    values = np.random.default_rng(0).random(50)
-    full = pd.Series(values).ewm(alpha=0.1, adjust=False).mean().to_numpy()
-    np.testing.assert_allclose(ema_by_step(np.arange(50), values, 0.9), full)
-    constant = ema_by_step(np.array([0, 10, 30]), np.array([1.0, 1.0, 1.0]), 0.99)
-    np.testing.assert_allclose(constant, 1.0)
-    assert ema_by_step(np.array([0, 1]), np.array([2.0, 4.0]), 0.0).tolist() == [2.0, 4.0]
 
 
 def test_x_axis_is_the_step_or_the_fractional_epoch() -> None:

@@ -1,4 +1,4 @@
-"""core.sweep.grid: a vectorised sweep reproduces one-at-a-time compiled Trainer runs; grid() and the size limits."""
+"""core.sweep.runner: a vectorised sweep reproduces one-at-a-time compiled Trainer runs and checks its limits first."""
 
 from __future__ import annotations
 
@@ -7,15 +7,14 @@ import itertools
 import numpy as np
 import pandas as pd
 import pytest
+from sweep_helpers import OVER_THE_LIMITS, SMALL
 
 from core.regression.config import ConfigError, RegressionConfig
-from core.regression.convergence import steps_to_converge
 from core.regression.fields import OPTIMIZERS
 from core.regression.trainer import Trainer
-from core.sweep.grid import MAX_RUNS, SweepRun, check_sweep, grid
+from core.sweep.grid import SweepRun, grid
 from core.sweep.runner import Sweep, run_sweep
 
-SMALL = RegressionConfig(n_samples=40, epochs=2)
 LOSS_FOR = dict(zip(OPTIMIZERS, itertools.cycle(("mse", "huber", "mae"))))
 
 
@@ -86,57 +85,8 @@ def test_sweep_run_final_and_steps_to_converge() -> None:
     assert close[run.trace["step"] >= step].all() and not close[run.trace["step"] == step - 1].any()
 
 
-def test_steps_to_converge_needs_the_trace_to_stay_close() -> None:
-    trace = pd.DataFrame({"step": [0, 1, 2, 3], "w": [0.0, 5.0, 4.0, 5.0], "b": [3.0, 3.0, 3.0, 3.005]})
-    assert steps_to_converge(trace, 5.0, 3.0) == 3
-    assert steps_to_converge(trace.iloc[:3], 5.0, 3.0) is None
-    assert steps_to_converge(trace.assign(w=5.0), 5.0, 3.0) == 0
-
-
-def test_grid_is_the_cartesian_product_first_field_slowest() -> None:
-    configs = grid(SMALL, learning_rate=[0.1, 0.01], seeds=[0, 1, 2])
-    expected = list(itertools.product([0.1, 0.01], [0, 1, 2]))
-    assert [(c.learning_rate, c.seed) for c in configs] == expected
-    assert all(c.n_samples == 40 for c in configs)
-    assert grid(SMALL) == [SMALL]
-    assert grid(SMALL, optimizer="adam") == [SMALL.replace(optimizer="adam")]
-
-
-def test_grid_full_batch_follows_each_n_samples() -> None:
-    configs = grid(SMALL, n_samples=[10, 20], batch_size=[1, "full"])
-    assert [(c.n_samples, c.batch_size) for c in configs] == [(10, 1), (10, 10), (20, 1), (20, 20)]
-
-
-@pytest.mark.parametrize(
-    "values, field",
-    [
-        ({"bogus": [1]}, "bogus"),
-        ({"seed": [1], "seeds": [2]}, "seeds"),
-        ({"learning_rate": []}, "learning_rate"),
-        ({"learning_rate": [0.1, -1.0]}, "learning_rate"),
-        ({"seeds": list(range(MAX_RUNS + 1))}, "runs"),
-    ],
-)
-def test_grid_rejects_bad_values(values: dict, field: str) -> None:
-    with pytest.raises(ConfigError) as caught:
-        grid(SMALL, **values)
-    assert caught.value.field == field
-
-
-@pytest.mark.parametrize(
-    "configs, words",
-    [
-        ([], "non-empty"),
-        ([SMALL, "not a config"], "RegressionConfig"),
-        ([SMALL] * (MAX_RUNS + 1), "at most 1,000 runs"),
-        ([RegressionConfig(n_samples=1000, epochs=10_000)] * 6, "longest run's steps"),
-        ([RegressionConfig(n_samples=1_000_000, batch_size=1_000_000)] * 40, "n_samples"),
-        ([RegressionConfig(n_samples=1_000_000, batch_size=1_000_000)] * 20, "batch_size"),
-    ],
-)
-def test_check_sweep_limits(configs: list, words: str) -> None:
-    with pytest.raises(ConfigError, match=words):
-        check_sweep(configs)
+@pytest.mark.parametrize("configs, words", OVER_THE_LIMITS)
+def test_run_sweep_checks_the_limits_before_running(configs: list, words: str) -> None:
     with pytest.raises(ConfigError, match=words):
         run_sweep(configs)
 

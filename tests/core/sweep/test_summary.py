@@ -1,25 +1,25 @@
-"""core.sweep.summary and core.sweep.form_values: sweep tables, cell means, seed bands, and the form's comma lists."""
+"""core.sweep.summary: sweep tables, cell means, seed groups and seed bands."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import pytest
 
-from core.regression.config import ConfigError, RegressionConfig
-from core.sweep.form_values import parse_form_list, plan_sweep, sweep_values
+from core.regression.config import RegressionConfig
 from core.sweep.summary import cell_means, seed_band, seed_groups, sweep_frame
 
 
 def run(run_id: int, loss: float, status: str = "done", **config: object) -> dict:
-    return {"id": run_id, "name": f"r{run_id}", "status": status, "config": RegressionConfig(**config).to_dict(),
-            "final_loss": loss}  # fmt: skip
+    config_dict = RegressionConfig(**config).to_dict()
+    return {"id": run_id, "name": f"r{run_id}", "status": status, "config": config_dict, "final_loss": loss}
 
 
 RUNS = [
-    run(1, 1.0, learning_rate=0.1, seed=0), run(2, 3.0, learning_rate=0.1, seed=1),
-    run(3, 10.0, learning_rate=0.2, seed=0), run(4, 99.0, "diverged", learning_rate=0.2, seed=1),
-]  # fmt: skip
+    run(1, 1.0, learning_rate=0.1, seed=0),
+    run(2, 3.0, learning_rate=0.1, seed=1),
+    run(3, 10.0, learning_rate=0.2, seed=0),
+    run(4, 99.0, "diverged", learning_rate=0.2, seed=1),
+]
 
 
 def test_sweep_frame_and_cell_means() -> None:
@@ -43,17 +43,3 @@ def test_seed_groups_and_bands() -> None:
     band = seed_band([short, long], "w", n_points=11)
     assert band["step"].tolist() == list(range(11))
     assert band["mean"][0] == 1.0 and band["std"][0] == 1.0 and band["mean"][10] == 12.0 and band["std"][10] == 0.0
-
-
-def test_form_lists_are_parsed_and_bad_ones_name_the_field() -> None:
-    assert parse_form_list("learning_rate", " 0.001, 0.01 ,") == [0.001, 0.01]
-    assert parse_form_list("batch_size", "1,full") == [1, "full"]
-    with pytest.raises(ConfigError, match=r"seed='0,x' is not allowed: 'x' is not a whole number; .* 0,1,2"):
-        parse_form_list("seed", "0,x")
-    values = sweep_values({"learning_rate": "0.1,0.2", "seed": " "}, {"optimizer": ["adam"], "loss": []})
-    assert values == {"learning_rate": [0.1, 0.2], "optimizer": ["adam"]}
-    with pytest.raises(ConfigError, match="choose at least one field"):
-        sweep_values({"seed": ""}, {"optimizer": []})
-    assert len(plan_sweep(RegressionConfig(n_samples=10), {"batch_size": [1, "full"]})) == 2
-    with pytest.raises(ConfigError, match="batch_size=20 is not allowed"):
-        plan_sweep(RegressionConfig(n_samples=10), {"batch_size": [20]})

@@ -1,0 +1,38 @@
+"""``python -m core bench``: eager against compiled, a million steps and the engine round trip, as JSON numbers."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from core.cli.bench import cmd_bench, register
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def run_cli(*args: str, timeout: float = 240) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "core", *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout
+    )
+
+
+def test_bench_json_has_every_key_on_the_last_line() -> None:
+    result = run_cli("bench", "--json", "--no-client", timeout=600)
+    assert result.returncode == 0, result.stderr
+    numbers = json.loads(result.stdout.strip().splitlines()[-1])
+    expected = {"eager_steps_per_s", "compiled_steps_per_s", "speedup", "max_abs_diff", "compile_s"}
+    expected |= {"million_steps_s", "peak_rss_mb"}
+    assert expected <= set(numbers)
+    assert numbers["max_abs_diff"] <= 1e-4 and numbers["speedup"] > 1
+
+
+def test_register_adds_the_bench_subcommand_and_its_flags() -> None:
+    parser = argparse.ArgumentParser()
+    register(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(["bench", "--json", "--no-client"])
+    assert args.handler is cmd_bench and args.json and args.no_client
+    plain = parser.parse_args(["bench"])
+    assert not plain.json and not plain.no_client
