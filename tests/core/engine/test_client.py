@@ -15,7 +15,6 @@ import pytest
 
 from core.engine.client import EngineClient
 from core.engine.errors import EngineCallError, EngineError, RunLostError
-from core.engine.process import Engine
 from core.regression.config import ConfigError, RegressionConfig
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -160,25 +159,3 @@ def test_pool_spreads_sessions_by_affinity() -> None:
         assert len(set(pids)) == 2 and None not in pids
     finally:
         engine.shutdown()
-
-
-def test_idle_trainers_are_evicted() -> None:
-    engine = Engine(idle_seconds=0.0)
-    handle = engine.open({"n_samples": 10})
-    time.sleep(0.01)
-    assert engine.evict_idle() == [handle]
-    with pytest.raises(LookupError, match="evicted"):
-        engine.step(handle, 1)
-
-
-def test_tick_advances_and_returns_a_bounded_view() -> None:
-    engine = Engine()
-    handle = engine.open({"n_samples": 1_000_000, "epochs": 1})
-    view = engine.tick(handle, 1_000_000, max_seconds=30.0, smoothing=0.9)
-    assert view["made"] == 1_000_000 and view["status"] == "done"
-    for name in ("w", "b", "loss"):
-        assert len(view["series"][name]["step"]) <= 2000
-    assert len(view["smoothed_loss"]["step"]) <= 2000 and len(view["trajectory"]["w"]) <= 2000
-    assert len(view["samples"]["x"]) <= 2000 and view["surface"]["loss"].shape == (60, 60)
-    again = engine.view(handle, data_version=view["data_version"], surface_key=view["surface_key"])
-    assert "samples" not in again and "surface" not in again
