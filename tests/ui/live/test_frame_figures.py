@@ -1,0 +1,97 @@
+"""ui.live.frame_figures: a live frame's four charts are valid Plotly figures holding the view's numbers and events."""
+
+from __future__ import annotations
+
+import base64
+
+import numpy as np
+import plotly.graph_objects as go
+import pytest
+
+from ui.live import frame_figures
+
+EVENTS = [
+    {"step": 4, "field": "learning_rate", "old": 0.01, "new": 0.1},
+    {"step": 7, "field": "shuffle", "old": False, "new": True},
+]
+
+
+def view(events: list | None = None) -> dict:
+    steps = np.arange(10)
+    return {
+        "config": {"w_target": 5.0, "b_target": 3.0},
+        "series": {
+            "w": {"step": steps, "value": steps * 0.5},
+            "b": {"step": steps, "value": steps * 0.3},
+            "loss": {"step": steps, "value": 1.0 / (1 + steps)},
+        },
+        "smoothed_loss": {"step": steps, "value": 0.5 / (1 + steps)},
+        "trajectory": {"step": steps, "w": steps * 0.5, "b": steps * 0.3},
+        "batch": {"x": np.array([0.5]), "y": np.array([5.5])},
+        "total_steps": 20,
+        "events": EVENTS if events is None else events,
+        "w": 4.5,
+        "b": 2.7,
+        "loss": 0.1,
+        "optimum": (5.0, 3.0),
+    }
+
+
+def unpack(spec: dict) -> list:
+    return np.frombuffer(base64.b64decode(spec["bdata"]), {"f4": np.float32, "i4": np.int32}[spec["dtype"]]).tolist()
+
+
+def test_the_trace_figure_is_the_tutorials_chart_with_event_marks() -> None:
+    figure = frame_figures.trace_figure(view(), revision="r1", frame=3)
+    go.Figure(figure)
+    assert [trace["name"] for trace in figure["data"]] == ["Weight", "Bias", "w target", "b target"]
+    assert figure["layout"]["title"]["text"] == "Weight: 4.50, Bias: 2.70"
+    assert unpack(figure["data"][0]["y"]) == (np.arange(10) * 0.5).tolist()
+    assert unpack(figure["data"][2]["x"]) == [0, 20] and unpack(figure["data"][2]["y"]) == [5.0, 5.0]
+    assert figure["layout"]["uirevision"] == "r1" and figure["layout"]["meta"] == {"frame": 3}
+    assert [shape["x0"] for shape in figure["layout"]["shapes"]] == [4, 7]
+    labels = [note["text"] for note in figure["layout"]["annotations"]]
+    assert labels == ["lr 0.01→0.1 @ step 4", "shuffle off→on @ step 7"]
+
+
+def test_event_marks_are_a_line_and_a_label_per_event() -> None:
+    shapes, notes = frame_figures.event_marks(EVENTS * 3)
+    assert len(shapes) == len(notes) == 6 and all(shape["type"] == "line" for shape in shapes)
+    assert [note["y"] for note in notes[:5]] == pytest.approx([1.0, 0.93, 0.86, 0.79, 1.0])  # four rows of labels
+    assert frame_figures.event_marks([]) == ([], [])
+
+
+def test_the_loss_figure_fades_the_raw_loss_under_its_ema() -> None:
+    smoothed = frame_figures.loss_figure(view(), "r", log_scale=True, smoothing=0.9)
+    go.Figure(smoothed)
+    assert [trace["name"] for trace in smoothed["data"]] == ["loss", "EMA 0.9"]
+    assert smoothed["data"][0]["opacity"] == 0.25 and smoothed["layout"]["yaxis"]["type"] == "log"
+    raw = frame_figures.loss_figure(view(events=[]), "r", log_scale=False, smoothing=0.0)
+    assert len(raw["data"]) == 1 and raw["data"][0]["opacity"] == 1.0 and raw["layout"]["yaxis"]["type"] == "linear"
+    assert raw["layout"]["title"]["text"] == "Step loss: 0.1" and raw["layout"]["shapes"] == []
+
+
+def test_the_data_figure_draws_samples_target_fit_and_the_steps_sample() -> None:
+    samples = {"x": np.array([-2.0, 0.0, 1.0]), "y": np.array([-7.0, 3.0, 8.0])}
+    figure = frame_figures.data_figure(view(), samples, "r")
+    go.Figure(figure)
+    names = [trace["name"] for trace in figure["data"]]
+    assert names == ["samples", "target", "current fit", "this step's sample"]
+    assert unpack(figure["data"][1]["x"]) == [-2.0, 1.0] and unpack(figure["data"][1]["y"]) == [-7.0, 8.0]
+    assert unpack(figure["data"][2]["y"]) == np.float32([4.5 * -2 + 2.7, 4.5 + 2.7]).tolist()
+    assert figure["layout"]["title"]["text"] == "Fit: y = 4.500·x + 2.700" and len(figure["layout"]["annotations"]) == 2
+    empty = frame_figures.data_figure(view(), {"x": np.zeros(0), "y": np.zeros(0)}, "r")
+    assert unpack(empty["data"][1]["x"]) == [-3.0, 3.0]
+
+
+def test_the_landscape_marks_the_path_now_target_optimum_and_changes() -> None:
+    surface = {"w": np.linspace(0, 6, 5), "b": np.linspace(-1, 4, 4), "loss": np.full((4, 5), 100.0)}
+    figure = frame_figures.landscape_figure(view(), surface, "r")
+    go.Figure(figure)
+    names = [trace["name"] for trace in figure["data"]]
+    assert names == ["mean loss", "path", "now", "target", "least squares", "changes"]
+    assert unpack(figure["data"][0]["z"]) == [2.0] * 20  # log10 of the loss
+    changes = figure["data"][-1]
+    assert changes["x"] == [2.0, 3.5] and changes["text"][0] == "lr 0.01→0.1 @ step 4"
+    assert figure["layout"]["xaxis"]["range"] == [0.0, 6.0] and figure["layout"]["yaxis"]["range"] == [-1.0, 4.0]
+    assert len(frame_figures.landscape_figure(view(events=[]), surface, "r")["data"]) == 5
