@@ -23,3 +23,21 @@ def packed(values: Any) -> dict[str, str]:
     if array.ndim == 2:
         spec["shape"] = f"{array.shape[0]},{array.shape[1]}"
     return spec
+
+
+def loss_contour(surface: dict[str, Any], name: str) -> dict[str, Any]:
+    """Contours of log10 mean loss over the (w, b) grid of a surface (w, b, loss), as the landscapes draw them."""
+    z = np.log10(np.maximum(np.asarray(surface["loss"], dtype=np.float64), 1e-12))
+    return {
+        "type": "contour",
+        "x": packed(surface["w"]),
+        "y": packed(surface["b"]),
+        "z": packed(z),
+        "colorscale": "Viridis",
+        "reversescale": True,
+        "ncontours": 25,
+        "opacity": 0.85,
+        "name": name,
+        "colorbar": {"title": {"text": "log10 loss"}, "thickness": 12},
+        "contours": {"coloring": "heatmap"},
+    }

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ui.figures import COLORS, Figure, packed
+from ui.figures import COLORS, Figure, loss_contour, packed
 
 PALETTE: tuple[str, ...] = (
     "#1f77b4",
@@ -112,21 +112,8 @@ def landscape_figure(
     contour_name: str,
 ) -> Figure:
     """Contours of log10 mean loss over (w, b) with every run's path, its end, the target and the optimum."""
-    z = np.log10(np.maximum(np.asarray(surface["loss"], dtype=np.float64), 1e-12))
     data = [
-        {
-            "type": "contour",
-            "x": packed(surface["w"]),
-            "y": packed(surface["b"]),
-            "z": packed(z),
-            "colorscale": "Viridis",
-            "reversescale": True,
-            "ncontours": 25,
-            "opacity": 0.85,
-            "name": contour_name,
-            "colorbar": {"title": {"text": "log10 loss"}, "thickness": 12},
-            "contours": {"coloring": "heatmap"},
-        },
+        loss_contour(surface, contour_name),
     ]
     data += [
         _line(path["w"], path["b"], path["label"], color(index), line={"width": 2}) for index, path in enumerate(paths)

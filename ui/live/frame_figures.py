@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from core.regression.value_text import event_label
-from ui.figures import COLORS, Figure, packed
+from ui.figures import COLORS, Figure, loss_contour, packed
 
 HEIGHT = 380
 
@@ -160,22 +160,9 @@ def landscape_figure(
 ) -> Figure:
     """Contours of log10 mean loss over (w, b) with the path so far, the current point, target and optimum."""
     config, path = view["config"], view["trajectory"]
-    z = np.log10(np.maximum(np.asarray(surface["loss"], dtype=np.float64), 1e-12))
     optimum = view["optimum"]
     data = [
-        {
-            "type": "contour",
-            "x": packed(surface["w"]),
-            "y": packed(surface["b"]),
-            "z": packed(z),
-            "colorscale": "Viridis",
-            "reversescale": True,
-            "ncontours": 25,
-            "opacity": 0.85,
-            "name": contour_name,
-            "colorbar": {"title": {"text": "log10 loss"}, "thickness": 12},
-            "contours": {"coloring": "heatmap"},
-        },
+        loss_contour(surface, contour_name),
         _line(path["w"], path["b"], "path", "white", line={"width": 2}),
         {
             "type": "scatter",
