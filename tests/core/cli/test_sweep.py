@@ -35,11 +35,8 @@ def test_sweep_prints_a_table_and_json_and_saves_every_run(tmp_path: pathlib.Pat
     db = tmp_path / "runs.sqlite3"
     logdir = tmp_path / "tb"
     export = ["--tensorboard", str(logdir)] if HAS_TENSORBOARD else []
-    done = run_cli(
-        "--lr", "0.1,4", "--optimizer", "sgd,adam", "--n-samples", "50", "--epochs", "1",
-        "--json", "--save", "--name", "trial", *export,
-        db=db,
-    )  # fmt: skip
+    flags = "--lr 0.1,4 --optimizer sgd,adam --n-samples 50 --epochs 1 --json --save --name trial".split()
+    done = run_cli(*flags, *export, db=db)
     assert done.returncode == 0, done.stderr
     lines = done.stdout.strip().splitlines()
     result = json.loads(lines[-1])

@@ -23,10 +23,23 @@ from core.store.compare import (
 
 
 def run(run_id: int, name: str, final_loss: float | None = 0.5, **config: object) -> dict:
-    return {"id": run_id, "name": name, "status": "done", "config": RegressionConfig(**config).to_dict(),
-            "final_w": 5.0 - run_id, "final_b": 3.0, "final_loss": final_loss, "steps": 10 * run_id,
-            "created_at": "2025-01-02T03:04:05.123456+00:00", "tags": ["a", "b"], "sweep_id": None,
-            "events": [], "message": "", "notes": "", "updated_at": ""}  # fmt: skip
+    return {
+        "id": run_id,
+        "name": name,
+        "status": "done",
+        "config": RegressionConfig(**config).to_dict(),
+        "final_w": 5.0 - run_id,
+        "final_b": 3.0,
+        "final_loss": final_loss,
+        "steps": 10 * run_id,
+        "created_at": "2025-01-02T03:04:05.123456+00:00",
+        "tags": ["a", "b"],
+        "sweep_id": None,
+        "events": [],
+        "message": "",
+        "notes": "",
+        "updated_at": "",
+    }
 
 
 def points(n: int) -> pd.DataFrame:

@@ -19,9 +19,16 @@ from core.store.tensorboard_saving import export_stored_runs  # noqa: E402
 
 def save(store: RunStore, name: str, n: int) -> int:
     steps = np.arange(n)
-    return store.save_run(config=RegressionConfig(seed=n).to_dict(), status="done", step=steps,
-                          epoch=np.zeros(n), w=steps * 0.5, b=steps * 0.25, loss=1.0 / (1 + steps),
-                          name=name)  # fmt: skip
+    return store.save_run(
+        config=RegressionConfig(seed=n).to_dict(),
+        status="done",
+        step=steps,
+        epoch=np.zeros(n),
+        w=steps * 0.5,
+        b=steps * 0.25,
+        loss=1.0 / (1 + steps),
+        name=name,
+    )
 
 
 @pytest.fixture

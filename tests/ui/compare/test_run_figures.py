@@ -11,8 +11,16 @@ from ui.compare import run_figures
 
 def series(run_id: int, w_target: float = 5.0) -> dict:
     x = np.arange(10)
-    return {"id": run_id, "label": f"run {run_id}", "x": x, "w": x * 0.5, "b": x * 0.3, "loss": 1.0 / (1 + x),
-            "w_target": w_target, "b_target": 3.0}  # fmt: skip
+    return {
+        "id": run_id,
+        "label": f"run {run_id}",
+        "x": x,
+        "w": x * 0.5,
+        "b": x * 0.3,
+        "loss": 1.0 / (1 + x),
+        "w_target": w_target,
+        "b_target": 3.0,
+    }
 
 
 def test_overlay_has_a_colour_per_run_and_shared_or_own_targets() -> None:
@@ -34,10 +42,10 @@ def test_small_multiple_landscape_heatmap_parallel_and_bands_are_valid() -> None
     landscape = run_figures.landscape_figure(surface, paths, (5.0, 3.0), (5.0, 3.0), "mean loss")
     go.Figure(landscape)
     assert landscape["data"][2]["x"] == [5.0]  # where the run ended
-    frame = pd.DataFrame({"learning_rate": [0.001, 0.1], "optimizer": ["sgd", "adam"],
-                          "final loss": [0.5, np.nan]})  # fmt: skip
-    cells = pd.DataFrame([[0.5, np.nan]], index=pd.Index(["all runs"], name=""),
-                         columns=pd.Index(["0.001", "0.1"], name="learning_rate"))  # fmt: skip
+    frame = pd.DataFrame({"learning_rate": [0.001, 0.1], "optimizer": ["sgd", "adam"], "final loss": [0.5, np.nan]})
+    cells = pd.DataFrame(
+        [[0.5, np.nan]], index=pd.Index(["all runs"], name=""), columns=pd.Index(["0.001", "0.1"], name="learning_rate")
+    )
     heatmap = run_figures.heatmap_figure(cells, "final loss", log_scale=True)
     go.Figure(heatmap)
     assert heatmap["data"][0]["text"] == [["0.5", "–"]]

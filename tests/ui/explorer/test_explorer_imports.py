@@ -15,6 +15,7 @@ MODULES = (
 
 def test_the_explorer_views_import_without_tensorflow() -> None:
     code = f"import sys, {MODULES}; print(sorted({{'tensorflow', 'keras'}} & set(sys.modules)))"
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
-                            check=True)  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120, check=True
+    )
     assert result.stdout.strip() == "[]"

@@ -8,8 +8,19 @@ from ui.explorer.graph_dot import MAX_NODES, dot_string, to_dot
 
 
 def node(node_id: str, kind: str = "input", **extra: Any) -> dict[str, Any]:
-    base = {"id": node_id, "kind": kind, "label": node_id, "dtype": "float32", "shape": [2], "value": [1.0, 2.0],
-            "recorded": True, "name": node_id, "gradients": [], "target_of": [], "truncated": False}  # fmt: skip
+    base = {
+        "id": node_id,
+        "kind": kind,
+        "label": node_id,
+        "dtype": "float32",
+        "shape": [2],
+        "value": [1.0, 2.0],
+        "recorded": True,
+        "name": node_id,
+        "gradients": [],
+        "target_of": [],
+        "truncated": False,
+    }
     return {**base, **extra}
 
 
@@ -29,9 +40,12 @@ def test_nodes_show_values_gradients_and_whether_they_were_recorded() -> None:
             node("op1", "op", label="*", name=None),
             node("y", "output", target_of=[0]),
         ],
-        "edges": [{"source": "x", "target": "op1", "slot": 0}, {"source": "c", "target": "op1", "slot": 1},
-                  {"source": "op1", "target": "y", "slot": 0}],
-    }  # fmt: skip
+        "edges": [
+            {"source": "x", "target": "op1", "slot": 0},
+            {"source": "c", "target": "op1", "slot": 1},
+            {"source": "op1", "target": "y", "slot": 0},
+        ],
+    }
     dot = to_dot(graph, [{"order": 1}])
     assert 'label="x\\nfloat32 [2]\\n= [1. 2.]\\ndy/dx = [2. 4.]"' in dot
     assert "dy/dc = None\\nnot recorded" in dot and '"c" -> "op1" [style="dashed"];' in dot

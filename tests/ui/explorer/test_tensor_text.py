@@ -27,10 +27,15 @@ def test_numbers_round_trip_through_their_text() -> None:
 
 @pytest.mark.parametrize(
     ("parse", "text", "words"),
-    [(parse_vector, "1, x", "t1 holds 'x', which is not a number"), (parse_vector, " ", "t1 is empty"),
-     (parse_vector, "1, inf", "must be finite"), (parse_nested, "[1, a]", "t1 is not a number or a list"),
-     (parse_nested, "NaN", "must be finite"), (parse_nested, "[" * 100_000, "at most")],
-)  # fmt: skip
+    [
+        (parse_vector, "1, x", "t1 holds 'x', which is not a number"),
+        (parse_vector, " ", "t1 is empty"),
+        (parse_vector, "1, inf", "must be finite"),
+        (parse_nested, "[1, a]", "t1 is not a number or a list"),
+        (parse_nested, "NaN", "must be finite"),
+        (parse_nested, "[" * 100_000, "at most"),
+    ],
+)
 def test_bad_text_gets_a_message_naming_the_input(parse: Callable[[str, str], Any], text: str, words: str) -> None:
     with pytest.raises(InputTextError, match=words.replace("(", r"\(")):
         parse("t1", text)
