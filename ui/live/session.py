@@ -108,44 +108,20 @@ def _guarded(action: Any) -> Any:
 def controls(run: LiveRun) -> None:
     """Play, Pause, Step, Step epoch, Reset and Run to end, plus the run's name and a save button."""
     finished = bool(run.view) and run.view["status"] != "running"
-    columns = st.columns(6)
-    columns[0].button(
-        "Play",
-        on_click=_guarded(lambda r: r.play()),
-        disabled=run.playing or finished,
-        type="primary",
-        use_container_width=True,
+    stepping = run.playing or finished
+    buttons = (  # label, action, disabled, help
+        ("Play", lambda r: r.play(), stepping, "train live at the chosen speed"),
+        ("Pause", lambda r: r.pause(), not run.playing, "stop here and save the run"),
+        ("Step", lambda r: r.step_once(), stepping, "one update step"),
+        ("Step epoch", lambda r: r.step_epoch(), stepping, "to the end of the current epoch"),
+        ("Reset", lambda r: r.reset(), False, "save this run, then start over from the sidebar's settings"),
+        ("Run to end", lambda r: r.play(to_end=True), finished, "compute the rest at full speed"),
     )
-    columns[1].button(
-        "Pause", on_click=_guarded(lambda r: r.pause()), disabled=not run.playing, use_container_width=True
-    )
-    columns[2].button(
-        "Step",
-        on_click=_guarded(lambda r: r.step_once()),
-        disabled=run.playing or finished,
-        use_container_width=True,
-        help="one update step",
-    )
-    columns[3].button(
-        "Step epoch",
-        on_click=_guarded(lambda r: r.step_epoch()),
-        disabled=run.playing or finished,
-        use_container_width=True,
-        help="to the end of the current epoch",
-    )
-    columns[4].button(
-        "Reset",
-        on_click=_guarded(lambda r: r.reset()),
-        use_container_width=True,
-        help="save this run, then start over from the sidebar's settings",
-    )
-    columns[5].button(
-        "Run to end",
-        on_click=_guarded(lambda r: r.play(to_end=True)),
-        disabled=finished,
-        use_container_width=True,
-        help="compute the rest at full speed",
-    )
+    for column, (label, action, disabled, help_text) in zip(st.columns(len(buttons)), buttons):
+        kind = "primary" if label == "Play" else "secondary"
+        column.button(
+            label, on_click=_guarded(action), disabled=disabled, type=kind, use_container_width=True, help=help_text
+        )
 
 
 def chart_options() -> tuple[bool, float]:
