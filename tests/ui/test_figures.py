@@ -1,4 +1,4 @@
-"""ui.figures: arrays packed as plotly.js typed arrays decode to the same numbers, and the shared colours."""
+"""ui.figures: arrays packed as plotly.js typed arrays decode to the same numbers, the colours, the loss contour."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import base64
 import numpy as np
 import plotly.graph_objects as go
 
-from ui.figures import COLORS, packed
+from ui.figures import COLORS, loss_contour, packed
 
 
 def unpack(spec: dict) -> np.ndarray:
@@ -35,3 +35,16 @@ def test_plotly_accepts_packed_arrays_and_the_colours_are_distinct() -> None:
     figure = go.Figure({"data": [{"type": "scatter", "x": packed([1, 2]), "y": packed([0.5, 1.5])}]})
     assert figure.data[0].x["bdata"] == packed([1, 2])["bdata"]
     assert len(set(COLORS.values())) == len(COLORS) and all(color.startswith("#") for color in COLORS.values())
+
+
+def test_the_loss_contour_is_log10_of_the_surface_floored_at_1e_minus_12() -> None:
+    surface = {
+        "w": np.array([0.0, 1.0, 2.0]),
+        "b": np.array([-1.0, 1.0]),
+        "loss": [[100.0, 1.0, 0.0], [10.0, 1e-3, 1.0]],
+    }
+    contour = loss_contour(surface, "mean loss (run 1)")
+    go.Figure({"data": [contour]})
+    assert contour["type"] == "contour" and contour["name"] == "mean loss (run 1)"
+    assert unpack(contour["x"]).tolist() == [0.0, 1.0, 2.0] and unpack(contour["y"]).tolist() == [-1.0, 1.0]
+    np.testing.assert_allclose(unpack(contour["z"]), [[2.0, 0.0, -12.0], [1.0, -3.0, 0.0]], rtol=1e-6)
