@@ -100,9 +100,12 @@ _events: list[tuple[str, Any]] = []
 _recording = [False]
 
 
-def _audit(event: str, args: Any) -> None:
-    if _recording[0] and event in WATCHED_EVENTS:
-        _events.append((event, args))
+def _audit(
+    event: str, args: Any, recording: list[bool] = _recording, events: list = _events, watched: set = WATCHED_EVENTS
+) -> None:
+    # Bound as defaults: at interpreter exit the module's globals are gone, but the hook still runs.
+    if recording[0] and event in watched:
+        events.append((event, args))
 
 
 sys.addaudithook(_audit)
