@@ -93,11 +93,17 @@ def resolve_full(values: Mapping[str, Any], n_samples: int) -> dict[str, Any]:
     return resolved
 
 
+def float_text(value: float) -> str:
+    """The shortest text that reads back as exactly value: 0.01, 5, 1e-05, 1.2345678."""
+    short = f"{value:g}"
+    return short if float(short) == value else repr(value)
+
+
 def value_text(value: Any) -> str:
-    """A config value as the CLI prints it: true/false, 0.01, adam."""
+    """A config value as the CLI prints it: true/false, 0.01, adam; floats read back exactly."""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return f"{value:g}" if isinstance(value, float) else str(value)
+    return float_text(value) if isinstance(value, float) else str(value)
 
 
 def query_text(value: Any) -> str:
