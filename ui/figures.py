@@ -41,3 +41,25 @@ def loss_contour(surface: dict[str, Any], name: str) -> dict[str, Any]:
         "colorbar": {"title": {"text": "log10 loss"}, "thickness": 12},
         "contours": {"coloring": "heatmap"},
     }
+
+
+def landmarks(target: tuple[float, float], optimum: tuple[float, float]) -> list[dict[str, Any]]:
+    """The target (w*, b*) as a gold star and the least-squares optimum as a black cross, for the landscapes."""
+    return [
+        {
+            "type": "scatter",
+            "mode": "markers",
+            "x": [target[0]],
+            "y": [target[1]],
+            "name": "target",
+            "marker": {"size": 14, "symbol": "star", "color": "gold", "line": {"width": 1}},
+        },
+        {
+            "type": "scatter",
+            "mode": "markers",
+            "x": [optimum[0]],
+            "y": [optimum[1]],
+            "name": "least squares",
+            "marker": {"size": 11, "symbol": "x", "color": "black"},
+        },
+    ]

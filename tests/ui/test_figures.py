@@ -7,7 +7,7 @@ import base64
 import numpy as np
 import plotly.graph_objects as go
 
-from ui.figures import COLORS, loss_contour, packed
+from ui.figures import COLORS, landmarks, loss_contour, packed
 
 
 def unpack(spec: dict) -> np.ndarray:
@@ -48,3 +48,9 @@ def test_the_loss_contour_is_log10_of_the_surface_floored_at_1e_minus_12() -> No
     assert contour["type"] == "contour" and contour["name"] == "mean loss (run 1)"
     assert unpack(contour["x"]).tolist() == [0.0, 1.0, 2.0] and unpack(contour["y"]).tolist() == [-1.0, 1.0]
     np.testing.assert_allclose(unpack(contour["z"]), [[2.0, 0.0, -12.0], [1.0, -3.0, 0.0]], rtol=1e-6)
+
+
+def test_landmarks_mark_the_target_and_the_optimum_where_they_are() -> None:
+    target, optimum = landmarks((5.0, 3.0), (4.5, 2.5))
+    assert (target["name"], target["x"], target["y"]) == ("target", [5.0], [3.0])
+    assert (optimum["name"], optimum["x"], optimum["y"]) == ("least squares", [4.5], [2.5])

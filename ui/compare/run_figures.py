@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ui.figures import COLORS, Figure, loss_contour, packed
+from ui.figures import COLORS, Figure, landmarks, loss_contour, packed
 
 PALETTE: tuple[str, ...] = (
     "#1f77b4",
@@ -132,22 +132,7 @@ def landscape_figure(
         }
     )
     data += [
-        {
-            "type": "scatter",
-            "mode": "markers",
-            "x": [target[0]],
-            "y": [target[1]],
-            "name": "target",
-            "marker": {"size": 14, "symbol": "star", "color": "gold", "line": {"width": 1}},
-        },
-        {
-            "type": "scatter",
-            "mode": "markers",
-            "x": [optimum[0]],
-            "y": [optimum[1]],
-            "name": "least squares",
-            "marker": {"size": 11, "symbol": "x", "color": "black"},
-        },
+        *landmarks(target, optimum),
     ]
     layout = _layout("Loss landscape", "w", "b", height=480, hovermode="closest")
     layout["xaxis"]["range"] = [float(surface["w"][0]), float(surface["w"][-1])]

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from core.regression.value_text import event_label
-from ui.figures import COLORS, Figure, loss_contour, packed
+from ui.figures import COLORS, Figure, landmarks, loss_contour, packed
 
 HEIGHT = 380
 
@@ -172,22 +172,7 @@ def landscape_figure(
             "name": "now",
             "marker": {"size": 12, "color": "#d62728", "line": {"color": "white", "width": 2}},
         },
-        {
-            "type": "scatter",
-            "mode": "markers",
-            "x": [config["w_target"]],
-            "y": [config["b_target"]],
-            "name": "target",
-            "marker": {"size": 14, "symbol": "star", "color": "gold", "line": {"width": 1}},
-        },
-        {
-            "type": "scatter",
-            "mode": "markers",
-            "x": [optimum[0]],
-            "y": [optimum[1]],
-            "name": "least squares",
-            "marker": {"size": 11, "symbol": "x", "color": "black"},
-        },
+        *landmarks((config["w_target"], config["b_target"]), optimum),
     ]
     data.extend(_event_points(view["events"], path))
     layout = _layout("Loss landscape", revision, "w", "b", frame=frame)
