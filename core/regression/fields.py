@@ -48,6 +48,7 @@ class FieldSpec:
     high: float | str = 0.0
     open_low: bool = False
     log_scale: bool = False
+    takes_full: bool = False  # the word "full" stands for the largest value (its limit field's value)
     choices: tuple[str, ...] = ()
     data: bool = False
     step: float = 1.0
@@ -68,11 +69,6 @@ class FieldSpec:
     def widget_high(self) -> float:
         """The largest value a form offers: a limit that names another field takes that field's largest."""
         return FIELDS[self.high].widget_high if isinstance(self.high, str) else self.high
-
-    @property
-    def takes_full(self) -> bool:
-        """Whether the word "full" stands for a value (n_samples) in text input."""
-        return self.name == "batch_size"
 
 
 FIELD_TABLE: tuple[FieldSpec, ...] = (
@@ -215,6 +211,7 @@ FIELD_TABLE: tuple[FieldSpec, ...] = (
         section="training",
         low=1,
         high="n_samples",
+        takes_full=True,
         sweep="list",
         sweep_label="Batch sizes",
         sweep_rank=3,

@@ -10,7 +10,7 @@ import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from core.regression.fields import FIELDS, FULL_BATCH, FieldSpec, short_name
+from core.regression.fields import FIELD_TABLE, FIELDS, FULL_BATCH, FieldSpec, short_name
 
 TRUE_WORDS: frozenset[str] = frozenset({"1", "true", "yes", "on"})
 FALSE_WORDS: frozenset[str] = frozenset({"0", "false", "no", "off"})
@@ -87,9 +87,10 @@ def parse_list(field: str, text: str) -> list[Any]:
 def resolve_full(values: Mapping[str, Any], n_samples: int) -> dict[str, Any]:
     """values with batch_size "full" replaced by n_samples (the values' own n_samples when they hold one)."""
     resolved = dict(values)
-    batch_size = resolved.get("batch_size")
-    if isinstance(batch_size, str) and batch_size.strip().lower() == FULL_BATCH:
-        resolved["batch_size"] = resolved.get("n_samples", n_samples)
+    for spec in FIELD_TABLE:
+        given = resolved.get(spec.name)
+        if spec.takes_full and isinstance(given, str) and given.strip().lower() == FULL_BATCH:
+            resolved[spec.name] = resolved.get(spec.high, n_samples)
     return resolved
 
 

@@ -8,8 +8,9 @@ import streamlit as st
 
 from core.engine.errors import EngineError
 from core.regression.config import ConfigError, RegressionConfig
+from core.regression.fields import DEFAULT_BACKEND
 from core.regression.smoothing import SMOOTHING_CHOICES
-from core.regression.url_query import DEFAULT_BACKEND, config_from_query, config_to_query
+from core.regression.url_query import config_from_query, config_to_query
 from ui.engine_handle import engine_client, engine_error_message
 from ui.live import sidebar_form
 from ui.live.run_state import TICK_SECONDS, LiveRun
