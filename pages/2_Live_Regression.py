@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui.live import panel, session, sidebar_form
+from ui.live import panel, session, setting_change, sidebar_form, url_sync, view_options
 from ui.live.chart_component import live_feed
 from ui.page_setup import setup_page
 
@@ -16,12 +16,12 @@ st.caption(
 )
 
 run = session.current_run()
-session.apply_url_once(run)
+url_sync.apply_url_once(run)
 sidebar_form.seed_widgets(run.config, run.backend, run.speed)
-sidebar_form.render(run.config, lambda field, value: session.on_setting_change(run, field, value))
+sidebar_form.render(run.config, lambda field, value: setting_change.on_setting_change(run, field, value))
 session.show_notices(run)
 controls_slot = st.container()
-log_scale, run.smoothing = session.chart_options()
+log_scale, run.smoothing = view_options.chart_options()
 status_slot, charts_slot, export_slot = st.container(), st.container(), st.container()
 
 view = session.full_run_view(run)

@@ -1,4 +1,4 @@
-"""The live page's session plumbing: the per-session run, URL sync, buttons, chart options and exports."""
+"""The live page's session plumbing: the per-session run, its buttons, notices, ticking and exports."""
 
 from __future__ import annotations
 
@@ -9,8 +9,6 @@ import streamlit as st
 from core.engine.errors import EngineError
 from core.regression.config import ConfigError, RegressionConfig
 from core.regression.fields import DEFAULT_BACKEND
-from core.regression.smoothing import SMOOTHING_CHOICES
-from core.regression.url_query import config_from_query, config_to_query
 from ui.engine_handle import engine_client, engine_error_message
 from ui.live import sidebar_form
 from ui.live.run_state import TICK_SECONDS, LiveRun
@@ -51,41 +49,6 @@ def restart_with(config: RegressionConfig) -> str:
     return run.backend
 
 
-def apply_url_once(run: LiveRun) -> None:
-    """On a session's first visit, take the config from the URL; bad values fall back with a warning."""
-    if not run.initialised:
-        run.config, run.backend, warnings = config_from_query(st.query_params.to_dict())
-        run.url_warnings = warnings
-        run.initialised = True
-    query = config_to_query(run.config, run.backend)
-    if st.query_params.to_dict() != query:
-        st.query_params.from_dict(query)
-
-
-def on_setting_change(run: LiveRun, field: str, value: Any) -> None:
-    """A sidebar widget changed: update the live run; on a bad value, explain and restore the widget."""
-    run.url_warnings = []
-    try:
-        if field == "speed":
-            run.speed = sidebar_form.speed_value(value)
-        elif field == "backend":
-            run.set_backend(value)
-        else:
-            events = run.change(**{field: value})
-            if events:
-                st.toast(
-                    f"{sidebar_form.LABELS[field]} → {value:g}"
-                    if isinstance(value, float)
-                    else f"{sidebar_form.LABELS[field]} → {value}"
-                )
-    except ConfigError as error:
-        label = sidebar_form.LABELS.get(field, field)
-        run.notices.append(f"{label} = {value!r} is not allowed: {error.allowed}. Kept {getattr(run.config, field)!r}.")
-        st.session_state[sidebar_form.widget_key(field)] = getattr(run.config, field)
-    except EngineError as error:
-        run.notices.append(engine_error_message(error))
-
-
 def show_notices(run: LiveRun) -> None:
     """URL warnings (until the user changes something) and one-off notices."""
     for warning in run.url_warnings:
@@ -123,14 +86,6 @@ def controls(run: LiveRun) -> None:
         column.button(
             label, on_click=_guarded(action), disabled=disabled, type=kind, use_container_width=True, help=help_text
         )
-
-
-def chart_options() -> tuple[bool, float]:
-    """The loss chart's scale and EMA smoothing."""
-    left, right, _ = st.columns([1, 1, 2])
-    scale = left.segmented_control("Loss scale", ["linear", "log"], default="linear", key="loss_scale")
-    smoothing = right.segmented_control("EMA smoothing", list(SMOOTHING_CHOICES), default="off", key="smoothing")
-    return scale == "log", SMOOTHING_CHOICES.get(smoothing or "off", 0.0)
 
 
 def refresh(run: LiveRun) -> dict[str, Any] | None:
