@@ -47,12 +47,22 @@ def _integers(name: str, values: Any) -> np.ndarray:
     raise StoreError(f"{name} must be an array of whole numbers")
 
 
-def final_values(columns: dict[str, np.ndarray]) -> dict[str, Any]:
+def final_values(columns: dict[str, np.ndarray], final_loss: float | None = None) -> dict[str, Any]:
+    """The run row's final_w, final_b, final_step_loss (the last step's own loss), steps and final_loss.
+
+    final_loss is the mean loss over all the data at the final (w, b), which only the trainer can compute; a caller
+    that does not give it gets the last step's loss there too.
+    """
     if len(columns["step"]) == 0:
-        return {"final_w": None, "final_b": None, "final_loss": None, "steps": 0}
-    finals = {f"final_{name}": float(columns[name][-1]) for name in ("w", "b", "loss")}
-    finals = {key: value if not math.isnan(value) else None for key, value in finals.items()}
-    return {**finals, "steps": int(columns["step"][-1])}
+        finals = {"final_w": None, "final_b": None, "final_step_loss": None, "steps": 0}
+    else:
+        last = {name: float(columns[name][-1]) for name in ("w", "b", "loss")}
+        finals = {"final_w": last["w"], "final_b": last["b"], "final_step_loss": last["loss"]}
+        finals = {key: None if math.isnan(value) else value for key, value in finals.items()}
+        finals["steps"] = int(columns["step"][-1])
+    chosen = finals["final_step_loss"] if final_loss is None else float(final_loss)
+    finals["final_loss"] = None if chosen is None or math.isnan(chosen) else chosen
+    return finals
 
 
 def insert_points(connection: sqlite3.Connection, run_id: int, columns: dict[str, np.ndarray]) -> None:

@@ -3,7 +3,12 @@
 ``RunStore(path=None)`` opens (and migrates) the file at ``path``, ``$TAPESTREAM_DB`` or ./tapestream.sqlite3.
 Every method is one transaction; every problem raises ``StoreError`` (``RunNotFound`` for an unknown id).
 
-- ``save_run(config, status, step, epoch, w, b, loss, ...) -> id``: a new run, or ``run_id=`` replaces one.
+- ``save_run(config, status, step, epoch, w, b, loss, ...) -> id``: a new run, or ``run_id=`` (or the
+  ``run_key=`` of a stored run) replaces one. ``final_loss`` is the mean loss over the data at the final point;
+  the run's ``final_step_loss`` is its last step's own loss.
+- ``save_runs([run, ...]) -> [id]``: several runs (a sweep) in one transaction, all or none.
+- ``append_run(id, ...)``: a live run's later save, writing only the points after its last stored one.
+- ``last_point(id) -> {step, w, b, loss} | None``.
 - ``rename(id, name)``, ``set_tags(id, tags)``, ``set_notes(id, notes)``, ``delete(id)``.
 - ``list_runs(text=, status=, tag=, sweep_id=) -> [run]``: newest first, without points.
 - ``get_run(id) -> run``: the fields of ``RUN_FIELDS``, with config, events and tags decoded.
@@ -41,6 +46,7 @@ from core.store.values import (
     mapping_value,
     name_value,
     run_id_value,
+    run_key_value,
     status_value,
     sweep_id_value,
     tags_value,
@@ -61,6 +67,7 @@ RUN_FIELDS: tuple[str, ...] = (
     "final_w",
     "final_b",
     "final_loss",
+    "final_step_loss",
     "steps",
     "events",
     "message",
@@ -143,38 +150,94 @@ class RunStore:
         sweep_id: str | None = None,
         message: str = "",
         run_id: int | None = None,
+        final_loss: float | None = None,
+        run_key: str | None = None,
     ) -> int:
         """Save a run and all its points in one transaction; returns its id.
 
-        With run_id, that run is replaced in place (same id and created_at): its fields and all its points.
-        On a replace, name=None, notes="", tags=() and sweep_id=None keep the stored values, so an autosave
-        never undoes a rename, notes or tags made meanwhile. A new run with name=None is called like
-        "sgd lr=0.01 #12".
+        With run_id (or the run_key of a stored run), that run is replaced in place (same id and created_at): its
+        fields and all its points. On a replace, name=None, notes="", tags=() and sweep_id=None keep the stored
+        values, so an autosave never undoes a rename, notes or tags made meanwhile; an auto-name follows the new
+        config. A new run with name=None is called like "sgd lr=0.01 #12". final_loss is the mean loss over all the
+        data at the final (w, b); without it the last step's loss is stored there.
         """
-        row = {
-            "status": status_value(status),
-            "config": json_text("config", mapping_value("config", config)),
-            "events": json_text("events", events_value(events)),
-            "message": text_value("message", message, MAX_MESSAGE_CHARS),
-        }
-        columns = point_columns(step, epoch, w, b, loss)
-        row.update(final_values(columns))
-        tag_list = tags_value(tags)
-        given = {
-            "name": None if name is None else name_value(name),
-            "notes": text_value("notes", notes, MAX_NOTES_CHARS) or None,
-            "tags": json_text("tags", tag_list) if tag_list else None,
-            "sweep_id": None if sweep_id is None else sweep_id_value(sweep_id),
-        }
-        if run_id is not None:
-            run_id = run_id_value(run_id)
+        return self.save_runs([{k: v for k, v in locals().items() if k != "self"}])[0]
+
+    def save_runs(self, runs: Sequence[Mapping[str, Any]]) -> list[int]:
+        """Save several runs (each a dict of save_run's keyword arguments) in ONE transaction: all or none."""
+        try:
+            prepared = [_prepare(**run) for run in runs]
+        except TypeError as error:
+            raise StoreError(f"a run to save has an unknown or missing value: {error}") from None
         with self._write() as connection:
             now = _now()
-            if run_id is None:
-                run_id = self._insert_row(connection, row, given, config, now)
-            else:
-                self._replace_row(connection, run_id, row, given, now)
+            return [self._write_prepared(connection, run, now) for run in prepared]
+
+    def append_run(
+        self,
+        run_id: int,
+        *,
+        config: dict,
+        status: str,
+        step: Sequence,
+        epoch: Sequence,
+        w: Sequence,
+        b: Sequence,
+        loss: Sequence,
+        events: list[dict] = (),
+        name: str | None = None,
+        message: str = "",
+        final_loss: float | None = None,
+    ) -> int:
+        """A live run's later save: add only its new points (after its last stored step) and update its fields.
+
+        One transaction. RunNotFound if the run was deleted; StoreError if the first new step is not after the
+        stored last one (the caller then replaces the run with save_run). Returns run_id.
+        """
+        run = _prepare(
+            config=config,
+            status=status,
+            step=step,
+            epoch=epoch,
+            w=w,
+            b=b,
+            loss=loss,
+            events=events,
+            name=name,
+            message=message,
+            run_id=run_id,
+            final_loss=final_loss,
+        )
+        columns = run["columns"]
+        with self._write() as connection:
+            stored = connection.execute(
+                "SELECT (SELECT max(step) FROM points WHERE run_id = :id) FROM runs WHERE id = :id", {"id": run_id}
+            ).fetchone()
+            if stored is None:
+                raise RunNotFound(run_id)
+            last = stored[0]
+            if len(columns["step"]) and last is not None and columns["step"][0] <= last:
+                raise StoreError(f"run {run_id} already holds step {last}; new points must start after it")
+            row = dict(run["row"])
+            if not len(columns["step"]):  # nothing new: keep the stored final point, update the rest
+                row = {key: value for key, value in row.items() if key not in _POINT_FINALS}
+                if final_loss is None:
+                    row.pop("final_loss")
+            self._update_row(connection, run_id, row, run["given"], run["config"], _now())
             insert_points(connection, run_id, columns)
+        return run_id
+
+    def _write_prepared(self, connection: sqlite3.Connection, run: dict, now: str) -> int:
+        run_id, key = run["run_id"], run["given"]["run_key"]
+        if run_id is None and key is not None:
+            found = connection.execute("SELECT id FROM runs WHERE run_key = ?", (key,)).fetchone()
+            run_id = found[0] if found else None
+        if run_id is None:
+            run_id = self._insert_row(connection, run["row"], run["given"], run["config"], now)
+        else:
+            self._update_row(connection, run_id, run["row"], run["given"], run["config"], now)
+            connection.execute("DELETE FROM points WHERE run_id = ?", (run_id,))
+        insert_points(connection, run_id, run["columns"])
         return run_id
 
     def _insert_row(self, connection: sqlite3.Connection, row: dict, given: dict, config: Mapping, now: str) -> int:
@@ -184,6 +247,7 @@ class RunStore:
             "notes": given["notes"] or "",
             "tags": given["tags"] or "[]",
             "sweep_id": given["sweep_id"],
+            "run_key": given["run_key"],
             "created_at": now,
             "updated_at": now,
         }
@@ -194,13 +258,18 @@ class RunStore:
             connection.execute("UPDATE runs SET name = ? WHERE id = ?", (auto_name(config, run_id), run_id))
         return run_id
 
-    def _replace_row(self, connection: sqlite3.Connection, run_id: int, row: dict, given: dict, now: str) -> None:
-        values = {**row, **{key: value for key, value in given.items() if value is not None}, "updated_at": now}
-        assignments = ", ".join(f"{key} = :{key}" for key in values)
-        cursor = connection.execute(f"UPDATE runs SET {assignments} WHERE id = :run_id", {**values, "run_id": run_id})
-        if cursor.rowcount == 0:
+    def _update_row(
+        self, connection: sqlite3.Connection, run_id: int, row: dict, given: dict, config: Mapping, now: str
+    ) -> None:
+        """Update a stored run's fields; RunNotFound if it is gone. An auto-name follows the new config."""
+        stored = connection.execute("SELECT name, config FROM runs WHERE id = ?", (run_id,)).fetchone()
+        if stored is None:
             raise RunNotFound(run_id)
-        connection.execute("DELETE FROM points WHERE run_id = ?", (run_id,))
+        values = {**row, **{key: value for key, value in given.items() if value is not None}, "updated_at": now}
+        if given["name"] is None and stored[0] == auto_name(json.loads(stored[1]), run_id):
+            values["name"] = auto_name(config, run_id)
+        assignments = ", ".join(f"{key} = :{key}" for key in values)
+        connection.execute(f"UPDATE runs SET {assignments} WHERE id = :run_id", {**values, "run_id": run_id})
 
     def rename(self, run_id: int, name: str) -> None:
         """Give a run a new name (non-empty, at most 200 characters)."""
@@ -268,6 +337,16 @@ class RunStore:
             raise RunNotFound(run_id)
         return _run_dict(row)
 
+    def last_point(self, run_id: int) -> dict[str, float] | None:
+        """A run's last stored point (step, w, b, loss), or None if it has none; RunNotFound if it is gone."""
+        run_id = run_id_value(run_id)
+        sql = "SELECT step, w, b, loss FROM points WHERE run_id = ? ORDER BY step DESC LIMIT 1"
+        with self._read() as connection:
+            if connection.execute("SELECT 1 FROM runs WHERE id = ?", (run_id,)).fetchone() is None:
+                raise RunNotFound(run_id)
+            row = connection.execute(sql, (run_id,)).fetchone()
+        return None if row is None else dict(zip(("step", "w", "b", "loss"), row))
+
     def points(self, run_id: int, max_points: int | None = None) -> pd.DataFrame:
         """A run's points (step, epoch, w, b, loss); with max_points, min-max downsampled keeping the extremes."""
         run_id = run_id_value(run_id)
@@ -334,6 +413,54 @@ class RunStore:
         if self._connection is None:
             raise StoreError(f"the run store {self.path} is closed")
         return self._connection
+
+
+_POINT_FINALS = frozenset({"final_w", "final_b", "final_step_loss", "steps"})
+
+
+def _prepare(
+    *,
+    config: dict,
+    status: str,
+    step: Sequence,
+    epoch: Sequence,
+    w: Sequence,
+    b: Sequence,
+    loss: Sequence,
+    events: list[dict] = (),
+    name: str | None = None,
+    notes: str = "",
+    tags: list[str] = (),
+    sweep_id: str | None = None,
+    message: str = "",
+    run_id: int | None = None,
+    final_loss: float | None = None,
+    run_key: str | None = None,
+) -> dict[str, Any]:
+    """Check one run's values before any transaction starts: its row, its given fields and its point columns."""
+    row = {
+        "status": status_value(status),
+        "config": json_text("config", mapping_value("config", config)),
+        "events": json_text("events", events_value(events)),
+        "message": text_value("message", message, MAX_MESSAGE_CHARS),
+    }
+    columns = point_columns(step, epoch, w, b, loss)
+    row.update(final_values(columns, final_loss))
+    tag_list = tags_value(tags)
+    given = {
+        "name": None if name is None else name_value(name),
+        "notes": text_value("notes", notes, MAX_NOTES_CHARS) or None,
+        "tags": json_text("tags", tag_list) if tag_list else None,
+        "sweep_id": None if sweep_id is None else sweep_id_value(sweep_id),
+        "run_key": None if run_key is None else run_key_value(run_key),
+    }
+    return {
+        "row": row,
+        "given": given,
+        "columns": columns,
+        "config": dict(config),
+        "run_id": None if run_id is None else run_id_value(run_id),
+    }
 
 
 _MOVE_HINT = f"move it away or set {DB_ENV} to another path"

@@ -38,6 +38,16 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE INDEX runs_by_created ON runs (created_at)",
         "CREATE INDEX runs_by_sweep ON runs (sweep_id)",
     ),
+    (
+        # final_loss becomes the mean loss over all the data at the final (w, b); the last step's own loss moves
+        # to final_step_loss. Older rows only know the step loss, which they keep in both.
+        "ALTER TABLE runs ADD COLUMN final_step_loss REAL",
+        "UPDATE runs SET final_step_loss = final_loss",
+        # One live run (one session's run from open to Reset) keeps one key, so however often it is saved, and
+        # whatever interrupts a save, it is one row.
+        "ALTER TABLE runs ADD COLUMN run_key TEXT",
+        "CREATE UNIQUE INDEX runs_by_key ON runs (run_key) WHERE run_key IS NOT NULL",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 OUR_TABLES = frozenset({"runs", "points", "sqlite_sequence"})

@@ -64,6 +64,14 @@ def sweep_id_value(value: Any) -> str:
     return sweep_id
 
 
+def run_key_value(value: Any) -> str:
+    """A live run's key: text of 1 to 200 characters, not just spaces."""
+    key = text_value("run_key", value, MAX_NAME_CHARS).strip()
+    if not key:
+        raise StoreError("run_key must not be empty (use None for a run without a key)")
+    return key
+
+
 def tags_value(values: Any) -> list[str]:
     if isinstance(values, str) or not isinstance(values, Sequence):
         raise StoreError(f"tags must be a list of strings, got {values!r}")

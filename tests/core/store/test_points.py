@@ -43,10 +43,18 @@ def test_bad_columns_are_store_errors(changes: dict, words: str) -> None:
 
 
 def test_finals_are_the_last_row_with_nan_as_none() -> None:
-    assert final_values(columns(0)) == {"final_w": None, "final_b": None, "final_loss": None, "steps": 0}
-    assert final_values(columns(10)) == {"final_w": 4.5, "final_b": -9.0, "final_loss": 0.25, "steps": 9}
+    empty = {"final_w": None, "final_b": None, "final_loss": None, "final_step_loss": None, "steps": 0}
+    assert final_values(columns(0)) == empty
+    last = {"final_w": 4.5, "final_b": -9.0, "final_step_loss": 0.25, "steps": 9}
+    assert final_values(columns(10)) == {**last, "final_loss": 0.25}
     nan_loss = {**columns(3), "loss": np.array([1.0, 2.0, np.nan])}
-    assert final_values(nan_loss)["final_loss"] is None
+    assert final_values(nan_loss)["final_loss"] is None and final_values(nan_loss)["final_step_loss"] is None
+
+
+def test_final_loss_is_the_given_mean_over_the_data_and_the_step_loss_is_kept_apart() -> None:
+    finals = final_values(columns(10), final_loss=0.125)
+    assert finals["final_loss"] == 0.125 and finals["final_step_loss"] == 0.25
+    assert final_values(columns(10), final_loss=float("nan"))["final_loss"] is None
 
 
 @pytest.mark.parametrize("n", [0, 1, ROWS_PER_INSERT, ROWS_PER_INSERT + 1, ROWS_PER_BLOCK + 37])

@@ -34,6 +34,7 @@ RUN_KEYS = {
     "final_w",
     "final_b",
     "final_loss",
+    "final_step_loss",
     "steps",
     "events",
     "message",

@@ -89,3 +89,17 @@ def test_a_file_with_other_tables_is_refused_untouched(tmp_path: Path) -> None:
     assert schema_version(connection) == 0
     tables = [row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
     assert tables == ["invoices"]
+
+
+def test_version_2_rows_keep_their_step_loss_as_final_step_loss(tmp_path: Path) -> None:
+    path = tmp_path / "v2.sqlite3"
+    old = at_version(path, 2)
+    old.execute(
+        "INSERT INTO runs (id, name, created_at, updated_at, status, config, final_loss, steps) "
+        "VALUES (3, 'old', '2025-01-01', '2025-01-02', 'done', '{}', 37.5, 2)"
+    )
+    old.close()
+    connection = connect(path)
+    migrate(connection)
+    assert connection.execute("SELECT final_loss, final_step_loss, run_key FROM runs").fetchone() == (37.5, 37.5, None)
+    assert "runs_by_key" in indexes(connection)
