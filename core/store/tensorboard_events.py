@@ -1,5 +1,8 @@
 """Write runs as TensorBoard logs: a directory per run with w, b and loss scalars by step and its config as hparams.
 
+Exporting a run again replaces its earlier export (its old event files are removed first), and nothing is
+written at the logdir's top, so TensorBoard lists exactly one run per exported run and no "." run.
+
 The events are the ones tf.summary.scalar and hp.hparams write, framed by tensorboard's own RecordWriter, so that
 exporting needs no TensorFlow (nor its start-up time) and writes tens of thousands of points a second.
 """
@@ -32,14 +35,16 @@ MAX_DIR_NAME_CHARS = 80
 SCALAR_SHAPE = TensorShapeProto()
 SCALAR_METADATA = scalar_pb("w", 0.0).value[0].metadata
 _FILE_NUMBERS = itertools.count()
+EVENT_FILE_PREFIX = "events.out.tfevents."
 
 
 def export_runs(runs: list[dict], logdir: str | os.PathLike) -> list[str]:
     """Write each run ({id, name, config, points}) under logdir; returns the run directories written.
 
     Open them with ``tensorboard --logdir LOGDIR``: the Scalars tab shows w, b and loss by step, and the HParams
-    tab lists every run's config. Export into a fresh logdir: writing a run twice shows its points twice.
-    Raises ValueError when logdir cannot be written or a run is malformed.
+    tab lists every run's config (TensorBoard infers the w, b and loss metric columns from the runs). A run
+    exported before, under any name, is replaced. Raises ValueError when logdir cannot be written or a run is
+    malformed.
     """
     checked = [_checked(run) for run in runs]
     root = writable_logdir(logdir)
@@ -47,12 +52,13 @@ def export_runs(runs: list[dict], logdir: str | os.PathLike) -> list[str]:
     try:
         for run in checked:
             directory = root / run_dir_name(run["id"], run["name"])
+            _remove_earlier_export(root, run["id"])
             events = [_event(0, hparams.hparams_pb(_hparam_values(run["config"]), trial_id=str(run["id"])))]
             columns = [run["points"][column].to_numpy() for column in ("step", *SCALARS)]
             events += [_event(int(step), _scalars(values)) for step, *values in zip(*columns)]
             _write_events(directory, events)
             directories.append(str(directory))
-        _write_hparams_config(root, checked)
+        _remove_event_files(root)  # the "." run an earlier version wrote there
     except OSError as error:
         raise ValueError(f"cannot write TensorBoard logs to {str(logdir)!r}: {error.strerror or error}") from None
     return directories
@@ -75,12 +81,32 @@ def _event(step: int, summary: Summary) -> Event:
 def _write_events(directory: pathlib.Path, events: list[Event]) -> None:
     """One new event file in directory: the file-version record, then the events (TFRecord framing)."""
     directory.mkdir(parents=True, exist_ok=True)
-    name = f"events.out.tfevents.{int(time.time()):010d}.{socket.gethostname()}.{os.getpid()}.{next(_FILE_NUMBERS)}"
+    name = f"{EVENT_FILE_PREFIX}{int(time.time()):010d}.{socket.gethostname()}.{os.getpid()}.{next(_FILE_NUMBERS)}"
     with open(directory / name, "wb") as file:
         writer = RecordWriter(file)
         writer.write(Event(wall_time=time.time(), file_version="brain.Event:2").SerializeToString())
         for event in events:
             writer.write(event.SerializeToString())
+
+
+def _remove_earlier_export(root: pathlib.Path, run_id: Any) -> None:
+    """Delete the event files of run_id's earlier exports: its folder "run-ID" or "run-ID-<any name>"."""
+    prefix = f"run-{run_id}"
+    for folder in root.iterdir():
+        if (
+            folder.is_dir()
+            and not folder.is_symlink()
+            and (folder.name == prefix or folder.name.startswith(f"{prefix}-"))
+        ):
+            _remove_event_files(folder)
+            if not any(folder.iterdir()):
+                folder.rmdir()
+
+
+def _remove_event_files(folder: pathlib.Path) -> None:
+    for path in folder.glob(f"{EVENT_FILE_PREFIX}*"):
+        if path.is_file():
+            path.unlink()
 
 
 def writable_logdir(logdir: str | os.PathLike) -> pathlib.Path:
@@ -119,12 +145,3 @@ def _hparam_values(config: dict) -> dict[str, bool | int | float | str]:
     return {
         str(key): value if isinstance(value, (bool, int, float, str)) else str(value) for key, value in config.items()
     }
-
-
-def _write_hparams_config(root: pathlib.Path, runs: list[dict]) -> None:
-    """The experiment summary at the logdir's top, so the HParams tab shows w, b and loss as metric columns."""
-    names = sorted({str(key) for run in runs for key in run["config"]})
-    config = hparams.hparams_config_pb(
-        [hparams.HParam(name) for name in names], [hparams.Metric(tag) for tag in SCALARS]
-    )
-    _write_events(root, [_event(0, config)])

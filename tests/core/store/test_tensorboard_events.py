@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import os
 import pathlib
+import subprocess
+import sys
 
 import numpy as np
 import pandas as pd
 import pytest
 
-pytest.importorskip("tensorboard", reason="core.store.tensorboard_events needs the tensorboard package")
+if os.environ.get("CI"):
+    import tensorboard  # noqa: F401 (CI installs it: a missing tensorboard fails the run there, never skips)
+else:
+    pytest.importorskip("tensorboard", reason="core.store.tensorboard_events needs the tensorboard package")
 
 from tensorboard.backend.event_processing.event_accumulator import EventAccumulator  # noqa: E402
+from tensorboard.backend.event_processing.plugin_event_multiplexer import EventMultiplexer  # noqa: E402
 from tensorboard.plugins.hparams import plugin_data_pb2  # noqa: E402
 from tensorboard.util import tensor_util  # noqa: E402
 
@@ -62,10 +69,53 @@ def test_each_run_gets_a_directory_with_its_scalars_and_hparams(tmp_path: pathli
         assert start.hparams["shuffle"].bool_value is True
         assert start.hparams["seed"].number_value == run["config"]["seed"]
 
-    experiment = read(str(tmp_path / "logs")).PluginTagToContent("hparams")["_hparams_/experiment"]
-    info = plugin_data_pb2.HParamsPluginData.FromString(experiment).experiment
-    assert {metric.name.tag for metric in info.metric_infos} == {"w", "b", "loss"}
-    assert {hparam.name for hparam in info.hparam_infos} == set(config)
+    assert not list((tmp_path / "logs").glob("events.out.tfevents.*"))  # nothing at the top: no "." run
+
+
+def tensorboard_runs(logdir: pathlib.Path) -> dict[str, int]:
+    """The runs TensorBoard finds under logdir, each with its number of loss points."""
+    multiplexer = EventMultiplexer(tensor_size_guidance={"scalars": 0})
+    multiplexer.AddRunsFromDirectory(str(logdir))
+    multiplexer.Reload()
+    return {run: len(multiplexer.Tensors(run, "loss")) for run in multiplexer.Runs()}
+
+
+def test_exporting_again_replaces_a_runs_earlier_export_and_adds_no_dot_run(tmp_path: pathlib.Path) -> None:
+    config = RegressionConfig().to_dict()
+    logdir = tmp_path / "logs"
+    (logdir / "run-12").mkdir(parents=True)  # another run whose id starts with the same digit
+    export_runs([{"id": 12, "name": None, "config": config, "points": points(4, 1.0)}], logdir)
+    (logdir / "events.out.tfevents.1.host.1.0").write_bytes(b"")  # an earlier version's top-level file
+    run = {"id": 1, "name": "first", "config": config, "points": points(2001, 1.0)}
+    export_runs([run], logdir)
+    export_runs([run], logdir)
+    assert len(list((logdir / "run-1-first").glob("events.out.tfevents.*"))) == 1
+    assert tensorboard_runs(logdir) == {"run-1-first": 2001, "run-12": 4}
+    export_runs([{**run, "name": "renamed"}], logdir)  # the old name's folder goes
+    assert tensorboard_runs(logdir) == {"run-1-renamed": 2001, "run-12": 4}
+    assert not (logdir / "run-1-first").exists()
+
+
+def test_without_tensorboard_these_tests_fail_under_ci_rather_than_skip(tmp_path: pathlib.Path) -> None:
+    """A tensorboard that cannot be imported, shadowing the real one: CI=true must turn the skip into an error."""
+    (tmp_path / "tensorboard").mkdir()
+    (tmp_path / "tensorboard" / "__init__.py").write_text('raise ModuleNotFoundError("no tensorboard here")\n')
+    test_file = pathlib.Path(__file__)
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(test_file), "-k", "safe"]
+    environment = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")])}
+    outcomes = {}
+    for ci in ("true", ""):
+        done = subprocess.run(
+            command,
+            env={**environment, "CI": ci},
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd=test_file.parents[3],
+        )
+        outcomes[ci] = (done.returncode, done.stdout)
+    assert outcomes["true"][0] not in (0, 5) and "no tensorboard here" in outcomes["true"][1], outcomes["true"]
+    assert outcomes[""][0] in (0, 5) and "skipped" in outcomes[""][1], outcomes[""]
 
 
 def test_the_event_files_read_back_with_tf_summary_iterator(tmp_path: pathlib.Path) -> None:

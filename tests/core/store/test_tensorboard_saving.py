@@ -1,13 +1,17 @@
-"""core.store.tensorboard_saving: stored runs exported at full resolution, via the engine task; bad ids write none."""
+"""core.store.tensorboard_saving: stored runs exported at full resolution inside the log root; bad input writes none."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-pytest.importorskip("tensorboard", reason="TensorBoard export needs the tensorboard package")
+if os.environ.get("CI"):
+    import tensorboard  # noqa: F401 (CI installs it: a missing tensorboard fails the run there, never skips)
+else:
+    pytest.importorskip("tensorboard", reason="TensorBoard export needs the tensorboard package")
 
 from tensorboard.backend.event_processing.event_accumulator import EventAccumulator  # noqa: E402
 
@@ -29,6 +33,12 @@ def save(store: RunStore, name: str, n: int) -> int:
         loss=1.0 / (1 + steps),
         name=name,
     )
+
+
+@pytest.fixture(autouse=True)
+def log_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("TAPESTREAM_LOGDIR", str(tmp_path))
+    return tmp_path
 
 
 @pytest.fixture
@@ -69,3 +79,23 @@ def test_bad_ids_and_logdirs_are_explained_and_write_nothing(db: Path, tmp_path:
     blocker.write_text("")
     with pytest.raises(ValueError, match="cannot write TensorBoard logs"):
         export_stored_runs([1], blocker / "tb", str(db))
+
+
+def test_the_log_folder_must_stay_inside_the_root(db: Path, tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    (directory,) = export_stored_runs([2], "class 1/week:2", str(db), root=root)
+    assert Path(directory) == root / "class_1" / "week_2" / "run-2-second_run"
+    (directory,) = export_stored_runs([2], str(root / "inside"), str(db), root=root)
+    assert Path(directory).parent == root / "inside"
+    outside = tmp_path / "elsewhere"
+    for folder in (str(outside), "../elsewhere", "a/../../elsewhere", "/etc"):
+        with pytest.raises(ValueError, match=f"outside the TensorBoard log root {root}"):
+            export_stored_runs([2], folder, str(db), root=root)
+    assert not outside.exists()
+
+
+def test_the_engine_task_refuses_a_logdir_outside_tapestream_logdir(db: Path, tmp_path: Path) -> None:
+    outside = tmp_path.parent / f"{tmp_path.name}-outside"
+    with pytest.raises(ValueError, match="TAPESTREAM_LOGDIR"):
+        Engine().task("tensorboard", {"run_ids": [2], "logdir": str(outside), "db_path": str(db)})
+    assert not outside.exists()
