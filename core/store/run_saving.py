@@ -1,4 +1,8 @@
-"""Save a Trainer's run (config, status, events and full trace) in the run store; never imports TensorFlow itself."""
+"""Save a Trainer's run (config, status, events and trace) in the run store; never imports TensorFlow itself.
+
+A live run is saved many times (pause, end, Reset, session close). Its later saves append only the new points;
+a run whose stored row was deleted meanwhile is saved again as a new run.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,10 @@ from typing import Any
 
 import numpy as np
 
+from core.regression.data import mean_loss
+from core.store.points import POINT_COLUMNS
 from core.store.run_store import RunStore
+from core.store.store_errors import RunNotFound, StoreError
 
 
 def save_trainer(
@@ -15,31 +22,69 @@ def save_trainer(
     run_id: int | None = None,
     status: str | None = None,
     store: RunStore | None = None,
+    run_key: str | None = None,
 ) -> int:
-    """Save (or, with run_id, replace) a core.regression.trainer.Trainer's run; returns the run id.
+    """Save a core.regression.trainer.Trainer's run; returns the run id.
 
-    status defaults to the trainer's own; store defaults to a RunStore on default_db_path(), closed afterwards.
+    With run_id, the stored run gets the new points and fields (a new id when that row is gone); run_key ties every
+    save of one live run to one row. status defaults to the trainer's own; store defaults to a RunStore on
+    default_db_path(), closed afterwards.
     """
-    trace = trainer.trace
     owned = store is None
     store = RunStore() if owned else store
+    fields = {
+        "config": trainer.config.to_dict(),
+        "status": status if status is not None else trainer.status,
+        "events": [event_dict(event) for event in trainer.events],
+        "name": name,
+        "message": trainer.message,
+        "final_loss": final_mean_loss(trainer),
+    }
     try:
-        return store.save_run(
-            config=trainer.config.to_dict(),
-            status=status if status is not None else trainer.status,
-            step=trace["step"].to_numpy(),
-            epoch=trace["epoch"].to_numpy(),
-            w=trace["w"].to_numpy(),
-            b=trace["b"].to_numpy(),
-            loss=trace["loss"].to_numpy(),
-            events=[event_dict(event) for event in trainer.events],
-            name=name,
-            message=trainer.message,
-            run_id=run_id,
-        )
+        if run_id is not None:
+            try:
+                return _append(store, trainer, run_id, fields)
+            except RunNotFound:
+                run_id = None  # deleted meanwhile: save it again as a new run
+        return store.save_run(**fields, **_columns(trainer, 0), run_id=run_id, run_key=run_key)
     finally:
         if owned:
             store.close()
+
+
+def _append(store: RunStore, trainer: Any, run_id: int, fields: dict[str, Any]) -> int:
+    """Append the points after the stored last one, or replace the run if its stored trace is not this trace's."""
+    last = store.last_point(run_id)
+    steps = trainer.trace_column("step")
+    start = 0 if last is None else int(np.searchsorted(steps, last["step"]))
+    if last is not None and start < len(steps) and _same_point(trainer, start, last):
+        try:
+            return store.append_run(run_id, **fields, **_columns(trainer, start + 1))
+        except StoreError as error:
+            if isinstance(error, RunNotFound):
+                raise
+            # another writer moved it on meanwhile: replace it whole below
+    return store.save_run(**fields, **_columns(trainer, 0), run_id=run_id)
+
+
+def _same_point(trainer: Any, index: int, stored: dict[str, float]) -> bool:
+    """Whether the trace's row at index is the stored point (NULL in the store stands for NaN)."""
+    for name in ("step", "w", "b"):
+        mine, theirs = float(trainer.trace_column(name)[index]), stored[name]
+        if not (mine == theirs or (theirs is None and np.isnan(mine))):
+            return False
+    return True
+
+
+def _columns(trainer: Any, start: int) -> dict[str, np.ndarray]:
+    return {name: trainer.trace_column(name)[start:] for name in POINT_COLUMNS}
+
+
+def final_mean_loss(trainer: Any) -> float:
+    """The mean loss over all the run's data at its last traced (w, b): what the Live page's Loss metric shows."""
+    x, y = trainer.arrays
+    w, b = (float(trainer.trace_column(name)[-1]) for name in ("w", "b"))
+    return mean_loss(x, y, w, b, trainer.config.loss)
 
 
 def event_dict(event: Any) -> dict[str, Any]:

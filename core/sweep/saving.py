@@ -8,8 +8,11 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from core.regression.config import RegressionConfig
-from core.regression.fields import FIELD_NAMES, flag_name
+from core.regression.data import make_data, mean_loss
+from core.regression.fields import DATA_FIELDS, FIELD_NAMES, flag_name
 from core.regression.value_text import value_text
 
 if TYPE_CHECKING:
@@ -41,26 +44,36 @@ def _as_dict(config: RegressionConfig | Mapping) -> Mapping:
 def save_sweep(
     store: RunStore, runs: Sequence[Any], fields: list[str], name: str | None = None
 ) -> tuple[str, list[int]]:
-    """Save core.sweep.grid.SweepRun results under one new sweep id; returns it and the run ids (StoreError if not)."""
+    """Save core.sweep.grid.SweepRun results under one new sweep id, in ONE transaction: all of them or none.
+
+    Returns the sweep id and the run ids; StoreError if the store refuses any run (then nothing is saved).
+    """
     sweep_id = new_sweep_id()
-    run_ids = []
+    data: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
+    saved = []
     for run in runs:
         trace = run.trace
-        run_ids.append(
-            store.save_run(
-                config=run.config.to_dict(),
-                status=run.status,
-                step=trace["step"].to_numpy(),
-                epoch=trace["epoch"].to_numpy(),
-                w=trace["w"].to_numpy(),
-                b=trace["b"].to_numpy(),
-                loss=trace["loss"].to_numpy(),
-                name=f"{name or 'sweep'} {label(run.config, fields)}".strip(),
-                sweep_id=sweep_id,
-                message=run.message,
-            )
+        saved.append(
+            {
+                "config": run.config.to_dict(),
+                "status": run.status,
+                **{column: trace[column].to_numpy() for column in ("step", "epoch", "w", "b", "loss")},
+                "name": f"{name or 'sweep'} {label(run.config, fields)}".strip(),
+                "sweep_id": sweep_id,
+                "message": run.message,
+                "final_loss": _mean_loss(run, data),
+            }
         )
-    return sweep_id, run_ids
+    return sweep_id, store.save_runs(saved)
+
+
+def _mean_loss(run: Any, data: dict[tuple, tuple[np.ndarray, np.ndarray]]) -> float:
+    """The mean loss over the run's data at its final (w, b); runs sharing a data set share one copy of it."""
+    key = tuple(getattr(run.config, field) for field in sorted(DATA_FIELDS))
+    if key not in data:
+        data[key] = make_data(run.config)
+    x, y = data[key]
+    return mean_loss(x, y, float(run.trace["w"].iloc[-1]), float(run.trace["b"].iloc[-1]), run.config.loss)
 
 
 def run_and_save_sweep(

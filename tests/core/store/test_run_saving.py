@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import numpy as np
@@ -37,7 +38,10 @@ def test_finished_run_round_trips(store: RunStore) -> None:
     assert RegressionConfig.from_dict(run["config"]) == config
     assert run["steps"] == trainer.steps_done == 50
     assert run["final_w"] == pytest.approx(trainer.w) and run["final_b"] == pytest.approx(trainer.b)
-    assert run["final_loss"] == pytest.approx(float(trainer.trace["loss"].iloc[-1]))
+    x, y = trainer.arrays
+    mean = float(np.mean((y.astype(np.float64) - (trainer.w * x.astype(np.float64) + trainer.b)) ** 2))
+    assert run["final_loss"] == pytest.approx(mean, rel=1e-9)  # the mean over all the data
+    assert run["final_step_loss"] == pytest.approx(float(trainer.trace["loss"].iloc[-1]))  # the last step's own
     assert_trace_saved(store, run_id, trainer)
 
 
@@ -59,8 +63,52 @@ def test_live_run_is_autosaved_in_place_with_its_events(store: RunStore) -> None
     assert store.get_run(run_id)["status"] == "done"
     assert len(store.list_runs()) == 1
     assert_trace_saved(store, run_id, trainer)
+    assert not store.list_runs(status="running")
+
+
+def test_a_run_whose_row_was_deleted_is_saved_as_a_new_run(store: RunStore) -> None:
+    trainer = Trainer(RegressionConfig(n_samples=50, epochs=1), backend="compiled")
+    trainer.step(20)
+    run_id = save_trainer(trainer, status="paused", store=store)
+    store.delete(run_id)
+    trainer.step(5)
+    new_id = save_trainer(trainer, run_id=run_id, status="paused", store=store)
+    assert new_id != run_id and store.get_run(new_id)["steps"] == 25
+    assert_trace_saved(store, new_id, trainer)
     with pytest.raises(RunNotFound):
-        save_trainer(trainer, run_id=run_id + 1, store=store)
+        store.get_run(run_id)
+
+
+def test_later_saves_append_only_the_new_points(store: RunStore, tmp_path: Path) -> None:
+    trainer = Trainer(RegressionConfig(n_samples=50, epochs=2), backend="compiled")
+    trainer.step(30)
+    run_id = save_trainer(trainer, status="paused", store=store)
+    with sqlite3.connect(tmp_path / "runs.sqlite3") as raw:  # mark an early point: a rewrite would undo the mark
+        raw.execute("UPDATE points SET loss = -1 WHERE run_id = ? AND step = 3", (run_id,))
+    trainer.step(40)
+    assert save_trainer(trainer, run_id=run_id, status="paused", store=store) == run_id
+    points = store.points(run_id)
+    assert len(points) == 71 and points["loss"][3] == -1.0
+    np.testing.assert_array_equal(points["w"][4:].to_numpy(), trainer.trace["w"][4:].to_numpy().astype(np.float64))
+
+
+def test_a_stored_trace_that_is_not_this_one_is_replaced_whole(store: RunStore, tmp_path: Path) -> None:
+    trainer = Trainer(RegressionConfig(n_samples=50, epochs=2), backend="compiled")
+    trainer.step(30)
+    run_id = save_trainer(trainer, status="paused", store=store)
+    with sqlite3.connect(tmp_path / "runs.sqlite3") as raw:
+        raw.execute("UPDATE points SET w = 99 WHERE run_id = ? AND step = 30", (run_id,))
+    trainer.step(10)
+    save_trainer(trainer, run_id=run_id, status="paused", store=store)
+    assert_trace_saved(store, run_id, trainer)
+
+
+def test_one_run_key_is_one_row_however_often_it_is_saved(store: RunStore) -> None:
+    trainer = Trainer(RegressionConfig(n_samples=50, epochs=1), backend="compiled")
+    trainer.step(10)
+    first = save_trainer(trainer, status="paused", store=store, run_key="session-1/run-1")
+    second = save_trainer(trainer, status="paused", store=store, run_key="session-1/run-1")  # its id was lost
+    assert first == second and len(store.list_runs()) == 1
 
 
 def test_diverged_run_keeps_its_message(store: RunStore) -> None:

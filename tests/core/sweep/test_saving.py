@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import numpy as np
@@ -9,6 +10,7 @@ import pytest
 
 from core.engine.process import Engine
 from core.regression.config import ConfigError, RegressionConfig
+from core.regression.data import make_data
 from core.store.run_store import RunStore, StoreError
 from core.sweep.saving import label, run_and_save_sweep, varied_fields
 
@@ -61,3 +63,33 @@ def test_labels_and_varied_fields_take_configs_or_dicts() -> None:
     assert varied_fields([config.to_dict() for config in configs], ["shuffle"]) == ["shuffle", "learning_rate"]
     assert label(configs[0], ["learning_rate", "shuffle"]) == "lr=0.1 shuffle=true"
     assert label(configs[1].to_dict(), ["learning_rate"]) == "lr=0.01"
+
+
+def test_a_sweep_failing_midway_saves_none_of_its_runs(tmp_path: Path) -> None:
+    db = tmp_path / "runs.sqlite3"
+    with RunStore(db) as store:
+        store.save_run(config={}, status="done", step=[0], epoch=[0], w=[0.0], b=[0.0], loss=[1.0], name="earlier")
+    with sqlite3.connect(db) as raw:  # the store fails on the sweep's third run, as a full disk would
+        raw.execute(
+            "CREATE TRIGGER third_run_fails AFTER INSERT ON runs WHEN (SELECT count(*) FROM runs) >= 4 "
+            "BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END"
+        )
+    with pytest.raises(StoreError, match="full"):
+        run_and_save_sweep(BASE, {"learning_rate": [0.05, 0.1], "seeds": [0, 1]}, "lab", str(db))
+    with RunStore(db) as store:
+        assert [run["name"] for run in store.list_runs()] == ["earlier"]
+        assert store.points(store.list_runs()[0]["id"])["loss"].tolist() == [1.0]
+
+
+def test_each_sweep_run_stores_its_mean_loss_over_the_data_and_its_last_step_loss(tmp_path: Path) -> None:
+    db = tmp_path / "runs.sqlite3"
+    result = run_and_save_sweep({**BASE, "noise_std": 2.0}, {"learning_rate": [0.05, 0.1]}, None, str(db))
+    with RunStore(db) as store:
+        for run_id in result["run_ids"]:
+            run = store.get_run(run_id)
+            config = RegressionConfig.from_dict(run["config"])
+            x, y = make_data(config)
+            residual = y.astype(np.float64) - (run["final_w"] * x.astype(np.float64) + run["final_b"])
+            assert run["final_loss"] == pytest.approx(float(np.mean(residual**2)), rel=1e-6)
+            assert run["final_step_loss"] == pytest.approx(store.points(run_id)["loss"].iloc[-1])
+            assert run["final_loss"] != pytest.approx(run["final_step_loss"])
