@@ -187,14 +187,21 @@ class Engine:
         return export_script(trainer.initial_config, trainer.events, trainer.steps_done)
 
     def save(
-        self, handle: int, db_path: str, name: str | None = None, run_id: int | None = None, status: str | None = None
+        self,
+        handle: int,
+        db_path: str,
+        name: str | None = None,
+        run_id: int | None = None,
+        status: str | None = None,
+        run_key: str | None = None,
     ) -> int:
         """Save the run into the store at db_path (the Streamlit process decides where runs live)."""
         from core.store.run_saving import save_trainer
         from core.store.run_store import RunStore
 
+        trainer = self.entry(handle).trainer
         with RunStore(db_path) as store:
-            return save_trainer(self.entry(handle).trainer, name=name, run_id=run_id, status=status, store=store)
+            return save_trainer(trainer, name=name, run_id=run_id, status=status, store=store, run_key=run_key)
 
     # --- one-shot tasks ----------------------------------------------------------------------------------------
     def task(self, name: str, payload: dict[str, Any]) -> Any:
