@@ -87,6 +87,24 @@ def steps_per_epoch(n_samples: int, batch_size: int) -> int:
     return -(-n_samples // batch_size)
 
 
+def step_count_text(n_samples: int, batch_size: int, epochs: int) -> str:
+    """'epochs=2 × ceil(n_samples=1000 / batch_size=1) = 2,000 steps': the run's length with every field named."""
+    total = epochs * steps_per_epoch(n_samples, batch_size)
+    return f"epochs={epochs} × ceil(n_samples={n_samples} / batch_size={batch_size}) = {total:,} steps"
+
+
+def check_total_steps(n_samples: int, batch_size: int, epochs: int) -> None:
+    """Raise ConfigError (field "total_steps", naming epochs, n_samples and batch_size) if the run is too long."""
+    total = epochs * steps_per_epoch(n_samples, batch_size)
+    if total > MAX_TOTAL_STEPS:
+        raise ConfigError(
+            "total_steps",
+            total,
+            f"{step_count_text(n_samples, batch_size, epochs)}; at most {MAX_TOTAL_STEPS:,} steps are allowed "
+            "(fewer epochs, fewer samples or a larger batch_size)",
+        )
+
+
 @_from_table
 class RegressionConfig:
     """Settings of one y = w·x + b run: one field per row of core.regression.fields, defaults the tutorial's."""
@@ -97,14 +115,7 @@ class RegressionConfig:
             checked[spec.name] = check_value(spec, getattr(self, spec.name), checked)
         for name, value in checked.items():
             object.__setattr__(self, name, value)
-        total = self.total_steps
-        if total > MAX_TOTAL_STEPS:
-            raise ConfigError(
-                "epochs",
-                self.epochs,
-                f"epochs × ceil(n_samples / batch_size) = {total:,} steps; at most "
-                f"{MAX_TOTAL_STEPS:,} steps are allowed (fewer epochs or a larger batch_size)",
-            )
+        check_total_steps(self.n_samples, self.batch_size, self.epochs)
 
     @property
     def steps_per_epoch(self) -> int:

@@ -313,3 +313,27 @@ def flag_name(field: str) -> str:
     """A field's CLI flag without dashes ("lr", "batch-size"), or the name itself."""
     spec = FIELDS.get(field)
     return spec.flag.lstrip("-") if spec is not None else field
+
+
+def number_text(value: float) -> str:
+    """A limit as people read it: 10,000,000, -1,000, 0.5."""
+    return f"{int(value):,}" if float(value).is_integer() else f"{value:,g}"
+
+
+def range_text(spec: FieldSpec, limit: float | None = None) -> str:
+    """What a field allows, for labels and messages: "1 – 10,000,000", "above 0, up to 10", "1 – Samples (1,000)".
+
+    limit is the current value of the field that `high` names (batch_size's Samples), when there is one.
+    """
+    if spec.kind is bool:
+        return "on or off"
+    if spec.choices:
+        return f"one of {', '.join(spec.choices)}"
+    if isinstance(spec.high, str):
+        named = FIELDS[spec.high].label
+        high = f"{named} ({number_text(limit)})" if limit is not None else named
+    else:
+        high = number_text(spec.high)
+    if spec.open_low:
+        return f"above {number_text(spec.low)}, up to {high}"
+    return f"{number_text(spec.low)} – {high}"

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from core.regression.config import ConfigError, RegressionConfig
+from core.regression.config import ConfigError, RegressionConfig, check_total_steps, step_count_text
 from core.regression.fields import MAX_SAMPLES, MAX_TOTAL_STEPS
 
 
@@ -78,3 +78,20 @@ def test_replace_validates() -> None:
 
 def test_integral_floats_are_accepted_for_whole_numbers() -> None:
     assert RegressionConfig(n_samples=1000.0).n_samples == 1000
+
+
+def test_the_total_steps_error_names_every_field_behind_the_count() -> None:
+    with pytest.raises(ConfigError) as caught:
+        RegressionConfig(n_samples=10_000_000, epochs=2)
+    message = str(caught.value)
+    assert caught.value.field == "total_steps" and caught.value.value == 20_000_000
+    for part in ("epochs=2", "n_samples=10000000", "batch_size=1", "20,000,000 steps", f"{MAX_TOTAL_STEPS:,}"):
+        assert part in message, part
+    assert RegressionConfig(n_samples=10_000_000, epochs=1).total_steps == MAX_TOTAL_STEPS
+
+
+def test_check_total_steps_counts_the_last_short_batch() -> None:
+    check_total_steps(n_samples=9_999_999, batch_size=2, epochs=2)  # 2 × 5,000,000 steps
+    with pytest.raises(ConfigError, match="10,000,002 steps"):
+        check_total_steps(n_samples=10_000_001, batch_size=2, epochs=2)  # 2 × 5,000,001
+    assert step_count_text(1000, 32, 2) == "epochs=2 × ceil(n_samples=1000 / batch_size=32) = 64 steps"

@@ -15,6 +15,8 @@ from core.regression.fields import (
     MAX_SAMPLES,
     SWEEP_FORM,
     flag_name,
+    number_text,
+    range_text,
     short_name,
 )
 
@@ -80,3 +82,15 @@ def test_data_fields_and_the_sweep_form() -> None:
 def test_short_and_flag_names_fall_back_to_the_name() -> None:
     assert (short_name("learning_rate"), short_name("w_target"), short_name("steps")) == ("lr", "w*", "steps")
     assert (flag_name("batch_size"), flag_name("learning_rate"), flag_name("steps")) == ("batch-size", "lr", "steps")
+
+
+def test_range_text_reads_each_rows_limits() -> None:
+    assert range_text(FIELDS["n_samples"]) == f"1 – {MAX_SAMPLES:,}"
+    assert range_text(FIELDS["w_target"]) == "-1,000 – 1,000"
+    assert range_text(FIELDS["noise_std"]) == "0 – 1,000"
+    assert range_text(FIELDS["learning_rate"]) == "above 0, up to 10"
+    assert range_text(FIELDS["batch_size"]) == "1 – Samples"
+    assert range_text(FIELDS["batch_size"], 250) == "1 – Samples (250)"
+    assert range_text(FIELDS["optimizer"]).startswith("one of sgd, momentum")
+    assert range_text(FIELDS["shuffle"]) == "on or off"
+    assert number_text(0.5) == "0.5" and number_text(2**31 - 1) == "2,147,483,647"
