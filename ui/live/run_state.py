@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import io
+import secrets
+import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
+import pandas as pd
+
 from core.engine.client import EngineClient
 from core.engine.errors import EngineError, RunLostError
 from core.regression.config import ConfigError, RegressionConfig
+from core.store.recovery import write_recovery
+from core.store.store_errors import StoreError
 
 TICK_SECONDS = 0.08  # a fragment tick every 80 ms: 10+ chart updates per second after timer jitter
 PLAYING_POINTS = 1000  # per series while streaming (lighter for the browser); 2,000 when paused
@@ -16,6 +24,11 @@ PAUSED_POINTS = 2000
 MAX_TICK_SECONDS = 0.05
 RUN_TO_END_SECONDS = 0.25
 AS_FAST_AS_POSSIBLE = None
+
+
+def new_run_key() -> str:
+    """A key for one live run, from open to Reset: every save of it lands in one row of the store."""
+    return f"live-{secrets.token_hex(8)}"
 
 
 @dataclass
@@ -49,6 +62,12 @@ class LiveRun:
     initialised: bool = False
     ticking: bool = False
     fresh_frame: bool = False
+    run_key: str = field(default_factory=new_run_key)
+    save_error: str = ""  # why the last save failed; shown until a save succeeds
+    saved_as: tuple = ()  # what the last successful save wrote (steps, status, config, name), to skip repeats
+    last_saved_id: int | None = None  # the id of the last run this session saved (kept after Reset)
+    pending_reset: RegressionConfig | None = None  # a Reset waiting for the user: its save failed
+    _save_lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     # --- lifecycle ----------------------------------------------------------------------------------------------
     def ensure_open(self) -> None:
@@ -57,14 +76,38 @@ class LiveRun:
             self.handle = self.client.open(self.config, self.backend)
             self.data_version, self.surface_key, self.view = -1, (), None
 
-    def reset(self) -> None:
-        """Save the current run, then start a fresh one from the current settings."""
-        self.autosave()
-        self.close()
+    def reset(self, config: RegressionConfig | None = None) -> bool:
+        """Save the current run, then start a fresh one (from config, else the current settings).
+
+        If the save fails, nothing is discarded: the run stays, pending_reset holds the request, and the page asks
+        whether to keep the run or discard it. Returns whether it started over.
+        """
         self.playing = self.run_to_end = False
-        self.run_id, self.carry, self.rate = None, 0.0, 0.0
+        if not self.autosave():
+            self.pending_reset = config or self.config
+            return False
+        self.start_over(config)
+        return True
+
+    def start_over(self, config: RegressionConfig | None = None) -> None:
+        """Drop the current run (saved or discarded by the caller) and open a fresh one; a typed name goes with it."""
+        self.close()
+        if config is not None:
+            self.config = config
+        self.playing = self.run_to_end = False
+        self.run_id, self.run_key, self.name, self.saved_as = None, new_run_key(), "", ()
+        self.save_error, self.pending_reset = "", None
+        self.carry, self.rate = 0.0, 0.0
         self.revision += 1
         self.ensure_open()
+
+    def discard_and_reset(self) -> None:
+        """The user chose to discard a run whose save failed: start over with the pending settings."""
+        self.start_over(self.pending_reset)
+
+    def keep_run(self) -> None:
+        """The user chose to keep a run whose save failed: cancel the Reset; Save run tries again."""
+        self.pending_reset = None
 
     def close(self) -> None:
         """Release the engine handle."""
@@ -73,12 +116,31 @@ class LiveRun:
             self.handle = None
 
     def release(self) -> None:
-        """Session ended: keep the run in the store, then free the engine's memory."""
-        self.playing = False
+        """Session ended: keep the run in the store (or, if it can't be written, in a recovery file), then free it."""
+        self.playing = self.run_to_end = False
         try:
-            self.autosave()
+            if not self.autosave():
+                self._write_recovery()
         finally:
             self.close()
+
+    def _write_recovery(self) -> None:
+        """Keep an unsaved run in a file beside the store; the Compare page offers to import it."""
+        try:
+            trace = pd.read_csv(io.StringIO(self._with_engine(lambda handle: self.client.trace_csv(handle))))
+            view = self.view
+            run = {
+                "config": view["config"],
+                "status": self.store_status(),
+                "events": view.get("events", []),
+                "name": self.name or None,
+                "message": view.get("message", ""),
+                "final_loss": view.get("mean_loss"),
+                **{name: trace[name].to_numpy() for name in ("step", "epoch", "w", "b", "loss")},
+            }
+            write_recovery(run)
+        except (EngineError, OSError, ValueError, KeyError) as error:
+            print(f"tapestream: a closed session's run could not be saved or kept: {error}", file=sys.stderr)
 
     # --- changes --------------------------------------------------------------------------------------------------
     def change(self, **changes: Any) -> list[dict[str, Any]]:
@@ -102,9 +164,10 @@ class LiveRun:
         self.playing, self.run_to_end = True, to_end
         self.last_tick, self.carry, self.last_elapsed = time.perf_counter(), 0.0, TICK_SECONDS
 
-    def pause(self) -> None:
+    def pause(self) -> bool:
+        """Stop here and save; returns whether the save succeeded."""
         self.playing = self.run_to_end = False
-        self.autosave()
+        return self.autosave()
 
     def step_once(self) -> None:
         self._with_engine(lambda handle: self.client.advance(handle, 1, max_seconds=5.0))
@@ -160,22 +223,43 @@ class LiveRun:
         self.frame += 1
 
     # --- saving -------------------------------------------------------------------------------------------------
-    def store_status(self) -> str:
-        """running / paused / done / diverged, as the run store records it."""
-        status = self.view["status"] if self.view else "running"
-        if status == "running":
-            return "running" if self.playing else "paused"
-        return status
+    def has_steps(self) -> bool:
+        """Whether the run has made any update (a run with none is never saved)."""
+        return self.handle is not None and bool(self.view) and self.view.get("steps_done", 0) > 0
 
-    def autosave(self) -> int | None:
-        """Save (or re-save) this run in the store; runs with no steps are skipped. Never raises."""
-        if self.handle is None or not self.view or self.view.get("steps_done", 0) == 0:
-            return self.run_id
-        try:
-            self.run_id = self.client.save(self.handle, self.name or None, self.run_id, self.store_status())
-        except (EngineError, ConfigError) as error:
-            self.notices.append(f"Could not save this run to the run store: {error}")
-        return self.run_id
+    def store_status(self) -> str:
+        """paused / done / diverged, as the run store records it: a saved run is never left "running"."""
+        status = self.view["status"] if self.view else "running"
+        return "paused" if status == "running" else status
+
+    def autosave(self) -> bool:
+        """Save this run (its later saves append only new points); True if the store now holds it. Never raises.
+
+        A failed save leaves the run in memory and its reason in save_error, shown until a save succeeds. A run
+        whose stored row was deleted is saved again as a new run, with a notice. Saving what was already saved
+        writes nothing.
+        """
+        if not self.has_steps():
+            return True
+        with self._save_lock:
+            status = self.store_status()
+            wrote = (self.handle, self.view["steps_done"], status, self.config, self.name)
+            if wrote == self.saved_as and not self.save_error:
+                return True
+            try:
+                run_id = self._with_engine(
+                    lambda handle: self.client.save(handle, self.name or None, self.run_id, status, self.run_key)
+                )
+            except (EngineError, ConfigError, StoreError) as error:
+                self.save_error = f"This run is not saved: could not save it to the run store ({error})."
+                return False
+            if self.run_id is not None and run_id != self.run_id:
+                self.notices.append(
+                    f"Run #{self.run_id} had been deleted from the run store, so this run was saved as a new run "
+                    f"#{run_id}."
+                )
+            self.run_id, self.last_saved_id, self.saved_as, self.save_error = run_id, run_id, wrote, ""
+            return True
 
     # --- engine failures ----------------------------------------------------------------------------------------
     def _with_engine(self, action: Any) -> Any:

@@ -35,26 +35,63 @@ def current_run() -> LiveRun:
 
 
 def restart_with(config: RegressionConfig) -> str:
-    """Give this session's live run (if any) a new config: save the old run, start over; returns its backend."""
+    """Give this session's live run (if any) a new config: save the old run, start over; returns its backend.
+
+    If the old run can't be saved it is kept, and the Live page asks whether to keep it or discard it.
+    """
     run = st.session_state.get("live_run")
     if run is None:
         return DEFAULT_BACKEND
-    run.config, run.url_warnings = config, []
-    for name in config.to_dict():
-        st.session_state.pop(sidebar_form.widget_key(name), None)
+    run.url_warnings = []
     try:
-        run.reset()
+        if run.reset(config):
+            for name in config.to_dict():
+                st.session_state.pop(sidebar_form.widget_key(name), None)
     except EngineError as error:
         run.notices.append(engine_error_message(error))
     return run.backend
 
 
 def show_notices(run: LiveRun) -> None:
-    """URL warnings (until the user changes something) and one-off notices."""
+    """A failed save (until a save succeeds), a Reset waiting on it, URL warnings, then one-off notices."""
+    if run.save_error:
+        st.error(f"{run.save_error} It stays here: press **Save run** to try again.", icon="🛑")
+    if run.pending_reset is not None:
+        _pending_reset_choice(run)
     for warning in run.url_warnings:
         st.warning(warning, icon="⚠️")
     while run.notices:
         st.warning(run.notices.pop(0), icon="⚠️")
+
+
+def _pending_reset_choice(run: LiveRun) -> None:
+    """Reset (or a run opened from Compare) could not save this run first: keep it, or discard it."""
+    st.warning(
+        f"Could not save this run ({run.view['steps_done']:,} steps) before starting over, so it was not discarded.",
+        icon="⚠️",
+    )
+    keep, discard, _ = st.columns([1, 1, 3])
+    keep.button("Keep this run", key="keep_unsaved_run", on_click=_guarded(lambda r: r.keep_run()))
+    discard.button("Discard it and start over", key="discard_unsaved_run", on_click=_guarded(lambda r: _discard(r)))
+
+
+def _discard(run: LiveRun) -> None:
+    pending = run.pending_reset
+    run.discard_and_reset()
+    if pending is not None:
+        for name in pending.to_dict():
+            st.session_state.pop(sidebar_form.widget_key(name), None)
+
+
+def _reset(run: LiveRun) -> None:
+    had_steps = run.has_steps()
+    if run.reset() and had_steps and run.last_saved_id is not None:
+        st.toast(f"Run #{run.last_saved_id} saved; starting over.", icon="💾")
+
+
+def _saved_toast(run: LiveRun, saved: bool) -> None:
+    if saved and run.run_id is not None:
+        st.toast(f"Saved as run #{run.run_id}: open the Compare page to see it.", icon="💾")
 
 
 def _guarded(action: Any) -> Any:
@@ -75,10 +112,10 @@ def controls(run: LiveRun) -> None:
     stepping = run.playing or finished
     buttons = (  # label, action, disabled, help
         ("Play", lambda r: r.play(), stepping, "train live at the chosen speed"),
-        ("Pause", lambda r: r.pause(), not run.playing, "stop here and save the run"),
+        ("Pause", lambda r: _saved_toast(r, r.pause()), not run.playing, "stop here and save the run"),
         ("Step", lambda r: r.step_once(), stepping, "one update step"),
         ("Step epoch", lambda r: r.step_epoch(), stepping, "to the end of the current epoch"),
-        ("Reset", lambda r: r.reset(), False, "save this run, then start over from the sidebar's settings"),
+        ("Reset", _reset, False, "save this run, then start over from the sidebar's settings"),
         ("Run to end", lambda r: r.play(to_end=True), finished, "compute the rest at full speed"),
     )
     for column, (label, action, disabled, help_text) in zip(st.columns(len(buttons)), buttons):
@@ -130,10 +167,13 @@ def exports(run: LiveRun) -> None:
     st.divider()
     name_column, save_column, csv_column, script_column = st.columns([2, 1, 1, 1], vertical_alignment="bottom")
     run.name = name_column.text_input("Run name", value=run.name, max_chars=200, placeholder="auto-named when saved")
-    if save_column.button("Save run", use_container_width=True, help="runs are also saved on pause, end and reset"):
-        run_id = run.autosave()
-        if run_id is not None:
-            st.toast(f"Saved as run #{run_id}: open the Compare page to see it.")
+    save_column.button(
+        "Save run",
+        on_click=_guarded(lambda r: _saved_toast(r, r.autosave())),
+        disabled=not run.has_steps(),
+        use_container_width=True,
+        help="runs are also saved on pause, end and reset",
+    )
     try:
         run.ensure_open()
     except EngineError as error:
