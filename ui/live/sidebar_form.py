@@ -8,7 +8,7 @@ from typing import Any
 import streamlit as st
 
 from core.regression.config import RegressionConfig
-from core.regression.fields import BACKEND_NAMES, FIELD_TABLE, FieldSpec
+from core.regression.fields import BACKEND_NAMES, FIELD_TABLE, FieldSpec, range_text
 
 KEY_PREFIX = "cfg_"
 LEARNING_RATES = [m * 10.0**e for e in range(-5, 1) for m in (1, 2, 5)] + [10.0]
@@ -28,6 +28,7 @@ SPEEDS: dict[str, float | None] = {
     "100k/s": 100_000,
     "as fast as possible": None,
 }
+DEFAULT_SPEED = 200.0  # LiveRun's starting speed
 LABELS: dict[str, str] = {spec.name: spec.label for spec in FIELD_TABLE}
 SECTIONS: dict[str, str] = {"data": "Target and data", "training": "Training"}
 OnChange = Callable[[str, Any], None]
@@ -46,7 +47,8 @@ def seed_widgets(config: RegressionConfig, backend: str, speed: float | None) ->
 
 
 def _speed_label(speed: float | None) -> str:
-    return next(label for label, value in SPEEDS.items() if value == speed) if speed in SPEEDS.values() else "200/s"
+    known = speed if speed in SPEEDS.values() else DEFAULT_SPEED
+    return next(label for label, value in SPEEDS.items() if value == known)
 
 
 def speed_value(label: str) -> float | None:
@@ -84,8 +86,20 @@ def render(config: RegressionConfig, on_change: OnChange) -> None:
         st.select_slider("Speed (steps per second)", options=list(SPEEDS), key=speed, on_change=changed("speed"))
 
 
+def allowed_text(spec: FieldSpec, config: RegressionConfig) -> str:
+    """A field's allowed range now, from its row: "1 – 10,000,000", or "1 – Samples (1,000)" for batch_size."""
+    limit = getattr(config, spec.high) if isinstance(spec.high, str) else None
+    return range_text(spec, limit)
+
+
 def _field_widget(spec: FieldSpec, config: RegressionConfig, on_change: Callable[[], None]) -> None:
-    """The widget its row of the field table asks for: a toggle, a select box, a log slider or a number."""
+    """The widget its row of the field table asks for: a toggle, a select box, a log slider or a number.
+
+    Number inputs get no min_value or max_value: Streamlit's frontend would silently refuse a value outside
+    them (a red "(!)" and stale output). The allowed range is shown under the widget and in its help, any
+    value reaches the setting-change handler, which warns and restores the old one, and value=None lets an
+    emptied box (or NaN) arrive as None rather than as a silent default.
+    """
     key, label = widget_key(spec.name), spec.label
     if spec.kind is bool:
         st.toggle(label, key=key, on_change=on_change, help=spec.help)
@@ -93,10 +107,19 @@ def _field_widget(spec: FieldSpec, config: RegressionConfig, on_change: Callable
         st.selectbox(label, spec.choices, key=key, on_change=on_change, help=spec.help)
     elif spec.log_scale:
         options = _lr_options(getattr(config, spec.name))
-        st.select_slider(label, options=options, key=key, format_func=lambda v: f"{v:g}", on_change=on_change)
-    elif spec.kind is int:
-        bounds = {"min_value": int(spec.low), "max_value": int(spec.widget_high), "step": int(spec.step)}
-        st.number_input(label, key=key, on_change=on_change, help=spec.help, **bounds)
+        st.select_slider(
+            label, options=options, key=key, format_func=lambda v: f"{v:g}", on_change=on_change, help=spec.help
+        )
     else:
-        bounds = {"min_value": float(spec.low), "max_value": float(spec.widget_high), "step": float(spec.step)}
-        st.number_input(label, key=key, on_change=on_change, help=spec.help, format=spec.number_format, **bounds)
+        allowed = allowed_text(spec, config)
+        step = int(spec.step) if spec.kind is int else float(spec.step)
+        st.number_input(
+            label,
+            value=None,
+            step=step,
+            key=key,
+            on_change=on_change,
+            help=f"{spec.help}. Allowed: {allowed}.",
+            format=spec.number_format,
+        )
+        st.caption(f"Allowed: {allowed}")
