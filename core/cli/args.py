@@ -19,10 +19,10 @@ class OneLineParser(argparse.ArgumentParser):
         fail(f"{self.prog}: {message} (see --help)")
 
 
-def fail(message: str) -> NoReturn:
-    """Print one line to stderr and exit with code 2."""
+def fail(message: str, code: int = 2) -> NoReturn:
+    """Print one line to stderr and exit with code (2, bad arguments, unless told otherwise)."""
     print(f"error: {message}", file=sys.stderr)
-    raise SystemExit(2)
+    raise SystemExit(code)
 
 
 def argument_type(parse: Callable[[str], Any]) -> Callable[[str], Any]:
@@ -37,6 +37,13 @@ def argument_type(parse: Callable[[str], Any]) -> Callable[[str], Any]:
     return convert
 
 
+def strict_list(field: str, text: str) -> list[Any]:
+    """A comma list of field's values where every item is given: "1,,2" and "1,2," are refused."""
+    if any(not part.strip() for part in text.split(",")):
+        raise ValueTextError(f"{text!r} has an empty item: put a value between every two commas")
+    return parse_list(field, text)
+
+
 def add_config_flags(parser: argparse.ArgumentParser, as_lists: bool = False) -> None:
     """A flag for every row of the field table (a comma list each with as_lists); unset flags keep defaults."""
     for spec in FIELD_TABLE:
@@ -44,7 +51,7 @@ def add_config_flags(parser: argparse.ArgumentParser, as_lists: bool = False) ->
             parser.add_argument(spec.flag, dest=spec.name, action="store_true", default=None, help=spec.help)
             continue
         if as_lists:
-            kind = argument_type(lambda text, name=spec.name: parse_list(name, text))
+            kind = argument_type(lambda text, name=spec.name: strict_list(name, text))
             nargs = {"nargs": "?", "const": [True]} if spec.kind is bool else {}
             help_text = f"comma list, default {spec.default}" + ("; alone means true" if spec.kind is bool else "")
         else:
