@@ -72,7 +72,7 @@ def _pending_reset_choice(run: LiveRun) -> None:
     )
     keep, discard, _ = st.columns([1, 1, 3])
     keep.button("Keep this run", key="keep_unsaved_run", on_click=_guarded(lambda r: r.keep_run()))
-    discard.button("Discard it and start over", key="discard_unsaved_run", on_click=_guarded(lambda r: _discard(r)))
+    discard.button("Discard it", key="discard_unsaved_run", on_click=_guarded(lambda r: _discard(r)))
 
 
 def _discard(run: LiveRun) -> None:
