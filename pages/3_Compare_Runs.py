@@ -7,6 +7,7 @@ import streamlit as st
 from ui.compare import (
     charts,
     details,
+    recovery_panel,
     run_actions,
     runs_table,
     store_reads,
@@ -23,6 +24,7 @@ st.caption(
     "overlay their training, diff their configs and measure them against a baseline."
 )
 runs_table.show_notices()
+recovery_panel.offer_import()
 
 all_runs = store_reads.list_runs()
 if all_runs is None:
