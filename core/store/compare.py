@@ -18,8 +18,11 @@ from core.regression.landscape import bounds, mean_loss_surface
 from core.regression.smoothing import ema_by_step
 from core.store.json_values import finite
 from core.store.points import POINT_COLUMNS
+from core.store.run_changes import event_marks, target_path
 
 DEFAULTS = RegressionConfig()
+FINAL_LOSS = "final loss (mean over data)"  # run["final_loss"]: the mean loss over all the data at the final w, b
+STEP_LOSS = "last step's loss"  # run["final_step_loss"]: the loss the tape recorded at the last step
 TABLE_COLUMNS: tuple[str, ...] = (
     "id",
     "name",
@@ -27,7 +30,8 @@ TABLE_COLUMNS: tuple[str, ...] = (
     *KEY_COLUMNS.values(),
     "final w",
     "final b",
-    "final loss",
+    FINAL_LOSS,
+    STEP_LOSS,
     "steps",
     "created (UTC)",
     "tags",
@@ -48,7 +52,7 @@ def run_labels(runs: list[dict]) -> dict[int, str]:
 
 
 def runs_frame(runs: list[dict]) -> pd.DataFrame:
-    """One row a run: name, status, the key hyperparameters, final w, b and loss, steps, created, tags, sweep."""
+    """One row a run: name, status, key hyperparameters, final w, b, both losses, steps, created, tags, sweep."""
     rows = [
         (
             run["id"],
@@ -58,6 +62,7 @@ def runs_frame(runs: list[dict]) -> pd.DataFrame:
             run["final_w"],
             run["final_b"],
             run["final_loss"],
+            run.get("final_step_loss"),
             run["steps"],
             run["created_at"][:19].replace("T", " "),
             ", ".join(run["tags"]),
@@ -66,7 +71,7 @@ def runs_frame(runs: list[dict]) -> pd.DataFrame:
         for run in runs
     ]
     frame = pd.DataFrame(rows, columns=list(TABLE_COLUMNS))
-    for column in ("final w", "final b", "final loss"):
+    for column in ("final w", "final b", FINAL_LOSS, STEP_LOSS):
         frame[column] = frame[column].astype("float64")
     return frame
 
@@ -92,15 +97,17 @@ def converged_at(points: pd.DataFrame, config: Mapping[str, Any]) -> int | None:
 
 
 def baseline_frame(runs: list[dict], converged: Mapping[int, int | None], baseline_id: int) -> pd.DataFrame:
-    """Final w, b, loss and steps to converge of each run, with its difference to the baseline run's."""
+    """Final w, b, mean loss and steps to converge of each run with its difference to the baseline's; the last
+    step's loss too."""
     base = next(run for run in runs if run["id"] == baseline_id)
     labels = run_labels(runs)
     rows = []
     for run in runs:
         row: dict[str, Any] = {"run": labels[run["id"]] + (" (baseline)" if run["id"] == baseline_id else "")}
-        for name in ("w", "b", "loss"):
-            row[f"final {name}"] = run[f"final_{name}"]
+        for name, column in (("w", "final w"), ("b", "final b"), ("loss", FINAL_LOSS)):
+            row[column] = run[f"final_{name}"]
             row[f"Δ {name}"] = _minus(run[f"final_{name}"], base[f"final_{name}"])
+        row[STEP_LOSS] = run.get("final_step_loss")
         row["converged at step"] = converged.get(run["id"])
         row["Δ steps"] = _minus(converged.get(run["id"]), converged.get(baseline_id))
         rows.append(row)
@@ -136,16 +143,26 @@ def x_values(points: pd.DataFrame, config: Mapping[str, Any], axis: str) -> np.n
 
 
 def chart_series(run: dict, points: pd.DataFrame, label: str, axis: str, smoothing: float) -> dict[str, Any]:
-    """What a chart draws of one run: x, w, b, the (smoothed) loss and the targets."""
+    """What a chart draws of one run: x, w, b, the loss (smoothed, with the raw loss beside it), the targets as
+    step-wise lines that follow mid-run changes, and the mid-run changes as marks."""
+    steps = points["step"].to_numpy()
+    x = x_values(points, run["config"], axis)
+    w, b, raw = (points[column].to_numpy(dtype=np.float64) for column in ("w", "b", "loss"))
+    loss = ema_by_step(steps, raw, smoothing)
+    targets = {field: float(setting(run["config"], field)) for field in ("w_target", "b_target")}
     return {
         "id": run["id"],
         "label": label,
-        "x": x_values(points, run["config"], axis),
-        "w": points["w"].to_numpy(),
-        "b": points["b"].to_numpy(),
-        "loss": ema_by_step(points["step"].to_numpy(), points["loss"].to_numpy(), smoothing),
-        "w_target": float(setting(run["config"], "w_target")),
-        "b_target": float(setting(run["config"], "b_target")),
+        "status": run["status"],
+        "x": x,
+        "w": w,
+        "b": b,
+        "loss": loss,
+        "raw_loss": raw if smoothing > 0 else None,
+        "smoothing": smoothing,
+        **targets,
+        **{f"{field}_path": target_path(run, field, value, steps, x) for field, value in targets.items()},
+        "events": event_marks(run, steps, x, {"w": w, "b": b, "loss": loss}),
     }
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import base64
 import io
 import json
+import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -16,18 +18,29 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from core.regression.config import RegressionConfig
+from core.store.compare import FINAL_LOSS, STEP_LOSS
 from core.store.run_store import RunStore
 
 COMPARE_PAGE = str(ROOT / "pages" / "3_Compare_Runs.py")
+# The engine process is spawned once and keeps the environment it started with, so the TensorBoard log root
+# these tests export under is set before any test runs (collection imports this module first).
+LOG_ROOT = Path(os.environ.setdefault("TAPESTREAM_LOGDIR", tempfile.mkdtemp(prefix="tapestream-tb-")))
 
 
 def seed_run(
-    db: Path, ramp: int, steps: int = 200, name: str | None = None, status: str = "done", **config: Any
+    db: Path,
+    ramp: int,
+    steps: int = 200,
+    name: str | None = None,
+    status: str = "done",
+    events: list[dict] = (),
+    w: np.ndarray | None = None,
+    **config: Any,
 ) -> int:
     """A run whose w and b ramp linearly to the targets (5, 3) by step `ramp`, then stay there."""
     step = np.arange(steps + 1)
     fraction = np.minimum(step / ramp, 1.0)
-    w, b = 5.0 * fraction, 3.0 * fraction
+    w, b = 5.0 * fraction if w is None else w, 3.0 * fraction
     settings = RegressionConfig(n_samples=100, **config).to_dict()
     with RunStore(db) as store:
         return store.save_run(
@@ -39,6 +52,7 @@ def seed_run(
             b=b,
             loss=(5 - w) ** 2 + (3 - b) ** 2,
             name=name,
+            events=list(events),
         )
 
 
@@ -98,7 +112,8 @@ def test_the_table_lists_every_run_newest_first_with_its_settings_and_results(tw
         "seed",
         "final w",
         "final b",
-        "final loss",
+        FINAL_LOSS,
+        STEP_LOSS,
         "steps",
         "created (UTC)",
     ):
@@ -136,13 +151,72 @@ def test_picked_runs_are_overlaid_one_colour_each_with_their_targets(two_runs: t
     assert {"sgd lr=0.01 #1", "sgd lr=0.1 #2", "target"} <= {trace.get("name") for trace in landscape["data"]}
 
 
-def test_smoothing_uses_the_live_pages_ema(two_runs: tuple[int, int]) -> None:
+def traces(figure: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {trace["name"]: trace for trace in figure["data"]}
+
+
+def test_smoothing_uses_the_live_pages_ema_over_the_faint_raw_loss(two_runs: tuple[int, int]) -> None:
     app = pick(page().run(), 1)
-    raw = unpacked(chart(app, "compare_overlay_loss")["data"][0]["y"])
+    (line,) = chart(app, "compare_overlay_loss")["data"]
+    raw = unpacked(line["y"])
     app.radio(key="compare_smoothing").set_value("0.9").run()
-    smoothed = unpacked(chart(app, "compare_overlay_loss")["data"][0]["y"])
+    drawn = traces(chart(app, "compare_overlay_loss"))
+    smoothed, faint = drawn["sgd lr=0.01 #1"], drawn["sgd lr=0.01 #1 (raw)"]
     expected = pd.Series(raw.astype(np.float64)).ewm(alpha=0.1, adjust=False).mean().to_numpy()
-    np.testing.assert_allclose(smoothed, expected, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(unpacked(smoothed["y"]), expected, rtol=1e-5, atol=1e-6)
+    np.testing.assert_array_equal(unpacked(faint["y"]), raw)
+    assert faint["opacity"] < 0.5 and faint["showlegend"] is False
+    assert chart(app, "compare_overlay_loss")["data"].index(faint) == 0  # drawn first, behind the EMA
+    app.radio(key="compare_layout").set_value("Side by side").run()
+    assert {"loss", "loss (raw)"} <= set(traces(chart(app, "compare_run_1")))
+
+
+W_CHANGE = {"step": 100, "field": "w_target", "old": 5.0, "new": 2.0}
+LR_CHANGE = {"step": 150, "field": "learning_rate", "old": 0.01, "new": 0.1}
+
+
+def test_mid_run_changes_are_marked_on_the_charts_and_listed_in_the_config_tab(scratch_store: Path) -> None:
+    seed_run(scratch_store, 100, name="steady")
+    changed = seed_run(scratch_store, 50, name="changed", events=[W_CHANGE, LR_CHANGE], w_target=2.0)
+    app = pick(page().run(), 1, changed)
+    assert not app.exception
+    drawn = traces(chart(app, "compare_overlay_w"))
+    target = drawn["w* of changed"]
+    assert target["line"]["dash"] == "dash"
+    assert unpacked(target["x"]).tolist() == [0, 100, 100, 200] and unpacked(target["y"]).tolist() == [5, 5, 2, 2]
+    assert unpacked(drawn["w* of steady"]["y"]).tolist() == [5, 5]
+    marks = drawn["changes in changed"]
+    assert marks["mode"] == "markers" and marks["x"] == [100, 150]
+    assert marks["text"] == ["w* 5→2 @ step 100", "lr 0.01→0.1 @ step 150"]
+    assert marks["y"] == [5.0, 5.0]  # on the run's w line at those steps
+    assert "changes in steady" not in drawn
+    app.radio(key="compare_layout").set_value("Side by side").run()
+    small = chart(app, f"compare_run_{changed}")
+    assert [shape["x0"] for shape in small["layout"]["shapes"]] == [100, 150]
+    assert [note["text"] for note in small["layout"]["annotations"]] == marks["text"]
+    assert unpacked(traces(small)["w*"]["y"]).tolist() == [5, 5, 2, 2]
+    changes = next(frame.value for frame in app.dataframe if "change" in frame.value.columns)
+    assert changes.to_dict("records") == [
+        {"run": "changed", "step": 100, "field": "w_target", "change": "5 → 2"},
+        {"run": "changed", "step": 150, "field": "learning_rate", "change": "0.01 → 0.1"},
+    ]
+
+
+def test_ignore_outliers_keeps_a_diverged_run_from_flattening_the_others(scratch_store: Path) -> None:
+    seed_run(scratch_store, 100, name="fine")
+    swings = 5.0 * np.arange(201) / 200
+    swings[150:] = 300_000.0 * (-1.0) ** np.arange(51)
+    seed_run(scratch_store, 100, name="diverged", status="diverged", w=swings)
+    app = pick(page().run(), 1, 2)
+    assert "range" not in chart(app, "compare_overlay_w")["layout"]["yaxis"]  # plotly's autorange: ±300k
+    app.toggle(key="compare_ignore_outliers").set_value(True).run()
+    figure = chart(app, "compare_overlay_w")
+    low, high = figure["layout"]["yaxis"]["range"]
+    assert -1.0 < low < 0.0 and 5.0 < high < 6.0  # the starts, the ramps and the target w* = 5
+    assert unpacked(traces(figure)["diverged"]["y"]).max() == 300_000.0  # still drawn, cut off by the axis
+    app.radio(key="compare_layout").set_value("Side by side").run()
+    low, high = chart(app, "compare_run_1")["layout"]["yaxis"]["range"]
+    assert -1.0 < low < 0.0 and 5.0 < high < 6.0
 
 
 def test_config_table_shows_only_differences_when_asked(two_runs: tuple[int, int]) -> None:
@@ -267,6 +341,8 @@ def test_a_sweep_started_here_is_saved_under_one_id_and_charted(scratch_store: P
     heatmap = chart(app, "sweep_heatmap")["data"][0]
     assert heatmap["type"] == "heatmap" and heatmap["x"] == ["0.05", "0.1"]
     assert table(app, "sweep")["seed"].tolist() == [0, 1, 0, 1]
+    assert table(app, "sweep")["final loss"].tolist() == [run["final_loss"] for run in runs[::-1]]
+    assert column_formats(app, "steps to converge")["final loss"]["format"] == "%.4g"
     bands = chart(app, "sweep_bands")["data"]
     assert [trace["name"] for trace in bands if trace.get("showlegend", True)] == [
         "lr=0.05 (2 seeds)",
@@ -276,16 +352,52 @@ def test_a_sweep_started_here_is_saved_under_one_id_and_charted(scratch_store: P
     assert chart(app, "sweep_parallel")["data"][0]["type"] == "parcoords"
 
 
-def test_tensorboard_export_writes_the_picked_runs(two_runs: tuple[int, int], tmp_path: Path) -> None:
+def test_tensorboard_export_writes_the_picked_runs_once_inside_the_log_root(
+    two_runs: tuple[int, int], tmp_path: Path
+) -> None:
+    folder = LOG_ROOT.resolve() / tmp_path.name
     app = pick(page().run(), 1, 2)
-    app.text_input(key="compare_tb_logdir").set_value(str(tmp_path / "tb"))
+    app.text_input(key="compare_tb_logdir").set_value(tmp_path.name)
     click(app, "Export 2 runs to TensorBoard")
-    assert f"Wrote 2 runs under `{tmp_path / 'tb'}`" in texts(app.success), texts(app.error)
-    assert app.code[0].value == f"tensorboard --logdir {tmp_path / 'tb'}"
-    assert sorted(path.name for path in (tmp_path / "tb").iterdir() if path.is_dir()) == [
-        "run-1-sgd_lr=0.01_1",
-        "run-2-sgd_lr=0.1_2",
-    ]
+    click(app, "Export 2 runs to TensorBoard")  # again: replaces the first export
+    assert f"Wrote 2 runs under `{folder}`" in texts(app.success), texts(app.error)
+    assert app.code[0].value == f"tensorboard --logdir {folder}"
+    assert sorted(path.name for path in folder.iterdir()) == ["run-1-sgd_lr=0.01_1", "run-2-sgd_lr=0.1_2"]
+    assert [len(list(path.iterdir())) for path in sorted(folder.iterdir())] == [1, 1]  # one event file each
+
+
+@pytest.mark.parametrize("folder", ["../elsewhere", "/tmp", "a/../../b"])
+def test_a_tensorboard_folder_outside_the_log_root_is_refused_naming_the_root(
+    two_runs: tuple[int, int], folder: str
+) -> None:
+    app = pick(page().run(), 1)
+    app.text_input(key="compare_tb_logdir").set_value(folder)
+    click(app, "Export 1 run to TensorBoard")
+    assert not app.exception and not app.success
+    assert f"outside the TensorBoard log root {LOG_ROOT.resolve()}" in texts(app.error)
+    assert "TAPESTREAM_LOGDIR" in texts(app.error)
+
+
+def column_formats(app: AppTest, marker: str) -> dict[str, dict[str, Any]]:
+    """The column configs (format, width, help) of the display table with a column named marker."""
+    element = next(frame for frame in app.dataframe if marker in frame.value.columns)
+    return {
+        name: {**config, **config.get("type_config", {})} for name, config in json.loads(element.proto.columns).items()
+    }
+
+
+def test_tables_say_which_loss_is_which_and_format_numbers_readably(scratch_store: Path) -> None:
+    seed_run(scratch_store, 100)
+    seed_run(scratch_store, 150, w=-314919.5 * np.ones(201))
+    app = pick(page().run(), 1, 2)
+    deltas = table(app, "baseline")
+    assert [FINAL_LOSS, "Δ loss", STEP_LOSS] == [c for c in deltas.columns if "loss" in c]
+    formats = column_formats(app, "Δ steps")
+    assert formats[FINAL_LOSS]["format"] == formats[STEP_LOSS]["format"] == "%.4g"  # 8e-12, not 0.000000000008
+    assert formats["final w"]["format"] == "%.4f" and formats["Δ w"]["width"] >= 110  # room for "-314919.5000"
+    assert "None if the run never settles there" in texts(app.caption)
+    runs = column_formats(app, "created (UTC)")
+    assert runs[FINAL_LOSS]["format"] == "%.4g" and "mean loss over all the data" in runs[FINAL_LOSS]["help"]
 
 
 def test_open_in_live_regression_restarts_the_live_run_with_that_config(scratch_store: Path) -> None:

@@ -10,6 +10,7 @@ import streamlit as st
 
 from core.regression.config import ConfigError, RegressionConfig
 from core.regression.smoothing import SMOOTHING_CHOICES
+from core.store.axis_range import robust_range
 from core.store.compare import X_AXES, chart_series, data_surface, landscape_box, landscape_paths, run_labels
 from ui.compare import run_figures
 
@@ -19,8 +20,8 @@ PLOTLY_CONFIG = {"displaylogo": False}
 
 
 def options() -> dict[str, Any]:
-    """Layout, x axis (step or fractional epoch), loss EMA smoothing and log-scale loss."""
-    layout, axis, smoothing, log_y = st.columns([1, 1, 1.4, 1], vertical_alignment="bottom")
+    """Layout, x axis (step or fractional epoch), loss EMA smoothing, log-scale loss and ignoring outliers."""
+    layout, axis, smoothing, log_y, outliers = st.columns([1, 1, 1.4, 0.8, 0.8], vertical_alignment="bottom")
     return {
         "layout": layout.radio("Layout", LAYOUTS, horizontal=True, key="compare_layout"),
         "axis": axis.radio(
@@ -34,6 +35,12 @@ def options() -> dict[str, Any]:
             smoothing.radio("Loss EMA smoothing", list(SMOOTHING_CHOICES), horizontal=True, key="compare_smoothing")
         ],
         "log_y": log_y.toggle("Log-scale loss", key="compare_log_loss"),
+        "ignore_outliers": outliers.toggle(
+            "Ignore outliers",
+            key="compare_ignore_outliers",
+            help="fit the y axes to the bulk of the values (e.g. leave out a diverged run's swings); "
+            "every line is still drawn, just cut off at the axis",
+        ),
     }
 
 
@@ -43,18 +50,48 @@ def show(runs: list[dict], points: dict[int, pd.DataFrame], chosen: dict[str, An
     series = [
         chart_series(run, points[run["id"]], labels[run["id"]], chosen["axis"], chosen["smoothing"]) for run in runs
     ]
-    x_title = chosen["axis"]
+    x_title, log_y, robust = chosen["axis"], chosen["log_y"], chosen.get("ignore_outliers", False)
     if chosen["layout"] == "Overlay":
         for column, quantity in zip(st.columns(3), ("w", "b", "loss")):
-            figure = run_figures.overlay_figure(series, quantity, x_title, chosen["log_y"])
+            y_range = y_range_of(series, (quantity,), quantity == "loss" and log_y) if robust else None
+            figure = run_figures.overlay_figure(series, quantity, x_title, log_y, y_range)
             column.plotly_chart(figure, key=f"compare_overlay_{quantity}", config=PLOTLY_CONFIG)
+        _changes_caption(series)
         return
-    st.caption("Blue: w, orange: b, dashed: their targets; green below: the loss.")
+    st.caption("Blue: w, orange: b, dashed: their targets; green below: the loss; dotted: mid-run changes.")
     for start in range(0, len(series), PER_ROW):
         for column, item in zip(st.columns(PER_ROW), series[start : start + PER_ROW]):
             column.markdown(f"**{item['label']}**")  # wraps, where a Plotly title would be cut off
-            figure = run_figures.run_figure(item, x_title, chosen["log_y"])
+            ranges = {"w, b": y_range_of(series, ("w", "b")), "loss": y_range_of(series, ("loss",), log_y)}
+            figure = run_figures.run_figure(item, x_title, log_y, ranges if robust else None)
             column.plotly_chart(figure, key=f"compare_run_{item['id']}", config=PLOTLY_CONFIG)
+
+
+def y_range_of(series: list[dict[str, Any]], quantities: tuple[str, ...], log: bool = False) -> list[float] | None:
+    """A y range without outliers for these quantities of every run, keeping each run's start and targets.
+
+    The runs that did not diverge set the bulk of the values; a diverged run's swings beyond it are cut off.
+    """
+    drawn = [item[quantity] for item in series for quantity in quantities]
+    drawn += [item["raw_loss"] for item in series if "loss" in quantities and item.get("raw_loss") is not None]
+    settled = [item[quantity] for item in series for quantity in quantities if item.get("status") != "diverged"]
+    anchors = [float(item[quantity][0]) for item in series for quantity in quantities if len(item[quantity])]
+    anchors += [
+        value
+        for item in series
+        for quantity in ("w", "b")
+        if quantity in quantities
+        for value in run_figures.target_path(item, quantity)["y"]
+    ]
+    return robust_range(drawn, anchors, log, reference=settled or None)
+
+
+def _changes_caption(series: list[dict[str, Any]]) -> None:
+    changed = [item["label"] for item in series if (item.get("events") or {}).get("x")]
+    if changed:
+        st.caption(
+            f"◆ marks a mid-run change ({', '.join(changed)}): hover it for what changed; the Config tab lists them."
+        )
 
 
 def landscape(runs: list[dict], points: dict[int, pd.DataFrame]) -> None:

@@ -16,30 +16,31 @@ CONFIRM_KEY = "compare_confirm_delete"
 RUN_KEY = "compare_action_run"
 
 
+ACTIONS_KEY = "compare_run_actions"
+
+
 def show(runs: list[dict], all_runs: list[dict]) -> None:
-    """The action row for the picked runs, and the delete confirmation while one is pending."""
+    """The action row for the picked runs, and the delete confirmation while one is pending.
+
+    The buttons sit in a row that wraps and are as wide as their labels, so no label is cut off at 1280 px.
+    """
     by_id = {run["id"]: run for run in runs}
     forget_missing(RUN_KEY, by_id)
-    pick, name, rename, tags, save_tags = st.columns([2, 2, 1, 2, 1], vertical_alignment="bottom")
+    pick, name, tags = st.columns([2, 3, 3], vertical_alignment="bottom")
     run_id = pick.selectbox("Run", list(by_id), key=RUN_KEY, format_func=lambda i: f"#{i} {by_id[i]['name']}")
     run = by_id[run_id]
     name.text_input("Name", value=run["name"], max_chars=200, key=f"compare_name_{run_id}")
-    rename.button("Rename", on_click=_rename, args=(run_id,), use_container_width=True)
     tags.text_input("Tags (comma-separated)", value=", ".join(run["tags"]), key=f"compare_tags_{run_id}")
-    save_tags.button("Save tags", on_click=_save_tags, args=(run_id,), use_container_width=True)
-    open_live, delete, _ = st.columns([1, 1, 3])
-    if open_live.button(
-        "Open in Live Regression",
-        use_container_width=True,
-        help="train this run's config again on the Live Regression page",
-    ):
-        open_link.open_config(run)
-    delete.button(
-        f"Delete {len(runs)} picked run{'s' if len(runs) > 1 else ''}…",
-        on_click=_ask_delete,
-        args=(list(by_id),),
-        use_container_width=True,
-    )
+    with st.container(horizontal=True, key=ACTIONS_KEY, vertical_alignment="center"):
+        st.button("Rename", on_click=_rename, args=(run_id,), help=f"rename run #{run_id}")
+        st.button("Save tags", on_click=_save_tags, args=(run_id,), help=f"save run #{run_id}'s tags")
+        if st.button("Open in Live Regression", help="train this run's config again on the Live Regression page"):
+            open_link.open_config(run)
+        st.button(
+            f"Delete {len(runs)} picked run{'s' if len(runs) > 1 else ''}…",
+            on_click=_ask_delete,
+            args=(list(by_id),),
+        )
     _confirm_delete({run["id"]: run for run in all_runs})
 
 
@@ -75,9 +76,9 @@ def _confirm_delete(runs: dict[int, dict]) -> None:
     names = ", ".join(f"#{run_id} {runs[run_id]['name']}" for run_id in pending)
     with st.container(border=True):
         st.warning(f"Delete {names} and every saved point? This cannot be undone.", icon="⚠️")
-        yes, no, _ = st.columns([1, 1, 4])
-        yes.button("Yes, delete", type="primary", on_click=_delete, args=(pending,), use_container_width=True)
-        no.button("Cancel", on_click=lambda: st.session_state.pop(CONFIRM_KEY, None), use_container_width=True)
+        with st.container(horizontal=True):
+            st.button("Yes, delete", type="primary", on_click=_delete, args=(pending,))
+            st.button("Cancel", on_click=lambda: st.session_state.pop(CONFIRM_KEY, None))
 
 
 def _delete(run_ids: list[int]) -> None:

@@ -7,22 +7,16 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from core.store.compare import runs_frame
+from core.store.compare import TABLE_COLUMNS, runs_frame
 from core.store.values import STATUSES
 from ui.choices import forget_missing
+from ui.compare.table_formats import number_columns
 
 SELECTED_KEY = "compare_selected"
 TABLE_KEY = "compare_table"
 NOTICES_KEY = "compare_notices"
 ANY = "any"
-COLUMNS = {
-    "id": st.column_config.NumberColumn("id", width="small"),
-    "lr": st.column_config.NumberColumn("lr", format="%g"),
-    "noise": st.column_config.NumberColumn("noise", format="%g"),
-    "final w": st.column_config.NumberColumn("final w", format="%.4f"),
-    "final b": st.column_config.NumberColumn("final b", format="%.4f"),
-    "final loss": st.column_config.NumberColumn("final loss", format="%.3e"),
-}
+COLUMNS = {"id": st.column_config.NumberColumn("id", width="small"), **number_columns(TABLE_COLUMNS)}
 
 
 def notify(kind: str, text: str, place: str = "top") -> None:

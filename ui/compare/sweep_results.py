@@ -9,6 +9,7 @@ from core.sweep.summary import METRICS, cell_means, seed_band, seed_groups, swee
 from ui.choices import forget_missing
 from ui.compare import run_figures, store_reads
 from ui.compare.charts import PLOTLY_CONFIG
+from ui.compare.table_formats import number_columns
 
 PICK_KEY = "compare_sweep"
 CHARTS: tuple[str, ...] = ("Heatmap", "Parallel coordinates")
@@ -43,7 +44,11 @@ def show(runs: list[dict]) -> None:
     else:
         figure = run_figures.parallel_figure(frame, fields, metric, metric == "final loss")
         st.plotly_chart(figure, key="sweep_parallel", config=PLOTLY_CONFIG)
-    st.dataframe(frame, hide_index=True)
+    st.dataframe(frame, hide_index=True, column_config=number_columns(frame.columns))
+    st.caption(
+        "final loss: the mean loss over all the data at the run's final w and b (not one step's loss); "
+        "None for a diverged run."
+    )
     _bands(members)
 
 
