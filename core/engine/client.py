@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 
 from core.engine.errors import EngineCallError, EngineError, RunLostError
+from core.engine.task_pool import TaskPool, task_pool_size_from_env
 from core.engine.worker import EngineWorker
 from core.regression.config import ConfigError, RegressionConfig
 
@@ -52,12 +53,26 @@ def pool_size_from_env() -> int:
 
 
 class EngineClient:
-    """Plain-data API to the engine processes; thread-safe, shared by every browser session of a server."""
+    """Plain-data API to the engine processes; thread-safe, shared by every browser session of a server.
 
-    def __init__(self, pool_size: int | None = None, timeout: float = DEFAULT_TIMEOUT_S) -> None:
+    Live runs live in `workers` (TAPESTREAM_ENGINE_POOL processes); one-shot tasks run in `tasks`, a separate
+    pool of TAPESTREAM_TASK_POOL processes, so a long sweep never holds up a live run's ticks, and a task that
+    overruns its timeout costs only its own engine. No call waits longer than `wait` (default: its timeout) for
+    an engine that another caller holds: it raises EngineBusyError instead.
+    """
+
+    def __init__(
+        self,
+        pool_size: int | None = None,
+        timeout: float = DEFAULT_TIMEOUT_S,
+        task_pool_size: int | None = None,
+        wait: float | None = None,
+    ) -> None:
         size = pool_size_from_env() if pool_size is None else pool_size
         self.workers = [EngineWorker(index) for index in range(size)]
+        self.tasks = TaskPool(task_pool_size_from_env() if task_pool_size is None else task_pool_size)
         self.timeout = timeout
+        self.wait = wait
         self.handles: dict[int, HandleInfo] = {}
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
@@ -71,8 +86,7 @@ class EngineClient:
         index = self._pick_worker(affinity)
         worker = self.workers[index]
         worker.check()
-        generation = worker.generation
-        remote = worker.call("open", {"config": config_dict, "backend": backend}, self.timeout)
+        remote, generation = worker.request("open", {"config": config_dict, "backend": backend}, *self._limits())
         handle = next(self._ids)
         with self._lock:
             self.handles[handle] = HandleInfo(index, generation, remote, RunLog(config_dict, backend))
@@ -136,11 +150,23 @@ class EngineClient:
         """A standalone TensorFlow script that reproduces this run."""
         return self._call(handle, "export_script", {})
 
-    def save(self, handle: int, name: str | None = None, run_id: int | None = None, status: str | None = None) -> int:
-        """Save the run in the run store (TAPESTREAM_DB as seen here), replacing run_id if given; returns its id."""
+    def save(
+        self,
+        handle: int,
+        name: str | None = None,
+        run_id: int | None = None,
+        status: str | None = None,
+        run_key: str | None = None,
+    ) -> int:
+        """Save the run in the run store (TAPESTREAM_DB as seen here), updating run_id if given; returns its id.
+
+        Later saves of a run append only its new points; run_key makes every save of one live run one row.
+        """
         from core.store.run_store import default_db_path
 
         kwargs = {"db_path": str(default_db_path()), "name": name, "run_id": run_id, "status": status}
+        if run_key is not None:
+            kwargs["run_key"] = run_key
         return self._call(handle, "save", kwargs)
 
     def close(self, handle: int) -> None:
@@ -152,7 +178,7 @@ class EngineClient:
         worker = self.workers[info.worker]
         if worker.alive() and worker.generation == info.generation:
             try:
-                worker.call("close", {"handle": info.remote}, self.timeout)
+                worker.request("close", {"handle": info.remote}, *self._limits(), generation=info.generation)
             except EngineError:
                 pass
 
@@ -175,29 +201,45 @@ class EngineClient:
                 break
 
     # --- one-shot tasks and diagnostics -------------------------------------------------------------------------
-    def task(self, name: str, payload: dict[str, Any], timeout: float | None = None) -> Any:
-        """Run a one-shot TensorFlow task (example, card, grad, sweep, tensorboard) in an engine."""
-        worker = self.workers[self._pick_worker(None)]
-        return worker.call("task", {"name": name, "payload": payload}, timeout or self.timeout)
+    def task(self, name: str, payload: dict[str, Any], timeout: float | None = None, wait: float | None = None) -> Any:
+        """Run a one-shot TensorFlow task (example, card, grad, sweep, tensorboard) in a task engine.
+
+        Waits at most `wait` seconds (default: the client's wait, else the timeout) for a free task engine, then
+        raises EngineBusyError; then at most `timeout` seconds for the answer, else the task engine is restarted
+        and EngineError raised.
+        """
+        limit = timeout or self.timeout
+        patience = next(seconds for seconds in (wait, self.wait, limit) if seconds is not None)
+        return self.tasks.run(name, payload, limit, patience)
 
     def example(self, name: str, inputs: dict[str, Any] | None = None) -> dict[str, Any]:
         """One of the tutorial's GradientTape examples, run for real."""
         return self.task("example", {"name": name, "inputs": inputs})
 
     def stats(self, worker: int = 0) -> dict[str, Any]:
-        """The engine's pid, open handles and memory."""
-        return self.workers[worker].call("stats", {}, self.timeout)
+        """The live engine's pid, open handles and memory."""
+        return self.workers[worker].call("stats", {}, *self._limits())
 
     def engine_pids(self) -> list[int | None]:
-        """Process ids of the engines (None where not started)."""
-        return [w.process.pid if w.alive() else None for w in self.workers]
+        """Process ids of the live runs' engines (None where not started)."""
+        processes = [worker.process for worker in self.workers]
+        return [process.pid if process is not None and process.is_alive() else None for process in processes]
+
+    def task_engine_pids(self) -> list[int | None]:
+        """Process ids of the task engines (None where not started)."""
+        return self.tasks.pids()
 
     def shutdown(self) -> None:
-        """Stop every engine process."""
+        """Stop every engine process, live and task."""
         for worker in self.workers:
             worker.shutdown()
+        self.tasks.shutdown()
 
     # --- internals ----------------------------------------------------------------------------------------------
+    def _limits(self) -> tuple[float, float]:
+        """(timeout, wait) for a live engine request."""
+        return self.timeout, self.timeout if self.wait is None else self.wait
+
     def _pick_worker(self, affinity: str | None) -> int:
         if len(self.workers) == 1:
             return 0
@@ -214,10 +256,12 @@ class EngineClient:
         if worker.generation != info.generation:
             raise RunLostError("the engine restarted; this run was lost (it can be rebuilt from its log)")
         try:
-            return worker.call(method, {"handle": info.remote, **kwargs}, self.timeout)
+            return worker.request(method, {"handle": info.remote, **kwargs}, *self._limits(), info.generation)[0]
         except EngineCallError as error:
             if error.type == "UnknownHandleError":
                 raise RunLostError(f"this run is gone from the engine: {error.message}") from None
+            raise
+        except RunLostError:
             raise
         except EngineError as error:
             if worker.generation != info.generation:

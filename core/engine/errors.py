@@ -1,4 +1,4 @@
-"""The engine client's errors: the engine could not answer, an exception inside it, or a run lost to a restart."""
+"""The engine client's errors: the engine could not answer, was busy, raised inside, or lost a run to a restart."""
 
 from __future__ import annotations
 
@@ -18,3 +18,7 @@ class EngineCallError(EngineError):
 
 class RunLostError(EngineError):
     """The engine restarted after this run was opened, so the run's state is gone (see EngineClient.rebuild)."""
+
+
+class EngineBusyError(EngineError):
+    """No engine process came free within the caller's wait; nothing ran, and trying again later is safe."""

@@ -56,3 +56,7 @@ TASKS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "sweep": sweep,
     "tensorboard": tensorboard,
 }
+
+# Tasks that may run for minutes. They may hold all but one of the task engines, so the quick ones (examples,
+# cards, the playground) always find one free unless several quick ones run at once.
+LONG_TASKS = frozenset({"sweep", "tensorboard"})

@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -14,10 +15,17 @@ import numpy as np
 import pytest
 
 from core.engine.client import EngineClient
-from core.engine.errors import EngineCallError, EngineError, RunLostError
+from core.engine.errors import EngineBusyError, EngineCallError, EngineError, RunLostError
 from core.regression.config import ConfigError, RegressionConfig
+from core.store.run_store import RunStore
 
 ROOT = Path(__file__).resolve().parents[3]
+# 20 runs of 100,000 per-sample steps, traces saved in full: several seconds of real work in the task engine.
+LONG_SWEEP = {
+    "base": {"n_samples": 1000, "epochs": 100},
+    "values": {"learning_rate": [0.001, 0.002, 0.005, 0.01], "seed": [0, 1, 2, 3, 4]},
+    "name": "long",
+}
 
 
 @pytest.fixture(scope="module")
@@ -127,6 +135,7 @@ def test_a_stalled_call_times_out_and_the_engine_restarts() -> None:
             engine.advance(handle, 100_000, max_seconds=10)
         with pytest.raises(RunLostError):
             engine.step(handle, 1)
+        engine.timeout = 60.0  # the fresh engine's first compiled step may take over 1 s on a loaded machine
         assert len(engine.step(engine.open(RegressionConfig(n_samples=10, epochs=1)), 3)) == 3
     finally:
         engine.shutdown()
@@ -157,5 +166,102 @@ def test_pool_spreads_sessions_by_affinity() -> None:
         assert all(len(engine.step(handle, 4)) == 4 for handle in handles)
         pids = engine.engine_pids()
         assert len(set(pids)) == 2 and None not in pids
+    finally:
+        engine.shutdown()
+
+
+def wait_until(condition, seconds: float = 120.0) -> None:
+    """Poll until condition() holds; fail the test if it never does."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "condition never held"
+        time.sleep(0.01)
+
+
+def start_sweep(engine: EngineClient, db: Path, timeout: float = 600.0) -> tuple[threading.Thread, list]:
+    """Run LONG_SWEEP in a thread on a warm task engine; returns once it holds the engine, with its outcome list."""
+    engine.task("card_listing", {})  # start the task engine first, so the sweep's time is the sweep's
+    outcome: list = []
+
+    def sweep() -> None:
+        try:
+            outcome.append(engine.task("sweep", {**LONG_SWEEP, "db_path": str(db)}, timeout=timeout))
+        except EngineError as error:
+            outcome.append(error)
+
+    thread = threading.Thread(target=sweep)
+    thread.start()
+    wait_until(lambda: engine.tasks.running()["long"] == 1)
+    return thread, outcome
+
+
+def test_live_ticks_keep_coming_while_a_long_sweep_runs_in_the_task_engine(tmp_path: Path) -> None:
+    engine = EngineClient(pool_size=1)
+    try:
+        handle = engine.open(RegressionConfig(epochs=10_000))
+        engine.tick(handle, 20, max_seconds=0.05)
+        thread, outcome = start_sweep(engine, tmp_path / "runs.sqlite3")
+        ticks_during_sweep = 0
+        while ticks_during_sweep < 20 and thread.is_alive():
+            engine.tick(handle, 200, max_seconds=0.05)
+            ticks_during_sweep += thread.is_alive()
+        sweep_still_running = thread.is_alive()
+        thread.join(timeout=600)
+        assert ticks_during_sweep == 20 and sweep_still_running  # a shared engine would have answered none
+        assert isinstance(outcome[0], dict), outcome
+        with RunStore(tmp_path / "runs.sqlite3") as store:
+            assert [store.get_run(run_id)["steps"] for run_id in outcome[0]["run_ids"]] == [100_000] * 20
+        assert engine.state(handle)["steps_done"] == engine.steps_taken(handle) > 20 * 200
+        assert set(engine.task_engine_pids()).isdisjoint(engine.engine_pids())
+    finally:
+        engine.shutdown()
+
+
+def test_a_killed_or_timed_out_task_engine_leaves_live_runs_intact(tmp_path: Path) -> None:
+    engine = EngineClient(pool_size=1, task_pool_size=1)
+    try:
+        handle = engine.open(RegressionConfig())
+        engine.step(handle, 300)
+        engine.update(handle, learning_rate=0.02)
+        engine.step(handle, 100)
+        live_pid = engine.engine_pids()[0]
+        thread, outcome = start_sweep(engine, tmp_path / "killed.sqlite3")
+        killed_pid = engine.task_engine_pids()[0]
+        os.kill(killed_pid, signal.SIGKILL)
+        thread.join(timeout=120)
+        assert isinstance(outcome[0], EngineError) and "live runs were not affected" in str(outcome[0])
+        assert len(engine.step(handle, 10)) == 10
+        thread, outcome = start_sweep(engine, tmp_path / "slow.sqlite3", timeout=1.0)
+        thread.join(timeout=120)
+        assert isinstance(outcome[0], EngineError) and "did not answer 'task' within 1 s" in str(outcome[0])
+        assert len(engine.step(handle, 10)) == 10
+        state = engine.state(handle)
+        assert state["steps_done"] == 420 and engine.engine_pids() == [live_pid]
+        assert state["events"] == [{"step": 300, "field": "learning_rate", "old": 0.01, "new": 0.02}]
+        assert engine.example("chain")["gradients"]["t2"] == [2.0, 3.0, 4.0]
+        assert engine.task_engine_pids()[0] not in (None, killed_pid)
+    finally:
+        engine.shutdown()
+
+
+def test_waits_for_a_busy_engine_are_bounded() -> None:
+    engine = EngineClient(pool_size=1, task_pool_size=1, wait=0.3)
+    try:
+        held = engine.tasks.borrow("quick", 1.0)
+        with pytest.raises(EngineBusyError, match="busy with other tasks.*'example' waited 0 s.*try again"):
+            engine.example("chain")
+        assert engine.task_engine_pids() == [None]  # nothing ran
+        engine.tasks.give_back(held)
+        slow = engine.open(RegressionConfig(n_samples=100_000, epochs=1), backend="eager")
+        quick = engine.open(RegressionConfig(n_samples=10, epochs=1))
+        made: list[int] = []
+        busy = threading.Thread(target=lambda: made.append(engine.advance(slow, 100_000, max_seconds=3)))
+        busy.start()
+        wait_until(engine.workers[0].lock.locked)
+        with pytest.raises(EngineBusyError, match="the engine is busy with another request.*try again"):
+            engine.step(quick, 1)
+        busy.join(timeout=120)
+        assert made[0] > 0 and engine.steps_taken(quick) == 0
+        assert len(engine.step(quick, 3)) == 3  # the same run, untouched, once the engine is free
     finally:
         engine.shutdown()

@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from core.engine.tasks import TASKS
 from core.store.run_store import RunStore
 
@@ -37,7 +39,8 @@ def test_grad_runs_the_playground_request() -> None:
     assert response["error"] is None and response["calls"][0]["gradients"] == {"x": [6.0]}
 
 
-def test_sweep_saves_its_runs_and_tensorboard_exports_them(tmp_path: Path) -> None:
+def test_sweep_saves_its_runs_and_tensorboard_exports_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TAPESTREAM_LOGDIR", str(tmp_path))  # exports must stay inside the log root
     db = str(tmp_path / "runs.sqlite3")
     payload = {
         "base": {"n_samples": 20, "epochs": 1},
