@@ -9,8 +9,8 @@ from typing import Any, TextIO
 
 from core.cli.args import add_config_flags, check_backend, config_from_args, fail
 from core.cli.store_access import checked_run_name, store_problems_reported
-from core.regression.data import mean_loss
 from core.regression.fields import BACKEND_NAMES, DEFAULT_BACKEND
+from core.store.run_saving import final_mean_loss, save_trainer
 
 DIVERGED_EXIT = 1
 
@@ -49,19 +49,12 @@ def checked_name(args: argparse.Namespace) -> str | None:
     return checked_run_name("--name", args.name)
 
 
-def final_data_loss(trainer: Any) -> float:
-    """The mean loss over all the data at the final w, b (the step losses are each on one batch)."""
-    x, y = trainer.arrays
-    last = trainer.trace.iloc[-1]
-    return mean_loss(x, y, float(last.w), float(last.b), trainer.config.loss)
-
-
 def summary_line(trainer: Any, seconds: float) -> str:
-    """The one-line result: loss is the mean over the data at the final w, b; step_loss the last step's own."""
+    """The one-line result: loss is the mean over all the data at the final w, b, step_loss the last step's own."""
     last = trainer.trace.iloc[-1]
     line = (
         f"status={trainer.status} steps={trainer.steps_done} w={last.w:.6f} b={last.b:.6f} "
-        f"loss={final_data_loss(trainer):.6g} step_loss={last.loss:.6g} seconds={seconds:.3f} "
+        f"loss={final_mean_loss(trainer):.6g} step_loss={last.loss:.6g} seconds={seconds:.3f} "
         f"backend={trainer.backend}"
     )
     return line + (f" message={trainer.message!r}" if trainer.message else "")
@@ -69,8 +62,6 @@ def summary_line(trainer: Any, seconds: float) -> str:
 
 def save_run(trainer: Any, name: str | None) -> int:
     """Save the run in the run store; a store problem is one line on stderr and exit 1."""
-    from core.store.run_saving import save_trainer
-
     with store_problems_reported():
         run_id = save_trainer(trainer, name=name)
     print(f"saved run {run_id}", file=sys.stderr)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +17,8 @@ import pytest
 from core.store.run_store import RunStore
 
 REPO = Path(__file__).resolve().parents[3]
-LIST_KEYS = {"id", "name", "status", "config", "final_w", "final_b", "final_loss", "steps"}
+LIST_KEYS = {"id", "name", "status", "config", "final_w", "final_b", "final_loss", "final_step_loss", "steps"}
+MISSING_DB = Path("/nonexistent/dir/x.db")
 
 
 @pytest.fixture
@@ -23,12 +26,46 @@ def db(tmp_path: Path) -> Path:
     return tmp_path / "runs.sqlite3"
 
 
-def cli(db: Path, *args: str) -> subprocess.CompletedProcess:
-    """Run ``python -m core ARGS`` with TAPESTREAM_DB pointing at db."""
-    env = {**os.environ, "TAPESTREAM_DB": str(db), "PYTHONPATH": str(REPO)}
+def environment(db: Path) -> dict[str, str]:
+    return {**os.environ, "TAPESTREAM_DB": str(db), "PYTHONPATH": str(REPO), "TF_CPP_MIN_LOG_LEVEL": "3"}
+
+
+def cli(db: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
+    """Run ``python -m core ARGS`` with TAPESTREAM_DB pointing at db and stdin a pipe (never a terminal)."""
+    command = [sys.executable, "-m", "core", *args]
     return subprocess.run(
-        [sys.executable, "-m", "core", *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=300
+        command, cwd=REPO, env=environment(db), input=stdin, capture_output=True, text=True, timeout=300
     )
+
+
+def on_terminal(db: Path, args: list[str], answer: bytes) -> tuple[int, str]:
+    """Run ``python -m core ARGS`` on a real pseudo-terminal; type answer once it asks [y/N]; (exit code, screen)."""
+    import pty  # POSIX only, like the rest of the CLI's terminal handling
+
+    leader, follower = pty.openpty()
+    command = [sys.executable, "-m", "core", *args]
+    terminal = {"stdin": follower, "stdout": follower, "stderr": follower}
+    process = subprocess.Popen(command, cwd=REPO, env=environment(db), **terminal)
+    os.close(follower)
+    screen, answered, deadline = b"", False, time.monotonic() + 120
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([leader], [], [], 0.5)
+        if ready:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:  # the terminal closes when the process ends
+                break
+            if not chunk:
+                break
+            screen += chunk
+        if not answered and b"[y/N]" in screen:
+            os.write(leader, answer)
+            answered = True
+        if process.poll() is not None and not ready:
+            break
+    code = process.wait(timeout=30)
+    os.close(leader)
+    return code, screen.decode(errors="replace")
 
 
 def assert_one_line_error(result: subprocess.CompletedProcess, code: int, *fragments: str) -> None:
@@ -89,7 +126,7 @@ def test_train_save_then_list_show_export_delete(db: Path, tmp_path: Path) -> No
         pd.testing.assert_frame_equal(frame, store.points(1), check_dtype=False)
     assert len(frame) == 101
 
-    deleted = cli(db, "runs", "delete", "1")
+    deleted = cli(db, "runs", "delete", "1", "--yes")
     assert deleted.returncode == 0 and "deleted run 1" in deleted.stderr
     empty = cli(db, "runs", "list")
     assert empty.returncode == 0 and "no saved runs" in empty.stdout
@@ -116,6 +153,7 @@ def test_list_filters_show_json_and_strict_json(db: Path) -> None:
 def test_unknown_id_is_one_line_exit_1(db: Path, tmp_path: Path, action: list[str]) -> None:
     seed_runs(db)
     args = [action[0], "42", *[str(tmp_path / arg) if arg.endswith(".csv") else arg for arg in action[1:]]]
+    args += ["--yes"] if action == ["delete"] else []
     result = cli(db, "runs", *args)
     assert_one_line_error(result, 1, "no run with id 42", "python -m core runs list")
     assert not (tmp_path / "out.csv").exists()
@@ -158,3 +196,75 @@ def test_runs_commands_do_not_import_tensorflow(db: Path) -> None:
     env = {**os.environ, "TAPESTREAM_DB": str(db), "PYTHONPATH": str(REPO)}
     result = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
+
+
+def test_delete_asks_on_a_terminal_and_only_yes_deletes(db: Path) -> None:
+    first, second = seed_runs(db)
+    code, screen = on_terminal(db, ["runs", "delete", str(first)], b"n\n")
+    assert code == 1, screen
+    assert f"delete run {first} " in screen and "(24 steps)? [y/N]" in screen
+    assert f"run {first} was not deleted" in screen and "Traceback" not in screen
+    code, screen = on_terminal(db, ["runs", "delete", str(first)], b"\n")  # Enter alone is the default: no
+    assert code == 1 and "was not deleted" in screen
+    with RunStore(db) as store:
+        assert [run["id"] for run in store.list_runs()] == [second, first]
+    code, screen = on_terminal(db, ["runs", "delete", str(first)], b"Y\n")
+    assert code == 0 and f"deleted run {first}" in screen, screen
+    code, screen = on_terminal(db, ["runs", "delete", str(second), "--yes"], b"n\n")
+    assert code == 0 and "[y/N]" not in screen and f"deleted run {second}" in screen
+    with RunStore(db) as store:
+        assert store.list_runs() == []
+
+
+def test_delete_without_a_terminal_needs_yes(db: Path) -> None:
+    first, _ = seed_runs(db)
+    refused = cli(db, "runs", "delete", str(first), stdin="y\n")
+    assert_one_line_error(refused, 2, "stdin is not a terminal", "pass --yes")
+    with RunStore(db) as store:
+        assert store.get_run(first)["id"] == first
+    deleted = cli(db, "runs", "delete", str(first), "--yes")
+    assert deleted.returncode == 0 and f"deleted run {first}" in deleted.stderr
+    with RunStore(db) as store:
+        assert first not in [run["id"] for run in store.list_runs()]
+
+
+def test_export_keeps_an_existing_file_unless_force(db: Path, tmp_path: Path) -> None:
+    first, second = seed_runs(db)
+    csv = tmp_path / "trace.csv"
+    csv.write_text("keep me\n")
+    refused = cli(db, "runs", "export", str(first), "--csv", str(csv))
+    assert_one_line_error(refused, 2, f"--csv='{csv}' already exists", "--force")
+    assert csv.read_text() == "keep me\n"
+    forced = cli(db, "runs", "export", str(second), "--csv", str(csv), "--force")
+    assert forced.returncode == 0, forced.stderr
+    assert pd.read_csv(csv)["step"].tolist() == [0, 1]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["runs", "list"],
+        ["runs", "list", "--json"],
+        ["runs", "show", "1"],
+        ["runs", "export", "1", "--csv", "OUT"],
+        ["runs", "delete", "1", "--yes"],
+    ],
+)
+def test_a_store_that_cannot_open_is_one_line_exit_1(tmp_path: Path, args: list[str]) -> None:
+    out = tmp_path / "out.csv"
+    result = cli(MISSING_DB, *[str(out) if arg == "OUT" else arg for arg in args])
+    assert_one_line_error(result, 1, f"cannot open {MISSING_DB}", "TAPESTREAM_DB")
+    assert result.stdout == "" and not out.exists()
+
+
+def test_list_shows_both_final_losses_and_json_keeps_its_keys(db: Path) -> None:
+    first, _ = seed_runs(db)
+    header, *rows = cli(db, "runs", "list").stdout.splitlines()
+    assert "DATA LOSS" in header and "STEP LOSS" in header and header.index("DATA LOSS") < header.index("STEP LOSS")
+    [run] = [run for run in json.loads(cli(db, "runs", "list", "--json").stdout) if run["id"] == first]
+    assert LIST_KEYS <= set(run) and run["final_step_loss"] == pytest.approx(0.001)
+    row = next(line for line in rows if line.split()[0] == str(first))
+    step_loss_column = header.index("STEP LOSS")
+    assert row[step_loss_column:].split()[0] == "0.001"
+    shown = cli(db, "runs", "show", str(first)).stdout
+    assert "(mean over the data at the final w, b)" in shown and "step loss: 0.001 (the last step's own loss)" in shown

@@ -119,7 +119,7 @@ def test_a_save_that_fails_is_one_line_exit_1_after_the_csv_and_summary(tmp_path
     assert len(pd.read_csv(csv_path)) == 41
 
 
-def test_a_diverged_run_is_still_saved(tmp_path: Path) -> None:
+def test_a_diverged_run_is_still_saved_with_the_printed_losses(tmp_path: Path) -> None:
     db = tmp_path / "runs.sqlite3"
     flags = "--lr 5 --n-samples 50 --batch-size full --epochs 100 --save --name boom".split()
     result = run_cli("train", *flags, db=db)
@@ -127,3 +127,6 @@ def test_a_diverged_run_is_still_saved(tmp_path: Path) -> None:
     with RunStore(db) as store:
         run = store.get_run(1)
     assert (run["name"], run["status"]) == ("boom", "diverged") and run["message"].startswith("Diverged at step")
+    fields = summary(result)
+    assert run["final_loss"] == pytest.approx(float(fields["loss"]), rel=1e-5)
+    assert run["final_step_loss"] == pytest.approx(float(fields["step_loss"]), rel=1e-5)
