@@ -8,10 +8,11 @@ import sys
 import time
 from typing import Any
 
-from core.cli.args import add_config_flags, argument_type, fail, given_fields
+from core.cli.args import add_config_flags, argument_type, fail, given_fields, strict_list
+from core.cli.store_access import checked_run_name, store_problems_reported
 from core.regression.config import RegressionConfig
 from core.regression.fields import flag_name
-from core.regression.value_text import parse_list, value_text
+from core.regression.value_text import value_text
 from core.sweep.grid import check_sweep, grid
 from core.sweep.saving import label, save_sweep, varied_fields
 
@@ -24,11 +25,11 @@ def register(commands: Any) -> None:
         description="Every flag takes a comma list (e.g. --lr 0.001,0.01,0.1); the sweep runs every combination.",
     )
     add_config_flags(sweep, as_lists=True)
-    seeds = argument_type(lambda text: parse_list("seed", text))
+    seeds = argument_type(lambda text: strict_list("seed", text))
     sweep.add_argument("--seeds", type=seeds, help="alias of --seed")
     sweep.add_argument("--json", action="store_true", help="print one JSON object on the last line")
     sweep.add_argument("--save", action="store_true", help="save every run in the run store under one sweep id")
-    sweep.add_argument("--name", help="prefix of the saved runs' names (default 'sweep')")
+    sweep.add_argument("--name", help="prefix of the saved runs' names (default 'sweep'; needs --save)")
     sweep.add_argument("--db", metavar="PATH", help="run database (default: $TAPESTREAM_DB or ./tapestream.sqlite3)")
     sweep.add_argument("--tensorboard", metavar="LOGDIR", help="also write every run as TensorBoard event files")
     sweep.set_defaults(handler=cmd_sweep)
@@ -87,6 +88,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     values = sweep_values(args)
     configs = grid(RegressionConfig(), **values)
     check_sweep(configs)
+    check_run_names(args, configs, varied_fields(configs, list(values)))
     if args.tensorboard:
         _check_logdir(args.tensorboard)
     store = _open_store(args.db) if args.save else None
@@ -113,6 +115,21 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     return 0
 
 
+def check_run_names(args: argparse.Namespace, configs: list[RegressionConfig], fields: list[str]) -> None:
+    """Before any work: --name needs --save, and each saved name ("NAME lr=0.1 ...") must be one the store keeps."""
+    if args.name is None:
+        return
+    if not args.save:
+        fail("--name needs --save (it prefixes the saved runs' names)")
+    longest = max((saved_name(args.name, config, fields) for config in configs), key=len)
+    checked_run_name("--name", longest)
+
+
+def saved_name(name: str | None, config: RegressionConfig, fields: list[str]) -> str:
+    """The name a sweep run is saved under, as core.sweep.saving.save_sweep gives it."""
+    return f"{name or 'sweep'} {label(config, fields)}".strip()
+
+
 def _check_logdir(logdir: str) -> None:
     try:
         from core.store.tensorboard_events import writable_logdir
@@ -125,23 +142,15 @@ def _check_logdir(logdir: str) -> None:
 
 
 def _open_store(path: str | None) -> Any:
-    from core.store.run_store import RunStore, StoreError
+    from core.store.run_store import RunStore
 
-    try:
+    with store_problems_reported():
         return RunStore(path)
-    except StoreError as error:
-        print(f"error: {error}", file=sys.stderr)
-        raise SystemExit(1) from None
 
 
 def _save(store: Any, runs: list, rows: list[dict[str, Any]], fields: list[str], name: str | None) -> str:
-    from core.store.run_store import StoreError
-
-    try:
+    with store_problems_reported():
         sweep_id, run_ids = save_sweep(store, runs, fields, name)
-    except StoreError as error:
-        print(f"error: {error}", file=sys.stderr)
-        raise SystemExit(1) from None
     for row, run_id in zip(rows, run_ids):
         row["run_id"] = run_id
     return sweep_id

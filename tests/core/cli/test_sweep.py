@@ -80,6 +80,13 @@ def test_sweep_prints_a_table_and_json_and_saves_every_run(tmp_path: pathlib.Pat
         (["--shuffle", "maybe"], "'maybe' is not true or false"),
         (["--seeds", ",".join(str(seed) for seed in range(1001))], "at most 1,000 runs"),
         (["--epochs", "10000", "--seeds", ",".join(str(seed) for seed in range(10))], "longest run's steps"),
+        (["--seeds", "1,,2"], "--seeds: '1,,2' has an empty item"),
+        (["--lr", "0.1,"], "--lr: '0.1,' has an empty item"),
+        (["--optimizer", ",adam"], "--optimizer: ',adam' has an empty item"),
+        (["--shuffle", "yes, ,no"], "--shuffle: 'yes, ,no' has an empty item"),
+        (["--seeds", ","], "--seeds: ',' has an empty item"),
+        (["--lr", "0.1", "--name", "x"], "--name needs --save"),
+        (["--lr", "0.1,0.2", "--save", "--name", "x" * 195], "--name: name='" + "x" * 195 + " lr=0.1' is not allowed"),
     ],
 )
 def test_bad_flags_are_one_line_and_exit_2(arguments: list[str], words: str) -> None:
@@ -87,3 +94,10 @@ def test_bad_flags_are_one_line_and_exit_2(arguments: list[str], words: str) -> 
     assert done.returncode == 2
     assert done.stdout == ""
     assert done.stderr.count("\n") == 1 and done.stderr.startswith("error: ") and words in done.stderr
+
+
+def test_a_store_that_cannot_open_is_one_line_exit_1_before_any_training() -> None:
+    done = run_cli("--lr", "0.1,0.2", "--n-samples", "20", "--save", db=pathlib.Path("/nonexistent/dir/x.db"))
+    assert done.returncode == 1 and done.stdout == ""
+    assert done.stderr.count("\n") == 1 and done.stderr.startswith("error: cannot open /nonexistent/dir/x.db")
+    assert "Traceback" not in done.stderr and "TAPESTREAM_DB" in done.stderr
