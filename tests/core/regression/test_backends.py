@@ -67,6 +67,24 @@ def test_the_backends_agree_and_the_state_carries_across_chunks(optimizer: str) 
     assert rest.state.iteration == whole.state.iteration == 16
 
 
+def test_the_backends_agree_within_1e6_on_the_default_config() -> None:
+    """The README's bound: the tutorial's own run (1000 samples, per-sample SGD, 2 epochs), every step's w and b."""
+    config = RegressionConfig()
+    x, y = (tf.constant(a) for a in make_data(config))
+    plan = plan_steps(
+        config.n_samples, config.batch_size, config.seed, config.shuffle, config.epochs, Position(), config.total_steps
+    )
+    state = OptimizerState.fresh(config.optimizer, config.w_init, config.b_init)
+    runs = {
+        name: BACKENDS[name](x, y, plan.indices, plan.mask, state, config.optimizer, config.loss, config.learning_rate)
+        for name in ("eager", "compiled")
+    }
+    assert len(runs["eager"].w) == len(runs["compiled"].w) == config.total_steps == 2000
+    worst = max(float(np.abs(getattr(runs["eager"], p) - getattr(runs["compiled"], p)).max()) for p in ("w", "b"))
+    assert worst <= 1e-6
+    assert abs(runs["compiled"].w[-1] - 5.0) < 1e-4 and abs(runs["compiled"].b[-1] - 3.0) < 1e-4
+
+
 @pytest.mark.parametrize("backend", ["eager", "compiled"])
 def test_a_chunk_stops_right_after_the_first_diverged_row(backend: str) -> None:
     config = RegressionConfig(n_samples=50, batch_size=50, epochs=200)

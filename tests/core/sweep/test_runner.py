@@ -43,7 +43,7 @@ def assert_matches_trainer(config: RegressionConfig, run: SweepRun) -> float:
     assert (run.trace.dtypes == expected.dtypes).all()
     assert run.trace["step"].tolist() == expected["step"].tolist(), config
     assert run.trace["epoch"].tolist() == expected["epoch"].tolist(), config
-    assert np.allclose(run.trace["loss"], expected["loss"], rtol=1e-5, atol=1e-6), config
+    assert np.allclose(run.trace["loss"], expected["loss"], rtol=1e-6, atol=1e-7), config
     return float(np.abs(run.trace[["w", "b"]].to_numpy(np.float64) - expected[["w", "b"]].to_numpy(np.float64)).max())
 
 
@@ -52,7 +52,7 @@ def test_mixed_sweep_matches_one_at_a_time_trainer_runs() -> None:
     runs = run_sweep(configs)
     assert [run.config for run in runs] == configs
     worst = max(assert_matches_trainer(config, run) for config, run in zip(configs, runs))
-    assert worst <= 1e-4
+    assert worst <= 1e-6  # measured: 3e-8, and 49 of these 54 runs identical bit for bit
     statuses = {run.status for run in runs}
     assert statuses == {"done", "diverged"}
     diverged = runs[len(configs) - 6]
