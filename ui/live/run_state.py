@@ -17,6 +17,7 @@ from core.engine.errors import EngineError, RunLostError
 from core.regression.config import ConfigError, RegressionConfig
 from core.store.recovery import write_recovery
 from core.store.store_errors import StoreError
+from ui.live import closed_runs
 
 TICK_SECONDS = 0.08  # a fragment tick every 80 ms: 10+ chart updates per second after timer jitter
 PLAYING_POINTS = 1000  # per series while streaming (lighter for the browser); 2,000 when paused
@@ -65,6 +66,8 @@ class LiveRun:
     run_key: str = field(default_factory=new_run_key)
     save_error: str = ""  # why the last save failed; shown until a save succeeds
     saved_as: tuple = ()  # what the last successful save wrote (steps, status, config, name), to skip repeats
+    browser: str | None = None  # a key for the browser this session runs in (see ui.live.closed_runs)
+    previous_run: closed_runs.ClosedRun | None = None  # after a reload: what the closed session saved
     last_saved_id: int | None = None  # the id of the last run this session saved (kept after Reset)
     pending_reset: RegressionConfig | None = None  # a Reset waiting for the user: its save failed
     _save_lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
@@ -118,11 +121,17 @@ class LiveRun:
     def release(self) -> None:
         """Session ended: keep the run in the store (or, if it can't be written, in a recovery file), then free it."""
         self.playing = self.run_to_end = False
+        saved_id, steps = None, 0
         try:
             if not self.autosave():
                 self._write_recovery()
+            elif self.has_steps():
+                saved_id, steps = self.run_id, self.view["steps_done"]
         finally:
             self.close()
+            closed_runs.closed(self.browser, saved_id, steps)
+            # If the session comes back (a dropped connection), it starts a new run rather than overwrite this one.
+            self.run_id, self.run_key, self.saved_as, self.view = None, new_run_key(), (), None
 
     def _write_recovery(self) -> None:
         """Keep an unsaved run in a file beside the store; the Compare page offers to import it."""

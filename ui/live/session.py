@@ -10,8 +10,11 @@ from core.engine.errors import EngineError
 from core.regression.config import ConfigError, RegressionConfig
 from core.regression.fields import DEFAULT_BACKEND
 from ui.engine_handle import engine_client, engine_error_message
-from ui.live import sidebar_form
+from ui.live import closed_runs, sidebar_form
 from ui.live.run_state import TICK_SECONDS, LiveRun
+
+BROWSER_COOKIE = "_streamlit_xsrf"  # set once per browser by Streamlit's server, kept across reloads
+COMPARE_PAGE = "pages/3_Compare_Runs.py"
 
 
 def _release_all(runs: list[LiveRun]) -> None:
@@ -29,8 +32,13 @@ def current_run() -> LiveRun:
     """This browser session's run (kept in session_state, so every session and every AppTest has its own)."""
     run = st.session_state.get("live_run")
     if run is None:
-        run = st.session_state["live_run"] = LiveRun(engine_client())
-        _session_runs().append(run)
+        browser = closed_runs.browser_key(st.context.cookies.get(BROWSER_COOKIE))
+        run = st.session_state["live_run"] = LiveRun(engine_client(), browser=browser)
+        run.previous_run = closed_runs.take(browser, wait=closed_runs.RELOAD_WAIT_S)
+    runs = _session_runs()
+    if not any(known is run for known in runs):  # a new session, or one whose connection dropped and came back
+        runs.append(run)
+        closed_runs.opened(run.browser)
     return run
 
 
@@ -60,8 +68,31 @@ def show_notices(run: LiveRun) -> None:
         _pending_reset_choice(run)
     for warning in run.url_warnings:
         st.warning(warning, icon="⚠️")
+    _previous_run(run)
     while run.notices:
         st.warning(run.notices.pop(0), icon="⚠️")
+
+
+def _previous_run(run: LiveRun) -> None:
+    """After a reload: where this browser's run went (shown until the new run takes a step)."""
+    previous = run.previous_run
+    if previous is None:
+        return
+    if run.has_steps():
+        run.previous_run = None
+        return
+    with st.container(border=True):
+        st.info(
+            f"The run this page showed before it was reloaded ({previous.steps:,} steps) was saved as run "
+            f"#{previous.run_id}. This is a fresh run.",
+            icon="💾",
+        )
+        st.page_link(
+            COMPARE_PAGE,
+            label=f"Open run #{previous.run_id} in Compare Runs",
+            icon="🔀",
+            query_params={"run": str(previous.run_id)},
+        )
 
 
 def _pending_reset_choice(run: LiveRun) -> None:

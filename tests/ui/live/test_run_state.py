@@ -187,3 +187,21 @@ def test_a_closed_session_whose_run_cannot_be_saved_leaves_a_recovery_file(
         assert (saved["name"], saved["status"], saved["steps"]) == ("precious", "done", 50)
         assert saved["final_w"] == pytest.approx(view["w"]) and len(store.points(run_id)) == 51
     assert recovered_files(scratch_store) == []
+
+
+def test_a_session_that_comes_back_after_release_starts_a_new_run(client: EngineClient, scratch_store: Path) -> None:
+    from ui.live import closed_runs
+
+    run = LiveRun(client, config=RegressionConfig(n_samples=50, epochs=2), browser="browser-1")
+    run.tick()
+    run.step_epoch()
+    run.tick()
+    _release_all([run])
+    told = closed_runs.take("browser-1")
+    assert told is not None and told.steps == 50
+    run.tick()
+    run.step_once()
+    run.tick()
+    assert run.pause()
+    first, second = sorted(RunStore(scratch_store).list_runs(), key=lambda saved: saved["id"])
+    assert (first["steps"], second["steps"]) == (50, 1)  # the first run was not overwritten
