@@ -27,14 +27,14 @@ def save_trainer(
     """Save a core.regression.trainer.Trainer's run; returns the run id.
 
     With run_id, the stored run gets the new points and fields (a new id when that row is gone); run_key ties every
-    save of one live run to one row. status defaults to the trainer's own; store defaults to a RunStore on
-    default_db_path(), closed afterwards.
+    save of one live run to one row. status defaults to the trainer's own, with "running" stored as "paused"; store
+    defaults to a RunStore on default_db_path(), closed afterwards.
     """
     owned = store is None
     store = RunStore() if owned else store
     fields = {
         "config": trainer.config.to_dict(),
-        "status": status if status is not None else trainer.status,
+        "status": _stored_status(status if status is not None else trainer.status),
         "events": [event_dict(event) for event in trainer.events],
         "name": name,
         "message": trainer.message,
@@ -50,6 +50,11 @@ def save_trainer(
     finally:
         if owned:
             store.close()
+
+
+def _stored_status(status: str) -> str:
+    """A run saved mid-way is "paused": the store never holds a run as "running" once its save is done."""
+    return "paused" if status == "running" else status
 
 
 def _append(store: RunStore, trainer: Any, run_id: int, fields: dict[str, Any]) -> int:

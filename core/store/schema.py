@@ -47,6 +47,8 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         # whatever interrupts a save, it is one row.
         "ALTER TABLE runs ADD COLUMN run_key TEXT",
         "CREATE UNIQUE INDEX runs_by_key ON runs (run_key) WHERE run_key IS NOT NULL",
+        # Older versions could leave a live run saved as "running" after its session stopped; none runs now.
+        "UPDATE runs SET status = 'paused' WHERE status = 'running'",
     ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)

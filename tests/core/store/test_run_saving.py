@@ -50,7 +50,7 @@ def test_live_run_is_autosaved_in_place_with_its_events(store: RunStore) -> None
     trainer.step(20)
     run_id = save_trainer(trainer, store=store)
     assert store.get_run(run_id)["name"] == f"sgd lr=0.01 #{run_id}"
-    assert store.get_run(run_id)["status"] == "running"
+    assert store.get_run(run_id)["status"] == "paused"  # saved mid-run: never left "running"
     trainer.update(learning_rate=0.02)
     trainer.step(10)
     assert save_trainer(trainer, run_id=run_id, status="paused", store=store) == run_id

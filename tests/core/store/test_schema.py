@@ -103,3 +103,16 @@ def test_version_2_rows_keep_their_step_loss_as_final_step_loss(tmp_path: Path) 
     migrate(connection)
     assert connection.execute("SELECT final_loss, final_step_loss, run_key FROM runs").fetchone() == (37.5, 37.5, None)
     assert "runs_by_key" in indexes(connection)
+
+
+def test_runs_left_running_by_older_versions_become_paused(tmp_path: Path) -> None:
+    path = tmp_path / "v2-running.sqlite3"
+    old = at_version(path, 2)
+    old.execute(
+        "INSERT INTO runs (id, name, created_at, updated_at, status, config, steps) "
+        "VALUES (4, 'stuck', '2025-01-01', '2025-01-02', 'running', '{}', 9)"
+    )
+    old.close()
+    connection = connect(path)
+    migrate(connection)
+    assert connection.execute("SELECT status FROM runs WHERE id = 4").fetchone() == ("paused",)
