@@ -342,7 +342,7 @@ def test_a_sweep_started_here_is_saved_under_one_id_and_charted(scratch_store: P
     assert heatmap["type"] == "heatmap" and heatmap["x"] == ["0.05", "0.1"]
     assert table(app, "sweep")["seed"].tolist() == [0, 1, 0, 1]
     assert table(app, "sweep")["final loss"].tolist() == [run["final_loss"] for run in runs[::-1]]
-    assert column_formats(app, "steps to converge")["final loss"]["format"] == "%.4g"
+    assert column_formats(app, "steps to converge")["final loss"]["format"] == "%.3e"
     bands = chart(app, "sweep_bands")["data"]
     assert [trace["name"] for trace in bands if trace.get("showlegend", True)] == [
         "lr=0.05 (2 seeds)",
@@ -393,11 +393,12 @@ def test_tables_say_which_loss_is_which_and_format_numbers_readably(scratch_stor
     deltas = table(app, "baseline")
     assert [FINAL_LOSS, "Δ loss", STEP_LOSS] == [c for c in deltas.columns if "loss" in c]
     formats = column_formats(app, "Δ steps")
-    assert formats[FINAL_LOSS]["format"] == formats[STEP_LOSS]["format"] == "%.4g"  # 8e-12, not 0.000000000008
+    assert formats[FINAL_LOSS]["format"] == formats[STEP_LOSS]["format"] == "%.3e"  # 8.000e-12, not 0.000000000008
     assert formats["final w"]["format"] == "%.4f" and formats["Δ w"]["width"] >= 110  # room for "-314919.5000"
+    assert formats[FINAL_LOSS]["width"] >= 7 * len(FINAL_LOSS)  # and for the header
     assert "None if the run never settles there" in texts(app.caption)
     runs = column_formats(app, "created (UTC)")
-    assert runs[FINAL_LOSS]["format"] == "%.4g" and "mean loss over all the data" in runs[FINAL_LOSS]["help"]
+    assert runs[FINAL_LOSS]["format"] == "%.3e" and "mean loss over all the data" in runs[FINAL_LOSS]["help"]
 
 
 def test_open_in_live_regression_restarts_the_live_run_with_that_config(scratch_store: Path) -> None:

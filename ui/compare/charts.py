@@ -20,9 +20,12 @@ PLOTLY_CONFIG = {"displaylogo": False}
 
 
 def options() -> dict[str, Any]:
-    """Layout, x axis (step or fractional epoch), loss EMA smoothing, log-scale loss and ignoring outliers."""
-    layout, axis, smoothing, log_y, outliers = st.columns([1, 1, 1.4, 0.8, 0.8], vertical_alignment="bottom")
-    return {
+    """Layout, x axis (step or fractional epoch), loss EMA smoothing, log-scale loss and ignoring outliers.
+
+    The switches get a row of their own, each as wide as its label, so no label is cut off at 1280 px.
+    """
+    layout, axis, smoothing = st.columns([1, 1, 2], vertical_alignment="bottom")
+    chosen = {
         "layout": layout.radio("Layout", LAYOUTS, horizontal=True, key="compare_layout"),
         "axis": axis.radio(
             "x axis",
@@ -34,14 +37,17 @@ def options() -> dict[str, Any]:
         "smoothing": SMOOTHING_CHOICES[
             smoothing.radio("Loss EMA smoothing", list(SMOOTHING_CHOICES), horizontal=True, key="compare_smoothing")
         ],
-        "log_y": log_y.toggle("Log-scale loss", key="compare_log_loss"),
-        "ignore_outliers": outliers.toggle(
+    }
+    with st.container(horizontal=True, key="compare_chart_switches", gap="large"):
+        chosen["log_y"] = st.toggle("Log-scale loss", key="compare_log_loss", width="content")
+        chosen["ignore_outliers"] = st.toggle(
             "Ignore outliers",
             key="compare_ignore_outliers",
-            help="fit the y axes to the bulk of the values (e.g. leave out a diverged run's swings); "
+            width="content",
+            help="fit the y axes to the runs that did not diverge and to the bulk of the values; "
             "every line is still drawn, just cut off at the axis",
-        ),
-    }
+        )
+    return chosen
 
 
 def show(runs: list[dict], points: dict[int, pd.DataFrame], chosen: dict[str, Any]) -> None:

@@ -11,7 +11,10 @@ import pytest
 
 from core.regression.config import RegressionConfig
 from core.store.compare import (
+    FINAL_LOSS,
+    STEP_LOSS,
     baseline_frame,
+    chart_series,
     config_frame,
     converged_at,
     long_csv,
@@ -53,7 +56,30 @@ def test_runs_frame_has_key_settings_finals_and_a_short_date() -> None:
     frame = runs_frame([run(1, "one", learning_rate=0.1), run(2, "two", final_loss=None)])
     assert frame.loc[0, ["lr", "optimizer", "batch", "final w", "steps"]].tolist() == [0.1, "sgd", 1, 4.0, 10]
     assert frame.loc[0, "created (UTC)"] == "2025-01-02 03:04:05" and frame.loc[0, "tags"] == "a, b"
-    assert np.isnan(frame.loc[1, "final loss"])
+    assert np.isnan(frame.loc[1, FINAL_LOSS])
+
+
+def test_both_losses_are_shown_under_headers_that_say_which_is_which() -> None:
+    """final_loss: the mean over all the data at the final w, b; final_step_loss (newer stores): the last step's."""
+    older, newer = run(1, "older", final_loss=0.25), {**run(2, "newer", final_loss=0.5), "final_step_loss": 0.75}
+    frame = runs_frame([older, newer])
+    assert FINAL_LOSS == "final loss (mean over data)" and STEP_LOSS == "last step's loss"
+    assert frame[FINAL_LOSS].tolist() == [0.25, 0.5]
+    assert np.isnan(frame.loc[0, STEP_LOSS]) and frame.loc[1, STEP_LOSS] == 0.75
+    deltas = baseline_frame([older, newer], {1: None, 2: None}, baseline_id=1)
+    assert deltas[FINAL_LOSS].tolist() == [0.25, 0.5] and deltas["Δ loss"].tolist() == [0.0, 0.25]
+    assert np.isnan(deltas.loc[0, STEP_LOSS]) and deltas.loc[1, STEP_LOSS] == 0.75
+
+
+def test_chart_series_smooths_the_loss_keeps_the_raw_one_and_follows_target_changes() -> None:
+    changed = {**run(1, "changed", w_target=2.0), "events": [{"step": 2, "field": "w_target", "old": 5.0, "new": 2.0}]}
+    frame = points(5).assign(loss=[4.0, 2.0, 1.0, 0.5, 0.25])
+    series = chart_series(changed, frame, "changed", "step", 0.9)
+    assert series["raw_loss"].tolist() == [4.0, 2.0, 1.0, 0.5, 0.25] and series["loss"][1] == pytest.approx(3.8)
+    assert series["w_target_path"] == {"x": [0, 2, 2, 4], "y": [5, 5, 2, 2]}
+    assert series["b_target_path"] == {"x": [0, 4], "y": [3, 3]}
+    assert series["events"]["x"] == [2] and series["events"]["w"] == [2.0]
+    assert chart_series(changed, frame, "changed", "step", 0.0)["raw_loss"] is None  # not smoothing: one line
 
 
 def test_config_frame_keeps_only_differing_fields_when_asked() -> None:
