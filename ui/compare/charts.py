@@ -12,7 +12,7 @@ from core.regression.config import ConfigError, RegressionConfig
 from core.regression.smoothing import SMOOTHING_CHOICES
 from core.store.axis_range import robust_range
 from core.store.compare import X_AXES, chart_series, data_surface, landscape_box, landscape_paths, run_labels
-from ui.compare import run_figures
+from ui.compare import run_figures, training_figures
 
 LAYOUTS: tuple[str, ...] = ("Overlay", "Side by side")
 PER_ROW = 4
@@ -60,7 +60,7 @@ def show(runs: list[dict], points: dict[int, pd.DataFrame], chosen: dict[str, An
     if chosen["layout"] == "Overlay":
         for column, quantity in zip(st.columns(3), ("w", "b", "loss")):
             y_range = y_range_of(series, (quantity,), quantity == "loss" and log_y) if robust else None
-            figure = run_figures.overlay_figure(series, quantity, x_title, log_y, y_range)
+            figure = training_figures.overlay_figure(series, quantity, x_title, log_y, y_range)
             column.plotly_chart(figure, key=f"compare_overlay_{quantity}", config=PLOTLY_CONFIG)
         _changes_caption(series)
         return
@@ -69,7 +69,7 @@ def show(runs: list[dict], points: dict[int, pd.DataFrame], chosen: dict[str, An
         for column, item in zip(st.columns(PER_ROW), series[start : start + PER_ROW]):
             column.markdown(f"**{item['label']}**")  # wraps, where a Plotly title would be cut off
             ranges = {"w, b": y_range_of(series, ("w", "b")), "loss": y_range_of(series, ("loss",), log_y)}
-            figure = run_figures.run_figure(item, x_title, log_y, ranges if robust else None)
+            figure = training_figures.run_figure(item, x_title, log_y, ranges if robust else None)
             column.plotly_chart(figure, key=f"compare_run_{item['id']}", config=PLOTLY_CONFIG)
 
 
@@ -87,7 +87,7 @@ def y_range_of(series: list[dict[str, Any]], quantities: tuple[str, ...], log: b
         for item in series
         for quantity in ("w", "b")
         if quantity in quantities
-        for value in run_figures.target_path(item, quantity)["y"]
+        for value in training_figures.target_path(item, quantity)["y"]
     ]
     return robust_range(drawn, anchors, log, reference=settled or None)
 

@@ -1,4 +1,4 @@
-"""Pure figure builders for the Compare page: overlays, small multiples, the shared landscape and sweep charts."""
+"""Pure figure builders for the Compare page: the run colours and shared layout, the landscape and sweep charts."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ui.figures import COLORS, Figure, landmarks, loss_contour, packed
+from ui.figures import Figure, landmarks, loss_contour, packed
 
 PALETTE: tuple[str, ...] = (
     "#1f77b4",
@@ -23,8 +23,6 @@ PALETTE: tuple[str, ...] = (
 )
 TITLES = {"w": "Weight w", "b": "Bias b", "loss": "Loss"}
 HEIGHT = 340
-RAW_OPACITY = 0.25
-TARGET_LINE = {"dash": "dash", "width": 1}
 
 
 def color(index: int) -> str:
@@ -32,7 +30,8 @@ def color(index: int) -> str:
     return PALETTE[index % len(PALETTE)]
 
 
-def _layout(title: str, x_title: str, y_title: str, height: int = HEIGHT, **extra: Any) -> dict[str, Any]:
+def base_layout(title: str, x_title: str, y_title: str, height: int = HEIGHT, **extra: Any) -> dict[str, Any]:
+    """The Compare charts' layout: a small title, axis titles, the legend below, unified hover."""
     return {
         "title": {"text": title, "x": 0.02, "font": {"size": 15}},
         "height": height,
@@ -45,7 +44,8 @@ def _layout(title: str, x_title: str, y_title: str, height: int = HEIGHT, **extr
     }
 
 
-def _line(x: Any, y: Any, name: str, line_color: str, **style: Any) -> dict[str, Any]:
+def line_trace(x: Any, y: Any, name: str, line_color: str, **style: Any) -> dict[str, Any]:
+    """A line trace with packed arrays; style may add to the line (line={...}) and set any trace key."""
     return {
         "type": "scatter",
         "mode": "lines",
@@ -55,189 +55,6 @@ def _line(x: Any, y: Any, name: str, line_color: str, **style: Any) -> dict[str,
         "line": {"color": line_color, **style.pop("line", {})},
         **style,
     }
-
-
-def _x_span(series: list[dict[str, Any]]) -> list[float]:
-    ends = [float(values[-1]) for values in (item["x"] for item in series) if len(values)]
-    return [0.0, max(ends, default=1.0)]
-
-
-def target_path(item: dict[str, Any], quantity: str) -> dict[str, list[float]]:
-    """The run's target line for w or b: step-wise where it changed mid-run, else flat over the run."""
-    path = item.get(f"{quantity}_target_path")
-    if path:
-        return path
-    return {"x": _x_span([item]), "y": [item[f"{quantity}_target"]] * 2}
-
-
-def _target_name(quantity: str, path: dict[str, list[float]], owner: str | None = None) -> str:
-    values = " → ".join(f"{value:g}" for value in dict.fromkeys(path["y"][::2]))
-    return f"{quantity}* of {owner}" if owner else f"{quantity}* = {values}"
-
-
-def _target_lines(series: list[dict[str, Any]], quantity: str) -> list[dict[str, Any]]:
-    """One grey dashed target line when every run shares the target, else one per run in its colour.
-
-    A target changed mid-run is drawn step-wise: w* = 5 until the step it changed, then the new value.
-    """
-    paths = [target_path(item, quantity) for item in series]
-    if all(path["y"] == paths[0]["y"] for path in paths):
-        longest = max(paths, key=lambda path: path["x"][-1])
-        return [
-            _line(longest["x"], longest["y"], _target_name(quantity, longest), COLORS["target"], line={"dash": "dash"})
-        ]
-    return [
-        _line(path["x"], path["y"], _target_name(quantity, path, item["label"]), color(index), line=TARGET_LINE)
-        for index, (item, path) in enumerate(zip(series, paths))
-    ]
-
-
-def _raw_loss_line(item: dict[str, Any], name: str, line_color: str, **style: Any) -> list[dict[str, Any]]:
-    """The unsmoothed loss, faint, behind its EMA (as the Live page draws it); nothing when not smoothing."""
-    if item.get("raw_loss") is None:
-        return []
-    return [
-        _line(
-            item["x"],
-            item["raw_loss"],
-            f"{name} (raw)",
-            line_color,
-            opacity=RAW_OPACITY,
-            showlegend=False,
-            hoverinfo="skip",
-            legendgroup=str(item["id"]),
-            **style,
-        )
-    ]
-
-
-def _event_markers(item: dict[str, Any], quantity: str, marker_color: str, **style: Any) -> list[dict[str, Any]]:
-    """The run's mid-run changes as diamonds on its quantity line, labelled 'lr 0.01→0.1 @ step 512'."""
-    events = item.get("events") or {}
-    if not events.get("x"):
-        return []
-    return [
-        {
-            "type": "scatter",
-            "mode": "markers",
-            "x": events["x"],
-            "y": events[quantity],
-            "name": f"changes in {item['label']}",
-            "text": events["label"],
-            "hovertemplate": "%{text}<extra></extra>",
-            "marker": {"size": 10, "symbol": "diamond", "color": marker_color, "line": {"color": "white", "width": 1}},
-            "legendgroup": str(item["id"]),
-            **style,
-        }
-    ]
-
-
-def event_lines(item: dict[str, Any]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Dotted vertical lines at the run's mid-run changes, with their labels at the top (for one run's chart)."""
-    events = item.get("events") or {}
-    shapes = [
-        {
-            "type": "line",
-            "xref": "x",
-            "yref": "paper",
-            "x0": x,
-            "x1": x,
-            "y0": 0,
-            "y1": 1,
-            "line": {"color": COLORS["event"], "width": 1, "dash": "dot"},
-        }
-        for x in events.get("x", [])
-    ]
-    notes = [
-        {
-            "x": x,
-            "xref": "x",
-            "yref": "paper",
-            "y": 1 - 0.07 * (index % 4),
-            "text": label,
-            "showarrow": False,
-            "xanchor": "left",
-            "font": {"size": 10, "color": COLORS["event"]},
-            "bgcolor": "rgba(255,255,255,0.7)",
-        }
-        for index, (x, label) in enumerate(zip(events.get("x", []), events.get("label", [])))
-    ]
-    return shapes, notes
-
-
-def _y_axis(title: str, log_y: bool, y_range: list[float] | None, **extra: Any) -> dict[str, Any]:
-    axis: dict[str, Any] = {"title": {"text": title}, **extra}
-    if log_y:
-        axis["type"] = "log"
-    if y_range is not None:
-        axis["range"] = y_range
-        axis["autorange"] = False
-    return axis
-
-
-def overlay_figure(
-    series: list[dict[str, Any]],
-    quantity: str,
-    x_title: str,
-    log_y: bool = False,
-    y_range: list[float] | None = None,
-) -> Figure:
-    """One quantity (w, b or loss) of every run on one chart, a colour a run; w and b with their targets.
-
-    The smoothed loss is drawn over its faint raw line; mid-run changes are diamonds on each run's line;
-    y_range (log10 units on a log axis) fixes the y axis, e.g. to ignore a diverged run's outliers.
-    """
-    data = []
-    if quantity == "loss":
-        data += [
-            trace for index, item in enumerate(series) for trace in _raw_loss_line(item, item["label"], color(index))
-        ]
-    data += [
-        _line(item["x"], item[quantity], item["label"], color(index), legendgroup=str(item["id"]))
-        for index, item in enumerate(series)
-    ]
-    if quantity in ("w", "b"):
-        data += _target_lines(series, quantity)
-    data += [trace for index, item in enumerate(series) for trace in _event_markers(item, quantity, color(index))]
-    layout = _layout(TITLES[quantity], x_title, quantity)
-    log = quantity == "loss" and log_y
-    layout["yaxis"] = _y_axis("loss (log)" if log else quantity, log, y_range)
-    return {"data": data, "layout": layout}
-
-
-def run_figure(
-    item: dict[str, Any], x_title: str, log_y: bool = False, y_ranges: dict[str, list[float] | None] | None = None
-) -> Figure:
-    """One run's small multiple: w, b and dashed targets above, the loss below, one shared x axis (no legend).
-
-    Mid-run changes are dotted lines with their labels; y_ranges ("w, b" and "loss") fix the two y axes.
-    """
-    ranges = y_ranges or {}
-    w_path, b_path = target_path(item, "w"), target_path(item, "b")
-    data = [
-        _line(item["x"], item["w"], "w", COLORS["w"]),
-        _line(item["x"], item["b"], "b", COLORS["b"]),
-        _line(w_path["x"], w_path["y"], "w*", COLORS["w"], line=TARGET_LINE),
-        _line(b_path["x"], b_path["y"], "b*", COLORS["b"], line=TARGET_LINE),
-        *_raw_loss_line(item, "loss", COLORS["loss"], yaxis="y2"),
-        _line(item["x"], item["loss"], "loss", COLORS["loss"], yaxis="y2"),
-        *_event_markers(item, "loss", COLORS["event"], yaxis="y2"),
-    ]
-    shapes, notes = event_lines(item)
-    layout = _layout(
-        "",
-        x_title,
-        "w, b",
-        height=360,
-        showlegend=False,
-        margin={"l": 55, "r": 15, "t": 10, "b": 40},
-        shapes=shapes,
-        annotations=notes,
-    )
-    layout["xaxis"]["anchor"] = "y2"
-    layout["yaxis"] = _y_axis("w, b", False, ranges.get("w, b"), domain=[0.4, 1.0])
-    layout["yaxis2"] = _y_axis("loss", log_y, ranges.get("loss"), domain=[0.0, 0.33], anchor="x")
-    return {"data": data, "layout": layout}
 
 
 def landscape_figure(
@@ -252,7 +69,8 @@ def landscape_figure(
         loss_contour(surface, contour_name),
     ]
     data += [
-        _line(path["w"], path["b"], path["label"], color(index), line={"width": 2}) for index, path in enumerate(paths)
+        line_trace(path["w"], path["b"], path["label"], color(index), line={"width": 2})
+        for index, path in enumerate(paths)
     ]
     ends = [
         (float(path["w"][-1]), float(path["b"][-1]), color(index)) for index, path in enumerate(paths) if len(path["w"])
@@ -270,7 +88,7 @@ def landscape_figure(
     data += [
         *landmarks(target, optimum),
     ]
-    layout = _layout("Loss landscape", "w", "b", height=480, hovermode="closest")
+    layout = base_layout("Loss landscape", "w", "b", height=480, hovermode="closest")
     layout["xaxis"]["range"] = [float(surface["w"][0]), float(surface["w"][-1])]
     layout["yaxis"]["range"] = [float(surface["b"][0]), float(surface["b"][-1])]
     return {"data": data, "layout": layout}
@@ -298,7 +116,7 @@ def heatmap_figure(cells: pd.DataFrame, metric: str, log_scale: bool) -> Figure:
             "<extra></extra>",
         }
     ]
-    layout = _layout(f"Mean {metric}", cells.columns.name, cells.index.name or "", height=380, hovermode="closest")
+    layout = base_layout(f"Mean {metric}", cells.columns.name, cells.index.name or "", height=380, hovermode="closest")
     layout["xaxis"]["type"] = layout["yaxis"]["type"] = "category"
     return {"data": data, "layout": layout}
 
@@ -361,10 +179,10 @@ def band_figure(bands: list[dict[str, Any]], quantity: str, log_y: bool = False)
         if quantity == "loss" and log_y:
             lower = np.maximum(lower, band["mean"] * 1e-3)
         data += [
-            _line(
+            line_trace(
                 band["step"], upper, f"{band['label']} +1σ", tint, showlegend=False, hoverinfo="skip", line={"width": 0}
             ),
-            _line(
+            line_trace(
                 band["step"],
                 lower,
                 f"{band['label']} −1σ",
@@ -375,9 +193,9 @@ def band_figure(bands: list[dict[str, Any]], quantity: str, log_y: bool = False)
                 fill="tonexty",
                 fillcolor=tint,
             ),
-            _line(band["step"], band["mean"], f"{band['label']} ({band['runs']} seeds)", color(index)),
+            line_trace(band["step"], band["mean"], f"{band['label']} ({band['runs']} seeds)", color(index)),
         ]
-    layout = _layout(f"{TITLES[quantity]}: mean ± std over seeds", "step", quantity, height=400)
+    layout = base_layout(f"{TITLES[quantity]}: mean ± std over seeds", "step", quantity, height=400)
     if quantity == "loss" and log_y:
         layout["yaxis"] = {"title": {"text": "loss (log)"}, "type": "log"}
     return {"data": data, "layout": layout}
