@@ -35,6 +35,7 @@ def seed_run(
     status: str = "done",
     events: list[dict] = (),
     w: np.ndarray | None = None,
+    final_loss: float | None = None,
     **config: Any,
 ) -> int:
     """A run whose w and b ramp linearly to the targets (5, 3) by step `ramp`, then stay there."""
@@ -53,6 +54,7 @@ def seed_run(
             loss=(5 - w) ** 2 + (3 - b) ** 2,
             name=name,
             events=list(events),
+            final_loss=final_loss,
         )
 
 
@@ -387,11 +389,14 @@ def column_formats(app: AppTest, marker: str) -> dict[str, dict[str, Any]]:
 
 
 def test_tables_say_which_loss_is_which_and_format_numbers_readably(scratch_store: Path) -> None:
-    seed_run(scratch_store, 100)
+    seed_run(scratch_store, 100, final_loss=0.125)  # the mean over the data; the last step's own loss is 0
     seed_run(scratch_store, 150, w=-314919.5 * np.ones(201))
     app = pick(page().run(), 1, 2)
+    listed = table(app, "compare_table").set_index("id")
+    assert listed.loc[1, FINAL_LOSS] == 0.125 and listed.loc[1, STEP_LOSS] == 0.0
     deltas = table(app, "baseline")
     assert [FINAL_LOSS, "Δ loss", STEP_LOSS] == [c for c in deltas.columns if "loss" in c]
+    assert deltas[FINAL_LOSS].iloc[0] == 0.125 and deltas[STEP_LOSS].iloc[0] == 0.0
     formats = column_formats(app, "Δ steps")
     assert formats[FINAL_LOSS]["format"] == formats[STEP_LOSS]["format"] == "%.3e"  # 8.000e-12, not 0.000000000008
     assert formats["final w"]["format"] == "%.4f" and formats["Δ w"]["width"] >= 110  # room for "-314919.5000"
