@@ -87,7 +87,7 @@ Expr = Name | Literal | BinOp | UnaryOp | Call
 
 @dataclass(frozen=True)
 class Assign:
-    """target = value, one statement of the program."""
+    """target = value, one statement of the program; text is the parsed statement (ast.unparse), one line."""
 
     target: str
     value: Expr

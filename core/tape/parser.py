@@ -118,7 +118,7 @@ def parse_program(source: str, inputs: Mapping[str, Shape | None]) -> Program:
     shapes: dict[str, Shape | None] = dict(inputs)
     statements = []
     for node in tree.body:
-        statement = _statement(node, shapes, source)
+        statement = _statement(node, shapes)
         shapes[statement.target] = statement.value.shape
         statements.append(statement)
     return Program(tuple(statements), source, shapes)
@@ -186,9 +186,9 @@ def _check_tree(tree: ast.Module) -> None:
         stack.extend((child, depth + 1, place) for child in reversed(children))
 
 
-def _statement(node: ast.stmt, shapes: dict[str, Shape | None], source: str) -> Assign:
+def _statement(node: ast.stmt, shapes: dict[str, Shape | None]) -> Assign:
     line, col = _where(node)
-    text = ast.get_source_segment(source, node) or ""
+    text = ast.unparse(node)  # the statement as parsed: comments and raw line breaks are gone
     if isinstance(node, ast.Assign):
         if len(node.targets) != 1 or not isinstance(node.targets[0], ast.Name):
             raise ProgramError("assign to exactly one plain name, e.g. y = tf.sin(x)", line, col)

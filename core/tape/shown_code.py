@@ -1,10 +1,14 @@
-"""The standalone TensorFlow script equivalent to an explorer request, generated from it; imports no TF."""
+"""The code shown for a playground program: the standalone TF script of a request, and source lines; no TF."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+from core.tape.nodes import Program
 from core.tape.request import GradientCall, GradRequest, InputSpec
+
+OTHER_LINE_BREAKS = frozenset("\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")  # str.splitlines() breaks here, Python does not
 
 
 def request_code(request: GradRequest) -> str:
@@ -21,12 +25,28 @@ def request_code(request: GradRequest) -> str:
     lines.append(f"{indent}with {_tape(options.persistent, options.watch_accessed_variables)} as tape:")
     body = indent + "    "
     lines += [f"{body}tape.watch({spec.name})" for spec in request.inputs if spec.watch]
-    program_lines = [line for line in request.program.source.splitlines() if line.strip()]
-    lines += [f"{body}{line}" for line in program_lines] or [f"{body}pass"]
+    lines += [f"{body}{line}" for line in program_lines(request.program)] or [f"{body}pass"]
     lines.append("")
     for index, call in enumerate(request.calls):
         lines += _call_lines(index, call, request, indent)
     return "\n".join(lines).rstrip() + "\n"
+
+
+def program_lines(program: Program) -> list[str]:
+    """The accepted statements as the parser read them, one per line; never a split of the raw text."""
+    return [statement.text for statement in program.statements]
+
+
+def source_line(source: str, number: int) -> str | None:
+    """Line `number` (1-based) as Python's parser counts lines (only \\n, \\r\\n and \\r end one), or None.
+
+    Characters str.splitlines() would also break at (form feed, U+2028, ...) are shown as U+FFFD, one for one,
+    so a caret under the line still points at the right column.
+    """
+    lines = re.split(r"\r\n|\r|\n", source)
+    if not 1 <= number <= len(lines):
+        return None
+    return "".join("\ufffd" if char in OTHER_LINE_BREAKS else char for char in lines[number - 1])
 
 
 def _declare(spec: InputSpec) -> str:

@@ -10,9 +10,10 @@ from core.tape.functions import allowed_names
 from core.tape.parser import MAX_PROGRAM_CHARS, ProgramError, parse_program
 from core.tape.playground import validate_grad_request
 from core.tape.request import RequestError, parse_inputs
+from core.tape.shown_code import source_line
 from ui.engine_handle import engine_client
-from ui.engine_results import run_or_report
 from ui.explorer import gradient_calls, input_rows, playground_output
+from ui.explorer.engine_wait import engine_result
 from ui.explorer.markdown_text import escape_markdown
 
 PROGRAM_KEY = "playground_program"
@@ -52,7 +53,7 @@ def show() -> None:
     if error is not None:
         show_refusal(error, source)
         return
-    response = run_or_report("grad", request, lambda: engine_client().task("grad", request), refresh=refresh)
+    response = engine_result("grad", request, lambda: engine_client().task("grad", request), refresh=refresh)
     if response is None:
         return
     if response["error"]:
@@ -109,6 +110,6 @@ def show_refusal(error: dict[str, Any], source: str) -> None:
         st.error(f"**Refused{where}:** {message}. Nothing ran.", icon="🛑")
     else:
         st.error(f"**TensorFlow raised `{error['type']}`{where}:** {message}", icon="💥")
-    lines = source.splitlines()
-    if line is not None and 1 <= line <= len(lines):
-        st.code(f"{lines[line - 1]}\n{' ' * max((col or 1) - 1, 0)}^", language=None)
+    shown = source_line(source, line) if line is not None else None
+    if shown is not None:
+        st.code(f"{shown}\n{' ' * max((col or 1) - 1, 0)}^", language=None)
