@@ -14,6 +14,7 @@ from core.tape.functions import FUNCTIONS, MAX_ELEMENTS, OPERATORS, result_shape
 from core.tape.nodes import BinOp, Call, Expr, Literal, Name, Program, ProgramError, UnaryOp
 from core.tape.recorder import GraphRecorder
 from core.tape.request import InputSpec
+from core.tape.tf_messages import clean_tf_message
 
 TF_FUNCTIONS: dict[str, Callable[..., Any]] = {
     "tf.math.sin": tf.math.sin,
@@ -73,7 +74,7 @@ class ForwardError(Exception):
 
     def to_dict(self) -> dict[str, Any]:
         """{"type", "message", "line", "col"} with TF's own exception class name and message."""
-        message = self.error.message if isinstance(self.error, ProgramError) else str(self.error).strip()
+        message = self.error.message if isinstance(self.error, ProgramError) else clean_tf_message(str(self.error))
         return {"type": type(self.error).__name__, "message": message, "line": self.line, "col": self.col}
 
 
@@ -98,9 +99,10 @@ class Override:
 def make_input(spec: InputSpec) -> tf.Tensor | tf.Variable:
     """tf.constant, tf.Variable or tf.Variable(trainable=False), as declared."""
     dtype = TF_DTYPES[spec.dtype]
+    value = np.asarray(spec.value, dtype=dtype.as_numpy_dtype)  # tf.Variable reads nested tuples slowly
     if spec.kind == "constant":
-        return tf.constant(spec.value, dtype=dtype)
-    return tf.Variable(spec.value, dtype=dtype, trainable=spec.kind == "variable", name=spec.name)
+        return tf.constant(value, dtype=dtype)
+    return tf.Variable(value, dtype=dtype, trainable=spec.kind == "variable", name=spec.name)
 
 
 def final_statement(program: Program, name: str) -> int | None:

@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import math
+import time
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 import tensorflow as tf
 
 from core.tape.evaluator import Evaluator, ForwardError, Override, final_statement
-from core.tape.nodes import Literal, Name, Program
+from core.tape.nodes import Program
 from core.tape.request import GradientCall, GradRequest
+from core.tape.work_budget import estimate, evaluation_us
 
 RELATIVE_STEP = 1e-6
 RTOL = 1e-3
 ATOL = 1e-4
 DIRECTIONS = 3
-OP_BUDGET = 20_000
+CHECK_SECONDS = 2.0
+OUT_OF_TIME = f"the finite-difference checks of this request ran out of their {CHECK_SECONDS:g} s"
 
 
 class UncheckableError(Exception):
@@ -25,16 +29,38 @@ class UncheckableError(Exception):
 
 @dataclass
 class Budget:
-    """How many op evaluations the finite differences of one request may still spend."""
+    """How much estimated engine time (microseconds) the finite differences of one request may still spend."""
 
-    remaining: int = OP_BUDGET
+    remaining: float
+    forward_us: float | None = None
+    deadline: float = math.inf
+    arrays: dict[str, np.ndarray] = field(default_factory=dict)
 
-    def spend(self, cost: int) -> bool:
+    @classmethod
+    def for_request(cls, request: GradRequest) -> Budget:
+        """What the request's estimate leaves after its inputs, program run, calls and response, and a deadline.
+
+        The deadline only matters on a machine much slower or busier than the estimate assumes.
+        """
+        work = estimate(request)
+        return cls(work.checks_us, work.forward_us, time.monotonic() + CHECK_SECONDS)
+
+    def out_of_time(self) -> bool:
+        """Whether the wall-clock allowance for checks has run out."""
+        return time.monotonic() > self.deadline
+
+    def spend(self, cost: float) -> bool:
         """Take cost from the budget if it fits."""
         if cost > self.remaining:
             return False
         self.remaining -= cost
         return True
+
+    def input_arrays(self, request: GradRequest) -> dict[str, np.ndarray]:
+        """The inputs as arrays (int32 stays int32, floats become float64), converted once per request."""
+        if not self.arrays:
+            self.arrays.update({spec.name: _array(spec.value, spec.dtype) for spec in request.inputs})
+        return self.arrays
 
 
 def skipped(reason: str) -> dict[str, Any]:
@@ -51,10 +77,12 @@ def check(
         return skipped(f"{source} is int32: finite differences need a floating-point source")
     if not np.all(np.isfinite(computed)):
         return skipped("the tape's result is not finite")
-    quantity = _Quantity(request, call, source)
+    if budget.out_of_time():
+        return skipped(OUT_OF_TIME)
+    quantity = _Quantity(request, call, source, budget)
     try:
         base = quantity.base_value()
-        cost = quantity.ops * (2 if request.options.order == 2 else 1)
+        cost = quantity.cost
         if budget.spend(2 * base.size * cost):
             method = "elementwise"
             estimate, expected = _elementwise(quantity, base, computed.shape), computed
@@ -87,17 +115,19 @@ def check(
 class _Quantity:
     """What the tape differentiated, as a float64 function of one source: sum(target), the target, or a derivative."""
 
-    def __init__(self, request: GradRequest, call: GradientCall, source: str) -> None:
+    def __init__(self, request: GradRequest, call: GradientCall, source: str, budget: Budget) -> None:
         self.request = request
         self.call = call
         self.source = source
         self.statement = final_statement(request.program, source)
-        self.ops = 1 + sum(_count_ops(statement.value) for statement in request.program.statements)
+        self.cost = evaluation_us(request, call, budget.forward_us)
+        self.arrays = budget.input_arrays(request)
+        self.budget = budget
 
     def base_value(self) -> np.ndarray:
         """The source's value at the point where the tape differentiated, in float64."""
         if self.statement is None:
-            return np.asarray(self.request.input(self.source).value, dtype=np.float64)
+            return self.arrays[self.source].astype(np.float64)
         env = self._inputs(None)
         Evaluator(float64=True).run(self._prefix(), env)
         value = env[self.source]
@@ -112,15 +142,14 @@ class _Quantity:
         return replace(program, statements=program.statements[: self.statement + 1])
 
     def _inputs(self, override: Override | None) -> dict[str, Any]:
-        env: dict[str, Any] = {}
-        for spec in self.request.inputs:
-            dtype = tf.int32 if spec.dtype == "int32" else tf.float64
-            env[spec.name] = tf.constant(spec.value, dtype=dtype)
+        env: dict[str, Any] = {name: tf.constant(array) for name, array in self.arrays.items()}
         if override is not None and override.statement is None:
             env[self.source] = override.make()
         return env
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
+        if self.budget.out_of_time():  # checked on every re-run, so one long check cannot overrun the deadline
+            raise UncheckableError(OUT_OF_TIME)
         options = self.request.options
         with tf.GradientTape(persistent=True) as tape:
             override = Override(self.source, self.statement, x, tape if options.order == 2 else None)
@@ -140,11 +169,8 @@ class _Quantity:
         return values.ravel() if options.mode == "jacobian" else np.array([values.sum()])
 
 
-def _count_ops(expr: Any) -> int:
-    children = [getattr(expr, name) for name in ("left", "right", "operand") if hasattr(expr, name)]
-    children += [arg for _, arg in getattr(expr, "args", ())]
-    own = 0 if isinstance(expr, Name | Literal) else 1
-    return own + sum(_count_ops(child) for child in children)
+def _array(value: Any, dtype: str) -> np.ndarray:
+    return np.asarray(value, dtype=np.int32 if dtype == "int32" else np.float64)
 
 
 def _step(x: np.ndarray) -> np.ndarray:

@@ -15,11 +15,12 @@ from core.tape.functions import KINKED, STOPS_GRADIENT
 from core.tape.recorder import FLOAT_DTYPES, GraphRecorder
 from core.tape.request import GradientCall, GradRequest, InputSpec, TapeOptions, empty_response
 from core.tape.shown_code import request_code
+from core.tape.tf_messages import clean_tf_message
 
 
 def error_dict(error: BaseException) -> dict[str, str]:
-    """TF's own exception class name and message."""
-    return {"type": type(error).__name__, "message": str(error).strip()}
+    """TF's own exception class name and message, without TF's internal op-node label."""
+    return {"type": type(error).__name__, "message": clean_tf_message(str(error))}
 
 
 def run_request(request: GradRequest) -> dict[str, Any]:
@@ -39,7 +40,7 @@ def run_request(request: GradRequest) -> dict[str, Any]:
     calls, forward_error = _run_tapes(request, env, recorder)
     response["values"] = {name: plain(value) for name, value in env.items()}
     response["error"] = forward_error
-    budget = Budget()
+    budget = Budget.for_request(request)
     response["calls"] = [
         _explain(request, call, result, recorder, budget) for call, result in zip(request.calls, calls)
     ]

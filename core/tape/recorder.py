@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from core.tape.functions import STOPS_GRADIENT
@@ -137,8 +137,9 @@ class GraphRecorder:
     def to_dict(self) -> dict[str, Any]:
         """Plain data: {"nodes": [...], "edges": [{"source", "target", "slot"}]}."""
         nodes = []
-        for node in self.nodes.values():
-            data = asdict(node)
+        for node in self.nodes.values():  # shallow copies: asdict would deep-copy every gradient value
+            data = {item.name: getattr(node, item.name) for item in fields(node)}
+            data.update(shape=list(node.shape), target_of=list(node.target_of), gradients=list(node.gradients))
             data["truncated"] = node.value is None
             nodes.append(data)
         edges = [{"source": s, "target": t, "slot": slot} for s, t, slot in self.edges]

@@ -11,6 +11,7 @@ from typing import Any
 from core.tape.functions import DTYPE_NAMES, MAX_ELEMENTS, MAX_RANK, Shape, size_of
 from core.tape.nodes import Program, ProgramError
 from core.tape.parser import MAX_LITERAL, RESERVED_NAMES, parse_program
+from core.tape.work_budget import refusal
 
 KINDS: tuple[str, ...] = ("variable", "constant", "nontrainable_variable")
 UNCONNECTED: tuple[str, ...] = ("none", "zero")
@@ -102,7 +103,11 @@ def parse_request(request: Any) -> GradRequest:
         raise RequestError("program must be a string of assignments, one per line", "program")
     program = parse_program(source, {spec.name: spec.shape for spec in inputs})
     calls = parse_calls(request.get("calls", []), program.shapes, options)
-    return GradRequest(inputs, program, calls, options)
+    parsed = GradRequest(inputs, program, calls, options)
+    too_long = refusal(parsed)
+    if too_long is not None:
+        raise RequestError(too_long, "request")
+    return parsed
 
 
 def _no_unknown(raw: Mapping, allowed: frozenset[str], where: str) -> None:
@@ -150,56 +155,75 @@ def check_name(name: Any, where: str) -> str:
 
 
 def parse_input(name: Any, raw: Any) -> InputSpec:
-    """One input declaration."""
+    """One input declaration; every message starts "input <name>:" and says what is allowed."""
     where = f"inputs.{name}"
     check_name(name, "input")
+    said = f"input {name}:"
     if not isinstance(raw, Mapping):
-        raise RequestError(f'{where} must be an object like {{"value": [1, 2, 3]}}', where)
+        raise RequestError(f'{said} the declaration must be an object like {{"value": [1, 2, 3]}}', where)
     _no_unknown(raw, INPUT_KEYS, where)
     if "value" not in raw:
-        raise RequestError(f"{where} needs a value", where)
+        raise RequestError(f"{said} it needs a value, a number or a nested list of numbers", where)
     dtype = raw.get("dtype", "float32")
     if dtype not in DTYPE_NAMES:
-        raise RequestError(f"{where}.dtype={dtype!r} is not allowed: must be one of {', '.join(DTYPE_NAMES)}", where)
+        raise RequestError(f"{said} dtype {dtype!r} is not allowed; allowed: {', '.join(DTYPE_NAMES)}", where)
     kind = raw.get("kind", "variable")
     if kind not in KINDS:
-        raise RequestError(f"{where}.kind={kind!r} is not allowed: must be one of {', '.join(KINDS)}", where)
+        raise RequestError(f"{said} kind {kind!r} is not allowed; allowed: {', '.join(KINDS)}", where)
     watch = raw.get("watch", False)
     if not isinstance(watch, bool):
-        raise RequestError(f"{where}.watch={watch!r} is not allowed: must be true or false", where)
+        raise RequestError(f"{said} watch={watch!r} is not allowed: must be true or false", where)
     value, shape = parse_value(raw["value"], dtype, where)
     return InputSpec(name, value, shape, dtype, kind, watch)
 
 
 def parse_value(value: Any, dtype: str, where: str) -> tuple[Any, Shape]:
     """A number or rectangular nested list of finite numbers (at most MAX_ELEMENTS) as nested tuples, and its shape."""
+    said = f"input {where.removeprefix('inputs.')}:"
     shape: list[int] = []
     level = [value]
     while level and all(isinstance(item, list | tuple) for item in level):
-        lengths = {len(item) for item in level}
+        lengths = sorted({len(item) for item in level})
         if len(lengths) > 1:
-            raise RequestError(f"{where}.value is ragged: every row must have the same length", where)
-        length = lengths.pop()
+            depth = "rows" if len(shape) == 1 else f"rows at depth {len(shape) + 1}"
+            raise RequestError(
+                f"{said} {depth} have different lengths ({lengths[0]} and {lengths[1]}); "
+                "a tensor needs equal-length rows",
+                where,
+            )
+        length = lengths[0]
         shape.append(length)
         if len(shape) > MAX_RANK or len(level) * length > MAX_ELEMENTS:
             raise RequestError(
-                f"{where}.value is too big: at most {MAX_ELEMENTS:,} elements and {MAX_RANK} dimensions", where
+                f"{said} the value is too big: at most {MAX_ELEMENTS:,} elements and {MAX_RANK} dimensions", where
             )
         level = [inner for item in level for inner in item]
     if any(isinstance(item, list | tuple) for item in level):
-        raise RequestError(f"{where}.value is ragged: every row must have the same length", where)
-    for item in level:
-        _check_number(item, dtype, where)
+        raise RequestError(
+            f"{said} a row mixes numbers and lists; a tensor needs equal-length rows of numbers, like [[1, 2], [3, 4]]",
+            where,
+        )
+    if not _plain_floats(level, dtype):
+        for item in level:
+            _check_number(item, dtype, said, where)
     return _as_tuples(value, dtype), tuple(shape)
 
 
-def _check_number(item: Any, dtype: str, where: str) -> None:
+def _plain_floats(items: list[Any], dtype: str) -> bool:
+    """The fast path for a big float value: every element a float or int within the limits (NaN fails)."""
+    limit = MAX_LITERAL
+    return dtype != "int32" and all(
+        (type(item) is float or type(item) is int) and -limit <= item <= limit for item in items
+    )
+
+
+def _check_number(item: Any, dtype: str, said: str, where: str) -> None:
     if isinstance(item, bool) or not isinstance(item, int | float):
-        raise RequestError(f"{where}.value holds {item!r}: every element must be a number", where)
+        raise RequestError(f"{said} it holds {item!r}: every element must be a number", where)
     if abs(item) > MAX_LITERAL or not math.isfinite(item):
-        raise RequestError(f"{where}.value holds {item!r}: numbers must be finite and at most {MAX_LITERAL:g}", where)
+        raise RequestError(f"{said} it holds {item!r}: numbers must be finite and at most {MAX_LITERAL:g}", where)
     if dtype == "int32" and (float(item) != int(item) or not INT32_RANGE[0] <= int(item) <= INT32_RANGE[1]):
-        raise RequestError(f"{where}.value holds {item!r}: int32 needs whole numbers in the int32 range", where)
+        raise RequestError(f"{said} it holds {item!r}: int32 needs whole numbers in the int32 range", where)
 
 
 def _as_tuples(value: Any, dtype: str) -> Any:

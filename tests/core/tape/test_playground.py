@@ -45,8 +45,7 @@ def test_unknown_dtype_is_a_clear_request_error() -> None:
     response = run_grad_request({"inputs": {"x": {"value": [1.0], "dtype": "complex64"}}})
     assert response["error"]["type"] == "RequestError"
     assert (
-        "inputs.x.dtype='complex64' is not allowed: must be one of float32, float64, int32"
-        in (response["error"]["message"])
+        "input x: dtype 'complex64' is not allowed; allowed: float32, float64, int32" in (response["error"]["message"])
     )
 
 
@@ -132,3 +131,17 @@ def test_hostile_programs_are_refused_before_anything_runs(program: str) -> None
     assert response["error"]["type"] == "ProgramError"
     assert response["values"] == {} and response["calls"] == []
     assert _events == []
+
+
+def test_tfs_errors_in_a_result_carry_no_internal_op_node_text() -> None:
+    request = {
+        "inputs": {"t1": {"value": [[1.0, 2.0]]}, "t2": {"value": [[1.0, 2.0]]}},
+        "program": "y = t1 @ t2",
+        "calls": [],
+    }
+    error = run_grad_request(request)["error"]
+    assert error["type"] == "InvalidArgumentError" and (error["line"], error["col"]) == (1, 5)
+    assert error["message"].startswith("Matrix size-incompatible: In[0]: [1,2], In[1]: [1,2]")
+    assert "{{function_node" not in error["message"] and "name:" not in error["message"]
+    second = run_grad_request({**TUTORIAL, "calls": [TUTORIAL["calls"][0]] * 2})["calls"][1]["error"]
+    assert "{{" not in second["message"] and second["type"] == "RuntimeError"

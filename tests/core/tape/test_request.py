@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.tape.functions import MAX_ELEMENTS
-from core.tape.parser import ProgramError
+from core.tape.parser import MAX_LITERAL, ProgramError
 from core.tape.request import MAX_CALLS, MAX_INPUTS, RequestError, TapeOptions, empty_response, parse_request
 
 
@@ -34,13 +36,13 @@ def test_a_request_validates_into_frozen_data_with_defaults() -> None:
 @pytest.mark.parametrize(
     ("change", "words"),
     [
-        ({"inputs": {"t1": {"value": [1], "dtype": "float16"}}}, "dtype='float16'"),
-        ({"inputs": {"t1": {"value": [1], "kind": "tensor"}}}, "kind='tensor'"),
+        ({"inputs": {"t1": {"value": [1], "dtype": "float16"}}}, "input t1: dtype 'float16' is not allowed"),
+        ({"inputs": {"t1": {"value": [1], "kind": "tensor"}}}, "input t1: kind 'tensor' is not allowed"),
         ({"inputs": {"t1": {"value": [1], "watch": "yes"}}}, "watch='yes'"),
         ({"inputs": {"__t": {"value": [1]}}}, "not allowed"),
         ({"inputs": {"tf": {"value": [1]}}}, "not allowed"),
         ({"inputs": {"1x": {"value": [1]}}}, "identifier"),
-        ({"inputs": {"t1": {"value": [1, [2]]}}}, "ragged"),
+        ({"inputs": {"t1": {"value": [1, [2]]}}}, "input t1: a row mixes numbers and lists"),
         ({"inputs": {"t1": {"value": [True]}}}, "must be a number"),
         ({"inputs": {"t1": {"value": [float("nan")]}}}, "finite"),
         ({"inputs": {"t1": {"value": [1.5], "dtype": "int32"}}}, "whole numbers"),
@@ -133,3 +135,32 @@ def test_a_refused_program_is_a_program_error_not_a_request_error() -> None:
 def test_the_empty_response_has_every_key() -> None:
     assert empty_response() == {"values": {}, "calls": [], "graph": {"nodes": [], "edges": []}, "error": None}
     assert empty_response({"type": "RequestError"})["error"] == {"type": "RequestError"}
+
+
+def only_inputs(inputs: dict) -> dict:
+    return {"inputs": inputs}
+
+
+def test_uneven_rows_are_named_in_the_learners_words_without_internal_field_paths() -> None:
+    with pytest.raises(RequestError) as caught:
+        parse_request(only_inputs({"t1": {"value": [[1, 2], [3, 4, 5]]}}))
+    assert caught.value.message == ("input t1: rows have different lengths (2 and 3); a tensor needs equal-length rows")
+    assert caught.value.field == "inputs.t1"
+    with pytest.raises(RequestError) as deeper:
+        parse_request(only_inputs({"t1": {"value": [[[1], [2]], [[3], [4, 5]]]}}))
+    assert "rows at depth 3 have different lengths (1 and 2)" in deeper.value.message
+    for bad in ([1, "a"], [1, None]):
+        with pytest.raises(RequestError) as caught:
+            parse_request(only_inputs({"t1": {"value": bad}}))
+        assert "inputs.t1" not in caught.value.message and caught.value.message.startswith("input t1:")
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.one_of(st.floats(allow_nan=True), st.integers(-(10**40), 10**40)), min_size=1, max_size=30))
+def test_the_bulk_number_check_accepts_exactly_what_the_element_check_accepts(values: list) -> None:
+    finite = all(math.isfinite(v) and abs(v) <= MAX_LITERAL for v in values)
+    if finite:
+        assert parse_request(only_inputs({"t1": {"value": values}})).inputs[0].shape == (len(values),)
+    else:
+        with pytest.raises(RequestError, match="numbers must be finite and at most"):
+            parse_request(only_inputs({"t1": {"value": values}}))
