@@ -24,6 +24,11 @@ def errors(app: AppTest) -> list[str]:
     return [element.value for element in app.error]
 
 
+def plain_errors(app: AppTest) -> list[str]:
+    """The text of every st.error with its markdown escapes removed, as the learner reads it."""
+    return [element.value.replace("\\", "") for element in app.error]
+
+
 def infos(app: AppTest) -> list[str]:
     """The text of every st.info."""
     return [element.value for element in app.info]

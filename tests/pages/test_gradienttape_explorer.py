@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+
 import pytest
-from explorer_helpers import code_text, errors, explorer, infos, markdown_text
+import streamlit as st
+from explorer_helpers import code_text, errors, explorer, infos, markdown_text, plain_errors
+
+from ui.explorer.engine_wait import WAIT_TEXT
 
 NON_PERSISTENT = (
     "RuntimeError: A non-persistent GradientTape can only be used to compute one set of gradients (or jacobians)"
@@ -100,3 +106,58 @@ def test_a_bad_input_value_gets_a_clear_message() -> None:
     app.text_input(key="pg_input_0_value").set_value("[1, 2").run()
     assert any("t1 is not a number or a list of numbers" in text for text in errors(app))
     assert not app.get("graphviz_chart")
+
+
+def test_engine_calls_run_under_a_spinner_with_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    shown: list[str] = []
+    real_spinner = st.spinner
+
+    @contextlib.contextmanager
+    def spy(text: str = "", **options: object) -> Iterator[None]:
+        shown.append(text)
+        with real_spinner(text, **options):
+            yield
+
+    monkeypatch.setattr(st, "spinner", spy)
+    app = explorer()
+    assert not app.exception
+    assert shown.count(WAIT_TEXT) >= 4 + 1  # the four tutorial examples, the cards, the playground
+    assert "engine" in WAIT_TEXT and "first run" in WAIT_TEXT
+
+
+def test_playground_messages_are_clean_tf_text_and_plain_words() -> None:
+    app = explorer()
+    app.text_input(key="pg_input_0_value").set_value("[[1, 2]]")
+    app.text_input(key="pg_input_1_value").set_value("[[1, 2]]")
+    app.text_area(key="playground_program").set_value("t3 = t1 @ t2\nt4 = t3 + t2").run()
+    assert not app.exception
+    raised = [text for text in plain_errors(app) if "InvalidArgumentError" in text]
+    assert raised and "Matrix size-incompatible: In[0]: [1,2], In[1]: [1,2]" in raised[0]
+    assert not any("function_node" in text or "/job:localhost" in text for text in plain_errors(app))
+    app.text_input(key="pg_input_0_value").set_value("[[1, 2], [3, 4, 5]]").run()
+    assert any(
+        "input t1: rows have different lengths (2 and 3); a tensor needs equal-length rows" in text
+        for text in plain_errors(app)
+    )
+    assert not any("inputs.t1" in text for text in plain_errors(app))
+    app.text_input(key="pg_input_0_value").set_value("[1, 2").run()
+    assert any("a [ is never closed" in text for text in plain_errors(app))
+    assert not any("Expecting" in text or "char 0" in text for text in plain_errors(app))
+
+
+def test_the_code_that_ran_shows_the_parsed_program_not_a_raw_split() -> None:
+    app = explorer()
+    program = "t3 = t1 * t2  # note\x0cimport os; os.system('echo pwned')\nt4 = t3 + t2"
+    app.text_area(key="playground_program").set_value(program).run()
+    assert not app.exception
+    shown = code_text(app)
+    assert "        t3 = t1 * t2\n        t4 = t3 + t2" in shown or "    t3 = t1 * t2\n    t4 = t3 + t2" in shown
+    assert "os.system" not in shown
+    assert not any(line.lstrip().startswith("import os") for line in shown.splitlines())
+
+
+def test_card_seven_reads_an_eager_tensor() -> None:
+    app = explorer()
+    assert [e.label for e in app.expander][6].startswith("7. ")
+    assert any("x is an EagerTensor" in text for text in infos(app))
+    assert not any("a EagerTensor" in text for text in infos(app))

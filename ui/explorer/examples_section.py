@@ -8,7 +8,7 @@ from typing import Any
 import streamlit as st
 
 from ui.engine_handle import engine_client
-from ui.engine_results import run_or_report
+from ui.explorer.engine_wait import engine_result
 from ui.explorer.tensor_text import InputTextError, format_value, parse_vector
 from ui.explorer.tf_errors import tf_error_text
 
@@ -87,7 +87,7 @@ def example(info: ExampleInfo) -> None:
             st.caption("Nothing ran: fix the input above.")
             return
         payload = {"name": info.name, "inputs": inputs}
-        result = run_or_report("example", payload, lambda: engine_client().example(info.name, inputs))
+        result = engine_result("example", payload, lambda: engine_client().example(info.name, inputs))
         if result is not None:
             show_result(info, result)
 

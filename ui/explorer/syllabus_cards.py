@@ -9,8 +9,9 @@ import streamlit as st
 from core.engine.client import EngineError
 from core.regression.config import ConfigError
 from ui.engine_handle import engine_client
-from ui.engine_results import failure_message, run_or_report
+from ui.engine_results import failure_message
 from ui.explorer import card_inputs
+from ui.explorer.engine_wait import engine_result
 from ui.explorer.markdown_text import escape_markdown
 from ui.explorer.tensor_text import format_value
 from ui.explorer.tf_errors import tf_error_text
@@ -52,7 +53,7 @@ def show_card(card: dict[str, Any]) -> None:
             st.caption("Nothing ran: fix the input on the left.")
             return
         payload = {"name": card["name"], "inputs": inputs}
-        result = run_or_report("card", payload, lambda: engine_client().task("card", payload))
+        result = engine_result("card", payload, lambda: engine_client().task("card", payload))
         if result is not None:
             show_result(result)
 

@@ -10,6 +10,7 @@ import numpy as np
 
 NUMPY_DTYPES: dict[str, type] = {"float32": np.float32, "float64": np.float64, "int32": np.int32}
 MAX_TEXT_CHARS = 20_000
+NUMBER_TEXT = frozenset("0123456789.eE+-,[] \t\r\n")
 
 
 class InputTextError(ValueError):
@@ -123,7 +124,7 @@ def parse_nested(name: str, text: str) -> Any:
         return json.loads(body, parse_constant=_refuse_constant)
     except (ValueError, RecursionError) as error:
         raise InputTextError(
-            f"{name} is not a number or a list of numbers ({_short(error)}): write a number like 2.5, "
+            f"{name} is not a number or a list of numbers ({_reason(body, error)}): write a number like 2.5, "
             "or a list like [1, 2, 3] or [[1, 2], [3, 4]]"
         ) from None
 
@@ -132,8 +133,42 @@ def _refuse_constant(word: str) -> Any:
     raise ValueError(f"{word} is not allowed: numbers must be finite")
 
 
-def _short(error: BaseException) -> str:
+def _reason(body: str, error: BaseException) -> str:
+    """What is wrong with the text, in the learner's words rather than the JSON decoder's."""
     if isinstance(error, RecursionError):
-        return "nested too deeply"
-    message = str(error)
-    return message if len(message) <= 80 else message[:80] + "…"
+        return "it is nested too deeply"
+    if not isinstance(error, json.JSONDecodeError):
+        return str(error)
+    opened, closed = body.count("["), body.count("]")
+    if opened > closed:
+        return "a [ is never closed"
+    if closed > opened:
+        return "a ] has no matching ["
+    stray = next((index for index, char in enumerate(body) if char not in NUMBER_TEXT), None)
+    if stray is not None:
+        return f"{body[stray]!r} at character {stray + 1} is not allowed: only numbers, commas and [ ] are"
+    position = error.pos
+    if position >= len(body):
+        return "a number is missing at the end"
+    start = position
+    while start > 0 and body[start - 1] not in ",[] ":  # the decoder stopped inside a word such as 2e
+        start -= 1
+    if start < position:
+        return f"{_word_at(body, start)!r} at character {start + 1} is not a number"
+    found = _word_at(body, position)
+    where = f"at character {position + 1}"
+    if error.msg.startswith("Expecting ',' delimiter"):
+        return f"a comma is missing before {found!r} {where}"
+    if error.msg.startswith("Extra data"):
+        return f"{found!r} {where} comes after the value is complete"
+    if found in {",", "]"}:
+        return f"a number is missing before {found!r} {where}"
+    return f"{found!r} {where} is not a number"
+
+
+def _word_at(body: str, position: int) -> str:
+    """The text that starts at position: up to the next comma, bracket or space (one character if it is one)."""
+    end = position
+    while end < len(body) and body[end] not in ",[] " and end - position < 20:
+        end += 1
+    return body[position : max(end, position + 1)]

@@ -44,3 +44,27 @@ def test_bad_text_gets_a_message_naming_the_input(parse: Callable[[str, str], An
 def test_nested_lists_are_refused_with_a_pointer_to_the_playground() -> None:
     with pytest.raises(InputTextError, match="flat list of numbers"):
         parse_vector("t1", "[[1,2],[3]]")
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("", None),
+        ("[1, 2", "a [ is never closed"),
+        ("[1, 2]]", "a ] has no matching ["),
+        ("[1 2]", "a comma is missing before '2' at character 4"),
+        ("[1, x]", "'x' at character 5 is not allowed: only numbers, commas and [ ] are"),
+        ("[1,,2]", "a number is missing before ',' at character 4"),
+        ("[1,]", "a number is missing before ']' at character 4"),
+        ("[1] 3", "'3' at character 5 comes after the value is complete"),
+        ("[1, 2e]", "'2e' at character 5 is not a number"),
+    ],
+)
+def test_unreadable_values_are_explained_in_the_learners_words(text: str, reason: str | None) -> None:
+    with pytest.raises(InputTextError) as caught:
+        parse_nested("the value of t1", text)
+    message = str(caught.value)
+    assert "Expecting" not in message and "char " not in message and "delimiter" not in message
+    assert message.startswith("the value of t1 ")
+    if reason is not None:
+        assert f"({reason})" in message
