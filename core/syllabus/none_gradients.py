@@ -57,11 +57,16 @@ def replaced(x: float, steps: int, use_assign_add: bool) -> dict[str, object]:
     return {"x": x, "types_of_x": types_of_x, "grads": grads}
 
 
+def with_article(word: str) -> str:
+    """'a ResourceVariable', 'an EagerTensor': the indefinite article a class name takes when read aloud."""
+    return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}"
+
+
 def explain_replaced(inputs: dict[str, Any], results: dict[str, Any]) -> str:
     """Each step's type of x and gradient, and the moral."""
     grads = results["grads"]
     steps = "; ".join(
-        f"step {i + 1}: x is a {kind}, dy/dx = {show(plain(g))}"
+        f"step {i + 1}: x is {with_article(kind)}, dy/dx = {show(plain(g))}"
         for i, (kind, g) in enumerate(zip(results["types_of_x"], grads))
     )
     if any(g is None for g in grads):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from syllabus_helpers import ok
 
+from core.syllabus.none_gradients import with_article
+
 
 def test_the_none_cases_match_direct_tf() -> None:
     assert ok("unconnected")["gradients"] == {"dx": None, "dy": 6.0}
@@ -31,7 +33,16 @@ def test_the_explanations_follow_the_results() -> None:
     assert "dz/dx is None" in ok("unconnected")["explanation"]
     assert "unconnected_gradients=ZERO" in ok("unconnected", {"unconnected": "zero"})["explanation"]
     assert "x = x + 1 made x a plain Tensor" in ok("replaced")["explanation"]
+    steps = ok("replaced", {"steps": 2})["explanation"]
+    assert "step 1: x is a ResourceVariable" in steps and "step 2: x is an EagerTensor" in steps
+    assert " a EagerTensor" not in steps
     assert "x has dtype int32" in ok("integer")["explanation"]
     assert "x has dtype float32" in ok("integer", {"dtype": "float32"})["explanation"]
     assert "(x1_start + x0)**2, gives 8" in ok("stateful", {"x0": 3.0, "x1": 1.0})["explanation"]
     assert "np.mean" in ok("numpy_step")["explanation"]
+
+
+def test_class_names_get_the_article_they_are_read_with() -> None:
+    assert with_article("EagerTensor") == "an EagerTensor"
+    assert with_article("ResourceVariable") == "a ResourceVariable"
+    assert with_article("IndexedSlices") == "an IndexedSlices"
