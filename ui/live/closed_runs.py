@@ -35,7 +35,7 @@ def browser_key(cookie: str | None) -> str | None:
     The cookie reads "2|mask|masked token|timestamp", and the mask changes from request to request; the token,
     the masked token XOR the repeating 4-byte mask, is what stays the same across reloads.
     """
-    if not cookie:
+    if not isinstance(cookie, str) or not cookie:  # no cookie (AppTest hands over a stand-in object)
         return None
     stable = cookie
     parts = cookie.split("|")
