@@ -8,7 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from core.cli.bench import cmd_bench, register
+from core.cli.bench import cmd_bench, register, timed_run
+from core.regression.config import RegressionConfig
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -24,6 +25,7 @@ def test_bench_json_has_every_key_on_the_last_line() -> None:
     assert result.returncode == 0, result.stderr
     numbers = json.loads(result.stdout.strip().splitlines()[-1])
     expected = {"eager_steps_per_s", "compiled_steps_per_s", "speedup", "max_abs_diff", "compile_s"}
+    expected |= {"eager_run_only_steps_per_s", "compiled_run_only_steps_per_s", "speedup_run_only"}
     expected |= {"million_steps_s", "million_steps_first_s", "peak_rss_mb"}
     expected |= {"million_steps_cold_s", "million_steps_cold_train_s", "million_steps_cold_rss_mb"}
     assert expected <= set(numbers)
@@ -41,3 +43,10 @@ def test_register_adds_the_bench_subcommand_and_its_flags() -> None:
     assert args.handler is cmd_bench and args.json and args.no_client
     plain = parser.parse_args(["bench"])
     assert not plain.json and not plain.no_client
+
+
+def test_timed_run_times_construction_and_run_apart_and_counts_both_in_the_total() -> None:
+    for backend in ("eager", "compiled"):
+        run = timed_run(RegressionConfig(n_samples=10, epochs=1), backend)
+        assert len(run.trace) == 11 and run.trace["step"].iloc[-1] == 10
+        assert run.build_s > 0 and run.run_s > 0 and run.total_s == run.build_s + run.run_s
