@@ -105,6 +105,10 @@ def train(config, events, stop_after):
                 optimizer = make_optimizer(config["optimizer"], config["learning_rate"])
             if field == "learning_rate" and optimizer is not None:
                 optimizer.learning_rate = value
+            if field == "w_init":  # a new initial value sets the weight to it, from the next step on
+                w.assign(value)
+            if field == "b_init":
+                b.assign(value)
             if offset >= config["n_samples"]:
                 epoch, offset = epoch + 1, 0
             continue
@@ -151,7 +155,7 @@ if __name__ == "__main__":
     args = parser.parse_args()
     trace = train(CONFIG, EVENTS, STOP_AFTER)
     step, _, w, b, loss = trace[-1]
-    print(f"Weight: {{w:.2f}}, Bias: {{b:.2f}} after {{step}} steps (loss {{loss:.4g}})")
+    print(f"Weight: {{w:.4f}}, Bias: {{b:.4f}} after {{step}} steps (loss {{loss:.4g}})")
     if args.csv:
         with open(args.csv, "w", newline="") as handle:
             writer = csv.writer(handle)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -28,6 +29,23 @@ class Event(NamedTuple):
     new: Any
 
 
+class StepStart(NamedTuple):
+    """Where the run stood when the first change at this step came in: same-step changes merge from here."""
+
+    step: int
+    config: RegressionConfig
+    state: OptimizerState
+    position: Position
+    status: str
+    message: str
+    n_events: int
+
+
+def data_settings(config: RegressionConfig) -> tuple:
+    """The values of the fields the data is drawn from."""
+    return tuple(getattr(config, name) for name in sorted(DATA_FIELDS))
+
+
 class Trainer:
     """Trains one run step by step on the chosen backend, keeping the full trace and every mid-run change."""
 
@@ -45,6 +63,7 @@ class Trainer:
         self.config = config
         self.initial_config = config
         self.events: list[Event] = []
+        self._step_start: StepStart | None = None
         self.status = "running"
         self.message = ""
         self._position = Position()
@@ -57,6 +76,7 @@ class Trainer:
 
     def _load_data(self) -> None:
         self._x, self._y = make_data(self.config)
+        self._data_config = data_settings(self.config)
         self._x.flags.writeable = self._y.flags.writeable = False
         self.data_version += 1
         self._x_tf = tf.constant(self._x)
@@ -200,35 +220,53 @@ class Trainer:
         self.message = diverged_message(self.config, self._x, step, w, b, loss)
 
     def update(self, **changes: Any) -> list[Event]:
-        """Change settings from the next step on; returns the recorded events. Bad values raise ConfigError.
+        """Change settings from the next step on; returns this step's events for them. Bad values raise ConfigError.
 
         Before the first step there is nothing to change mid-run: the run starts afresh with the new settings
         and records no event (so no "@ step 0" markers pile up while the learner sets things up).
+
+        Changes made at the same step (a slider moved notch by notch, while paused or between two steps) merge
+        into one event per field, from the value before the first change to the last one; a field set back to
+        where it was drops its event. Nothing ran in between, so the run is exactly as if only the net change
+        had been made. A new w_init or b_init sets w or b to that value (the optimizer state is kept).
         """
         new_config = self.config.replace(**changes)
         if self.steps_done == 0:
             self._start(new_config)
             return []
-        old_config = self.config
-        step = self.steps_done
-        new_events = [
-            Event(step, name, getattr(old_config, name), getattr(new_config, name))
-            for name in changes
-            if getattr(old_config, name) != getattr(new_config, name)
-        ]
-        if not new_events:
+        if new_config == self.config:
             return []
+        step = self.steps_done
+        if self._step_start is None or self._step_start.step != step:
+            self._step_start = StepStart(
+                step, self.config, self._state, self._position, self.status, self.message, len(self.events)
+            )
+        start = self._step_start
+        order = [event.field for event in self.events[start.n_events :]] + list(changes)
+        net = [name for name in dict.fromkeys(order) if getattr(start.config, name) != getattr(new_config, name)]
+        del self.events[start.n_events :]
+        self.events.extend(Event(step, name, getattr(start.config, name), getattr(new_config, name)) for name in net)
+        self.config, self._state, self._position = start.config, start.state, start.position
+        self.status, self.message = start.status, start.message
+        self._apply(new_config, set(net))
+        return [event for event in self.events[start.n_events :] if event.field in changes]
+
+    def _apply(self, new_config: RegressionConfig, changed: set[str]) -> None:
+        """Move from this step's starting point to new_config, whose fields in changed differ from it."""
         self.config = new_config
-        self.events.extend(new_events)
-        changed = {event.field for event in new_events}
-        if changed & DATA_FIELDS:
+        if self._data_config != data_settings(new_config):
             self._load_data()
+        if not changed:
+            return
         if self._position.offset >= new_config.n_samples:
             self._position = Position(self._position.epoch + 1, 0)
         if "optimizer" in changed:
             self._state = OptimizerState.fresh(new_config.optimizer, self.w, self.b)
+        if changed & {"w_init", "b_init"}:
+            w = new_config.w_init if "w_init" in changed else self.w
+            b = new_config.b_init if "b_init" in changed else self.b
+            self._state = dataclasses.replace(self._state, params=np.array([w, b], dtype=np.float32))
         if self.status == "diverged":
             self.message = ""
         self.status = "running" if self._position.epoch < new_config.epochs else "done"
         self._trace.reserve(self.total_steps + 1)
-        return new_events

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -21,6 +22,11 @@ CASES = [
         [(10, {"batch_size": 3}), (20, {"n_samples": 30, "seed": 3})],
         None,
     ),
+    (
+        RegressionConfig(n_samples=200, optimizer="adam", learning_rate=0.05),
+        [(150, {"w_init": 8.0}), (260, {"b_init": -4.0, "learning_rate": 0.02}), (300, {"w_init": 2.5})],
+        None,
+    ),
 ]
 
 
@@ -37,7 +43,9 @@ def test_exported_script_reproduces_the_trace(tmp_path: Path, config, changes, s
         [sys.executable, str(script), "--csv", str(tmp_path / "trace.csv")], capture_output=True, text=True, timeout=300
     )
     assert result.returncode == 0, result.stderr
-    assert "Weight:" in result.stdout and "Bias:" in result.stdout
+    printed = re.search(r"Weight: (-?\d+\.\d{4}), Bias: (-?\d+\.\d{4}) after", result.stdout)  # as the page shows
+    assert printed, result.stdout
+    assert [float(value) for value in printed.groups()] == pytest.approx([trainer.w, trainer.b], abs=2e-4)
     exported, reference = pd.read_csv(tmp_path / "trace.csv"), trainer.trace
     assert len(exported) == len(reference)
     assert (exported["step"].to_numpy() == reference["step"].to_numpy()).all()

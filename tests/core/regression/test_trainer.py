@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 
 import numpy as np
@@ -232,3 +233,87 @@ def test_compiled_functions_are_traced_once_per_optimizer_and_loss() -> None:
         trainer.update(learning_rate=0.05)
         trainer.run()
     assert compiled_chunk("nesterov", "mae").experimental_get_tracing_count() == 1
+
+
+@pytest.mark.parametrize("backend", ["eager", "compiled"])
+def test_a_new_initial_w_or_b_mid_run_sets_it_from_the_next_step(backend: str) -> None:
+    trainer = Trainer(RegressionConfig(n_samples=50, optimizer="momentum"), backend)
+    trainer.step(20)
+    w_trained, b_trained = trainer.w, trainer.b
+    events = trainer.update(w_init=8.0)
+    assert [tuple(e) for e in events] == [(20, "w_init", 0.0, 8.0)]
+    assert trainer.w == 8.0 and trainer.b == b_trained and trainer.trace["w"].iloc[-1] == pytest.approx(w_trained)
+    trainer.update(b_init=-4.0)
+    assert (trainer.w, trainer.b) == (8.0, -4.0)
+    jumped = trainer.step(1)
+    reference = Trainer(RegressionConfig(n_samples=50, optimizer="momentum"), backend)
+    reference.step(20)
+    reference._state = dataclasses.replace(reference._state, params=np.array([8.0, -4.0], np.float32))
+    assert jumped[["w", "b", "loss"]].equals(reference.step(1)[["w", "b", "loss"]])
+    assert abs(jumped["w"].iloc[0] - 8.0) < 1.0 and abs(jumped["b"].iloc[0] + 4.0) < 1.0
+
+
+def test_before_the_first_step_a_new_initial_w_restarts_the_run() -> None:
+    trainer = Trainer(RegressionConfig(), "compiled")
+    assert trainer.update(w_init=8.0) == [] and trainer.events == []
+    assert trainer.initial_config.w_init == 8.0 and trainer.trace["w"].tolist() == [8.0]
+
+
+def test_changes_at_one_step_merge_into_one_event_per_field() -> None:
+    trainer = Trainer(RegressionConfig(), "compiled")
+    trainer.step(30)
+    for rate in (0.02, 0.03, 0.05, 0.1):  # a slider moved notch by notch
+        trainer.update(learning_rate=rate)
+    trainer.update(w_target=-2.0)
+    trainer.update(learning_rate=0.2)
+    assert [tuple(e) for e in trainer.events] == [(30, "learning_rate", 0.01, 0.2), (30, "w_target", 5.0, -2.0)]
+    trainer.step(5)
+    trainer.update(learning_rate=0.1)
+    assert [tuple(e) for e in trainer.events][-1] == (35, "learning_rate", 0.2, 0.1) and len(trainer.events) == 3
+
+
+def test_a_change_undone_at_the_same_step_leaves_no_event_and_no_trace() -> None:
+    plain = Trainer(RegressionConfig(n_samples=40, optimizer="adam"), "compiled")
+    fiddled = Trainer(RegressionConfig(n_samples=40, optimizer="adam"), "compiled")
+    plain.step(25)
+    fiddled.step(25)
+    fiddled.update(optimizer="rmsprop", w_init=3.0, n_samples=30)  # resets the slots, moves w, new data
+    assert fiddled.w == 3.0 and len(fiddled.data) == 30
+    fiddled.update(optimizer="adam", w_init=0.0, n_samples=40)
+    assert fiddled.events == [] and fiddled.config == plain.config and fiddled.w == plain.w
+    assert fiddled.step(40).equals(plain.step(40))
+
+
+def test_merged_changes_run_like_the_net_change_made_once() -> None:
+    merged = Trainer(RegressionConfig(n_samples=40, optimizer="momentum"), "compiled")
+    once = Trainer(RegressionConfig(n_samples=40, optimizer="momentum"), "compiled")
+    merged.step(10)
+    once.step(10)
+    merged.update(optimizer="adam")
+    merged.update(learning_rate=0.5)
+    merged.update(optimizer="rmsprop", learning_rate=0.05)
+    once.update(optimizer="rmsprop", learning_rate=0.05)
+    assert merged.events == once.events
+    assert merged.step(30).equals(once.step(30))
+
+
+def test_replaying_the_update_calls_at_their_steps_rebuilds_the_run() -> None:
+    """What the engine client's replay log does after an engine restart: same calls, same steps, same run."""
+    calls = [(15, {"learning_rate": 0.02}), (15, {"learning_rate": 0.05}), (15, {"w_init": 6.0}), (40, {"b_init": 1.0})]
+
+    def play() -> Trainer:
+        trainer = Trainer(RegressionConfig(n_samples=30), "compiled")
+        for at, changes in calls:
+            trainer.step(at - trainer.steps_done)
+            trainer.update(**changes)
+        trainer.run()
+        return trainer
+
+    first, replayed = play(), play()
+    assert [tuple(e) for e in first.events] == [
+        (15, "learning_rate", 0.01, 0.05),
+        (15, "w_init", 0.0, 6.0),
+        (40, "b_init", 0.0, 1.0),
+    ]
+    assert first.trace.equals(replayed.trace) and first.events == replayed.events
+    assert first.trace["w"].iloc[15] != 6.0 and abs(first.trace["w"].iloc[16] - 6.0) < 1.0
