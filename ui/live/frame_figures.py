@@ -6,10 +6,16 @@ from typing import Any
 
 import numpy as np
 
-from core.regression.value_text import event_label
-from ui.figures import COLORS, Figure, landmarks, loss_contour, packed
+from ui.figures import COLORS, Figure, change_label, landmarks, linear_text, loss_contour, packed
 
-HEIGHT = 380
+HEIGHT = 360
+NICE_STEPS = (1, 2, 5)
+MIN_AXIS_END = 10
+HEADROOM = 1.1
+NEAR_FRACTION = 0.04  # events closer than this share of the axis share one label
+MAX_STACKED = 3
+LABEL_ROWS = 3
+LABEL_BOX = (0.3, 0.08)  # on the landscape, changes closer than this share of its width and height share a label
 
 
 def _layout(title: str, revision: Any, x_title: str, y_title: str, **extra: Any) -> dict[str, Any]:
@@ -17,7 +23,7 @@ def _layout(title: str, revision: Any, x_title: str, y_title: str, **extra: Any)
         "title": {"text": title, "x": 0.02, "font": {"size": 15}},
         "uirevision": str(revision),
         "height": HEIGHT,
-        "margin": {"l": 55, "r": 15, "t": 40, "b": 80},
+        "margin": {"l": 55, "r": 15, "t": 34, "b": 80},
         "xaxis": {"title": {"text": x_title}},
         "yaxis": {"title": {"text": y_title}},
         "legend": {"orientation": "h", "y": -0.22, "yanchor": "top", "x": 0, "xanchor": "left"},
@@ -26,36 +32,75 @@ def _layout(title: str, revision: Any, x_title: str, y_title: str, **extra: Any)
     }
 
 
-def event_marks(events: list[dict[str, Any]]) -> tuple[list[dict], list[dict]]:
-    """Vertical lines and labels at each event's step (for charts whose x axis is the step)."""
-    shapes, notes = [], []
-    for index, event in enumerate(events):
-        x = event["step"]
-        shapes.append(
-            {
-                "type": "line",
-                "xref": "x",
-                "yref": "paper",
-                "x0": x,
-                "x1": x,
-                "y0": 0,
-                "y1": 1,
-                "line": {"color": COLORS["event"], "width": 1, "dash": "dot"},
-            }
-        )
-        notes.append(
-            {
-                "x": x,
-                "xref": "x",
-                "yref": "paper",
-                "y": 1 - 0.07 * (index % 4),
-                "text": event_label(event),
-                "showarrow": False,
-                "xanchor": "left",
-                "font": {"size": 10, "color": COLORS["event"]},
-                "bgcolor": "rgba(255,255,255,0.7)",
-            }
-        )
+def step_axis_end(steps_done: int, total_steps: int) -> int:
+    """Where the step charts' x axes end: a round 1-2-5 number past the steps done, never past the planned end.
+
+    Both step charts end here, so their event marks line up; it grows in a few jumps while a run plays (the curve
+    grows into the space rather than pinned to the left edge of a 10M-step axis) and is the planned end when done.
+    """
+    want = max(MIN_AXIS_END, steps_done * HEADROOM)
+    magnitude = 10 ** int(np.floor(np.log10(want)))
+    nice = next(m * magnitude for m in (*NICE_STEPS, 10) if m * magnitude >= want)
+    return int(max(steps_done, min(nice, max(total_steps, 1))))
+
+
+def near_groups(events: list[dict[str, Any]], span: float) -> list[list[dict[str, Any]]]:
+    """Events in step order, grouped while each lies within NEAR_FRACTION of span of its group's first."""
+    groups: list[list[dict[str, Any]]] = []
+    for event in sorted(events, key=lambda e: e["step"]):
+        if groups and event["step"] - groups[-1][0]["step"] <= NEAR_FRACTION * span:
+            groups[-1].append(event)
+        else:
+            groups.append([event])
+    return groups
+
+
+def group_label(group: list[dict[str, Any]]) -> str:
+    """One label for events that share a step or lie close: 'lr 0.01→0.1 · bs 1→8 @ step 448', stacked by step."""
+    by_step: dict[int, list[str]] = {}
+    for event in group:
+        by_step.setdefault(event["step"], []).append(change_label(event).rsplit(" @ step ", 1)[0])
+    lines = [f"{' · '.join(parts)} @ step {step:,}" for step, parts in by_step.items()]
+    if len(lines) > MAX_STACKED:
+        hidden = sum(len(by_step[step]) for step in list(by_step)[MAX_STACKED - 1 :])
+        lines = [*lines[: MAX_STACKED - 1], f"+{hidden} more, to step {group[-1]['step']:,}"]
+    return "<br>".join(lines)
+
+
+def event_marks(events: list[dict[str, Any]], span: float = 0.0) -> tuple[list[dict], list[dict]]:
+    """A dotted line at each changed step, and one label per group of changes lying close on an axis of span steps.
+
+    Labels take turns over LABEL_ROWS rows, so neighbouring groups do not overlap.
+    """
+    shapes = [
+        {
+            "type": "line",
+            "xref": "x",
+            "yref": "paper",
+            "x0": step,
+            "x1": step,
+            "y0": 0,
+            "y1": 1,
+            "line": {"color": COLORS["event"], "width": 1, "dash": "dot"},
+        }
+        for step in sorted({event["step"] for event in events})
+    ]
+    notes = [
+        {
+            "x": group[0]["step"],
+            "xref": "x",
+            "yref": "paper",
+            "y": 1 - 0.09 * (index % LABEL_ROWS),
+            "yanchor": "top",
+            "text": group_label(group),
+            "showarrow": False,
+            "xanchor": "left",
+            "align": "left",
+            "font": {"size": 10, "color": COLORS["event"]},
+            "bgcolor": "rgba(255,255,255,0.75)",
+        }
+        for index, group in enumerate(near_groups(events, span))
+    ]
     return shapes, notes
 
 
@@ -74,14 +119,14 @@ def _line(x: Any, y: Any, name: str, color: str, **style: Any) -> dict[str, Any]
 def trace_figure(view: dict[str, Any], revision: Any, frame: int = 0) -> Figure:
     """The tutorial's chart, live: w and b against step, dashed targets, titled 'Weight: …, Bias: …'."""
     config, series = view["config"], view["series"]
-    end = max(int(view["total_steps"]), 1)
+    end = step_axis_end(view["steps_done"], view["total_steps"])
     data = [
         _line(series["w"]["step"], series["w"]["value"], "Weight", COLORS["w"]),
         _line(series["b"]["step"], series["b"]["value"], "Bias", COLORS["b"]),
         _line([0, end], [config["w_target"]] * 2, "w target", COLORS["w"], line={"dash": "dash", "width": 1}),
         _line([0, end], [config["b_target"]] * 2, "b target", COLORS["b"], line={"dash": "dash", "width": 1}),
     ]
-    shapes, notes = event_marks(view["events"])
+    shapes, notes = event_marks(view["events"], end)
     title = f"Weight: {view['w']:.2f}, Bias: {view['b']:.2f}"
     return {
         "data": data,
@@ -97,13 +142,32 @@ def loss_figure(view: dict[str, Any], revision: Any, log_scale: bool, smoothing:
     data = [_line(raw["step"], raw["value"], "loss", COLORS["loss"], opacity=0.25 if faint else 1.0)]
     if faint:
         data.append(_line(smoothed["step"], smoothed["value"], f"EMA {smoothing:g}", "#145214", line={"width": 2}))
-    shapes, notes = event_marks(view["events"])
+    end = step_axis_end(view["steps_done"], view["total_steps"])
+    data.append(_axis_span(end, raw["value"]))
+    shapes, notes = event_marks(view["events"], end)
     axis = {"title": {"text": "loss (log)" if log_scale else "loss"}, "type": "log" if log_scale else "linear"}
     layout = _layout(
         f"Step loss: {view['loss']:.4g}", revision, "step", "loss", shapes=shapes, annotations=notes, frame=frame
     )
     layout["yaxis"] = axis
     return {"data": data, "layout": layout}
+
+
+def _axis_span(end: int, values: Any) -> dict[str, Any]:
+    """An invisible line from step 0 to end, so the loss chart's x axis spans what the w/b chart's does."""
+    finite = np.asarray(values, dtype=np.float64)
+    finite = finite[np.isfinite(finite) & (finite > 0)]
+    level = float(finite.max()) if len(finite) else 1.0
+    return {
+        "type": "scatter",
+        "mode": "lines",
+        "x": [0, end],
+        "y": [level, level],
+        "name": "step axis",
+        "showlegend": False,
+        "hoverinfo": "skip",
+        "line": {"width": 0},
+    }
 
 
 def data_figure(view: dict[str, Any], samples: dict[str, Any], revision: Any, frame: int = 0) -> Figure:
@@ -144,14 +208,14 @@ def data_figure(view: dict[str, Any], samples: dict[str, Any], revision: Any, fr
             "yref": "paper",
             "x": 0.01,
             "y": 0.98 - 0.06 * i,
-            "text": event_label(event),
+            "text": change_label(event),
             "showarrow": False,
             "xanchor": "left",
             "font": {"size": 10, "color": COLORS["event"]},
         }
         for i, event in enumerate(view["events"][-5:])
     ]
-    title = f"Fit: y = {view['w']:.3f}·x + {view['b']:.3f}"
+    title = f"Fit: y = {linear_text(view['w'], view['b'])}"
     return {"data": data, "layout": _layout(title, revision, "x", "y", annotations=notes, frame=frame)}
 
 
@@ -174,28 +238,46 @@ def landscape_figure(
         },
         *landmarks((config["w_target"], config["b_target"]), optimum),
     ]
-    data.extend(_event_points(view["events"], path))
+    box = (float(surface["w"][0]), float(surface["w"][-1]), float(surface["b"][0]), float(surface["b"][-1]))
+    data.extend(_event_points(view["events"], path, box))
     layout = _layout("Loss landscape", revision, "w", "b", frame=frame)
     layout["xaxis"]["range"] = [float(surface["w"][0]), float(surface["w"][-1])]
     layout["yaxis"]["range"] = [float(surface["b"][0]), float(surface["b"][-1])]
     return {"data": data, "layout": layout}
 
 
-def _event_points(events: list[dict[str, Any]], path: dict[str, Any]) -> list[dict[str, Any]]:
-    """A labelled marker on the path where each change happened."""
+def _event_points(events: list[dict[str, Any]], path: dict[str, Any], box: tuple[float, ...]) -> list[dict]:
+    """A marker on the path where each change happened; changes whose labels would overlap share one label."""
     if not events or len(path["step"]) == 0:
         return []
     steps = np.asarray(path["step"])
     where = [min(int(np.searchsorted(steps, event["step"])), len(steps) - 1) for event in events]
+    xs = [float(path["w"][i]) for i in where]
+    ys = [float(path["b"][i]) for i in where]
+    near_w, near_b = LABEL_BOX[0] * (box[1] - box[0]), LABEL_BOX[1] * (box[3] - box[2])
+    texts: list[str] = [""] * len(events)
+    groups: list[list[int]] = []
+    for index in range(len(events)):
+        for group in groups:
+            if abs(xs[index] - xs[group[0]]) <= near_w and abs(ys[index] - ys[group[0]]) <= near_b:
+                group.append(index)
+                break
+        else:
+            groups.append([index])
+    for group in groups:
+        first = change_label(events[group[0]])
+        texts[group[0]] = first if len(group) == 1 else f"{first} (+{len(group) - 1} more)"
     return [
         {
             "type": "scatter",
             "mode": "markers+text",
             "name": "changes",
             "showlegend": False,
-            "x": [float(path["w"][i]) for i in where],
-            "y": [float(path["b"][i]) for i in where],
-            "text": [event_label(event) for event in events],
+            "x": xs,
+            "y": ys,
+            "text": texts,
+            "hovertext": [change_label(event) for event in events],
+            "hoverinfo": "text",
             "textposition": "top right",
             "textfont": {"size": 10, "color": "white"},
             "marker": {"size": 8, "symbol": "diamond", "color": COLORS["event"]},
