@@ -1,4 +1,4 @@
-"""Tapestream's home page and entry point (`streamlit run dashboard.py`): what it is, and a link to each page."""
+"""Tapestream's entry point (`streamlit run dashboard.py`): the page navigation, and Home with a link to each page."""
 
 from __future__ import annotations
 
@@ -6,20 +6,38 @@ import streamlit as st
 
 from ui.page_setup import setup_page
 
-setup_page("Tapestream")
-st.title("🎞️ Tapestream")
-st.markdown(
-    "Tapestream teaches **`tf.GradientTape`** by running it. Every number on these pages comes from TensorFlow, "
-    "running in a separate engine process so the charts stay fast."
+PAGES = (  # file, title, icon, URL path
+    ("pages/1_GradientTape_Explorer.py", "GradientTape Explorer", "🧮", "GradientTape_Explorer"),
+    ("pages/2_Live_Regression.py", "Live Regression", "📈", "Live_Regression"),
+    ("pages/3_Compare_Runs.py", "Compare Runs", "🔀", "Compare_Runs"),
 )
-st.page_link("pages/1_GradientTape_Explorer.py", label="GradientTape Explorer", icon="🧮")
-st.caption(
-    "The tutorial's tape examples and the whole GradientTape syllabus, live and editable, plus a safe "
-    "expression playground that draws what the tape recorded."
+CAPTIONS = {
+    "GradientTape Explorer": "The tutorial's tape examples and the whole GradientTape syllabus, live and editable, "
+    "plus a safe expression playground that draws what the tape recorded.",
+    "Live Regression": "Train y = w·x + b step by step and watch w, b and the loss stream in while you change the "
+    "settings.",
+    "Compare Runs": "Every run is saved: overlay runs, diff their configs, pick a baseline, sweep a grid, export to "
+    "TensorBoard.",
+}
+
+
+def home() -> None:
+    """What Tapestream is, and a link to each page. It loads no TensorFlow."""
+    setup_page("Tapestream")
+    st.title("🎞️ Tapestream")
+    st.markdown(
+        "Tapestream teaches **`tf.GradientTape`** by running it. Every number on these pages comes from "
+        "TensorFlow, running in a separate engine process so the charts stay fast."
+    )
+    for path, title, icon, _ in PAGES:
+        st.page_link(path, label=title, icon=icon)
+        st.caption(CAPTIONS[title])
+
+
+navigation = st.navigation(
+    [
+        st.Page(home, title="Home", default=True),
+        *(st.Page(path, title=title, url_path=url) for path, title, _, url in PAGES),
+    ]
 )
-st.page_link("pages/2_Live_Regression.py", label="Live Regression", icon="📈")
-st.caption("Train y = w·x + b step by step and watch w, b and the loss stream in while you change the settings.")
-st.page_link("pages/3_Compare_Runs.py", label="Compare Runs", icon="🔀")
-st.caption(
-    "Every run is saved: overlay runs, diff their configs, pick a baseline, sweep a grid, export to TensorBoard."
-)
+navigation.run()
