@@ -13,6 +13,7 @@ VISIBLE = """sel => {
   return box.width > 100 && box.height > 100 && plot.querySelectorAll('.scatterlayer .trace').length > 0;
 }"""
 X_RANGE = "sel => { const p = document.querySelector(sel + ' .js-plotly-plot'); return p._fullLayout.xaxis.range; }"
+AUTORANGE = "sel => document.querySelector(sel + ' .js-plotly-plot')._fullLayout.xaxis.autorange"
 TITLE = "sel => document.querySelector(sel + ' .gtitle').textContent"
 
 
@@ -36,6 +37,10 @@ def change_learning_rate_with_the_keyboard(page) -> None:
 
 def test_play_streams_marks_changes_keeps_zoom_and_runs_to_the_end(page, app_url: str) -> None:
     open_live_page(page, app_url)
+    epochs = page.locator("[data-testid='stSidebar'] .st-key-cfg_epochs input")
+    epochs.fill("10")  # 10,000 steps: still playing after the zoom and the change
+    epochs.press("Enter")
+    page.wait_for_function("() => document.querySelector('.st-key-live_metrics').innerText.includes('10,000 to go')")
     chart = ".st-key-trace_chart"
     page.get_by_role("button", name="Play", exact=True).click()
 
@@ -49,11 +54,14 @@ def test_play_streams_marks_changes_keeps_zoom_and_runs_to_the_end(page, app_url
 
     plot = page.locator(f"{chart} .nsewdrag").first
     box = plot.bounding_box()
+    unzoomed = page.evaluate(X_RANGE, chart)
     page.mouse.move(box["x"] + box["width"] * 0.05, box["y"] + box["height"] * 0.5)
     page.mouse.down()
     page.mouse.move(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.5, steps=5)
     page.mouse.up()
     zoomed = page.evaluate(X_RANGE, chart)
+    assert zoomed != unzoomed, f"the drag did not zoom: the range stayed {unzoomed}"
+    assert page.evaluate(AUTORANGE, chart) is False, "the drag left the x axis on autorange: no zoom"
     before = page.evaluate(UPDATES, chart)
     page.wait_for_function(f"() => ({UPDATES})('{chart}') >= {before + 3}")
     assert page.evaluate(X_RANGE, chart) == zoomed
@@ -73,3 +81,45 @@ def test_play_streams_marks_changes_keeps_zoom_and_runs_to_the_end(page, app_url
     page.wait_for_function(f"() => ({TITLE})('{chart}') === 'Weight: 5.00, Bias: 3.00'", timeout=90_000)
     assert page.evaluate(VISIBLE, chart)
     assert page.console_errors == []
+
+
+EMA_CLIPPING = """() => {
+  const root = document.querySelector('.st-key-smoothing');
+  const buttons = Array.from(root.querySelectorAll('button'));
+  const clipped = [];
+  for (const button of buttons) {
+    const box = button.getBoundingClientRect();
+    if (button.scrollWidth > button.clientWidth + 1) clipped.push(button.innerText + ' (its text)');
+    for (let el = button.parentElement; el && el !== document.body; el = el.parentElement) {
+      if (getComputedStyle(el).overflowX === 'visible') continue;
+      const frame = el.getBoundingClientRect();
+      if (box.right > frame.right + 1 || box.left < frame.left - 1) clipped.push(button.innerText);
+    }
+  }
+  return { labels: buttons.map((b) => b.innerText.trim()), clipped };
+}"""
+TOP_AND_HEIGHT = (
+    "sel => { const box = document.querySelector(sel).getBoundingClientRect(); return [box.top, box.height]; }"
+)
+
+
+def test_at_1280_by_720_the_ema_options_fit_and_the_first_charts_show(browser, app_url: str) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    try:
+        page.goto(f"{app_url}/Live_Regression")
+        page.wait_for_selector(".st-key-trace_chart .js-plotly-plot")
+        page.wait_for_selector(".st-key-smoothing button")
+        ema = page.evaluate(EMA_CLIPPING)
+        assert ema["labels"] == ["off", "0.9", "0.99", "0.999"] and ema["clipped"] == [], ema
+        for chart in (".st-key-trace_chart", ".st-key-loss_chart"):
+            top, height = page.evaluate(TOP_AND_HEIGHT, chart)
+            assert 0 <= top <= 720 - height / 2, f"{chart} starts at {top:.0f}px: less than half of it shows at 720px"
+        page.get_by_role("button", name="Step", exact=True).click()
+        page.wait_for_function("() => document.querySelector('.st-key-live_metrics').innerText.includes('1,999 to go')")
+        same = [f"JSON.stringify(({X_RANGE})('.st-key-{key}'))" for key in ("trace_chart", "loss_chart")]
+        page.wait_for_function(f"() => {same[0]} === {same[1]}")
+        assert page.evaluate(X_RANGE, ".st-key-trace_chart") == [0, 10]  # both axes: the steps done, with headroom
+    finally:
+        context.close()
