@@ -14,7 +14,7 @@ from core.regression.config import RegressionConfig
 from core.regression.fields import flag_name
 from core.regression.value_text import value_text
 from core.sweep.grid import check_sweep, grid
-from core.sweep.saving import label, save_sweep, varied_fields
+from core.sweep.saving import final_mean_losses, label, save_sweep, varied_fields
 
 
 def register(commands: Any) -> None:
@@ -45,8 +45,8 @@ def sweep_values(args: argparse.Namespace) -> dict[str, list]:
     return values
 
 
-def summary(index: int, run: Any) -> dict[str, Any]:
-    """One run's result as plain data."""
+def summary(index: int, run: Any, mean_loss: float) -> dict[str, Any]:
+    """One run's result as plain data: loss is the mean over its data at the end, step_loss the last step's."""
     final = run.final
     return {
         "index": index,
@@ -56,7 +56,8 @@ def summary(index: int, run: Any) -> dict[str, Any]:
         "steps": int(final["step"]),
         "w": final["w"],
         "b": final["b"],
-        "loss": final["loss"],
+        "loss": mean_loss,
+        "step_loss": final["loss"],
         "steps_to_converge": run.steps_to_converge,
         "run_id": None,
     }
@@ -65,7 +66,7 @@ def summary(index: int, run: Any) -> dict[str, Any]:
 def table(rows: list[dict[str, Any]], configs: list[RegressionConfig], fields: list[str]) -> list[str]:
     """Aligned lines: index, the varied fields, status, steps, final w, b, loss and steps to converge."""
     header = ("#", *(flag_name(field).upper() for field in fields), "STATUS", "STEPS", "W", "B")
-    header += ("LOSS", "CONVERGED AT")
+    header += ("DATA LOSS", "STEP LOSS", "CONVERGED AT")
     lines = [header] + [
         (
             str(row["index"]),
@@ -75,6 +76,7 @@ def table(rows: list[dict[str, Any]], configs: list[RegressionConfig], fields: l
             f"{row['w']:.6g}",
             f"{row['b']:.6g}",
             f"{row['loss']:.6g}",
+            f"{row['step_loss']:.6g}",
             "-" if row["steps_to_converge"] is None else str(row["steps_to_converge"]),
         )
         for row, config in zip(rows, configs)
@@ -98,7 +100,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     runs = run_sweep(configs)
     seconds = time.perf_counter() - started
     fields = varied_fields(configs, list(values))
-    rows = [summary(index, run) for index, run in enumerate(runs, start=1)]
+    losses = final_mean_losses(runs)
+    rows = [summary(index, run, loss) for index, (run, loss) in enumerate(zip(runs, losses), start=1)]
     sweep_id = None
     if store is not None:
         with store:

@@ -49,9 +49,8 @@ def save_sweep(
     Returns the sweep id and the run ids; StoreError if the store refuses any run (then nothing is saved).
     """
     sweep_id = new_sweep_id()
-    data: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
     saved = []
-    for run in runs:
+    for run, mean in zip(runs, final_mean_losses(runs)):
         trace = run.trace
         saved.append(
             {
@@ -61,19 +60,24 @@ def save_sweep(
                 "name": f"{name or 'sweep'} {label(run.config, fields)}".strip(),
                 "sweep_id": sweep_id,
                 "message": run.message,
-                "final_loss": _mean_loss(run, data),
+                "final_loss": mean,
             }
         )
     return sweep_id, store.save_runs(saved)
 
 
-def _mean_loss(run: Any, data: dict[tuple, tuple[np.ndarray, np.ndarray]]) -> float:
-    """The mean loss over the run's data at its final (w, b); runs sharing a data set share one copy of it."""
-    key = tuple(getattr(run.config, field) for field in sorted(DATA_FIELDS))
-    if key not in data:
-        data[key] = make_data(run.config)
-    x, y = data[key]
-    return mean_loss(x, y, float(run.trace["w"].iloc[-1]), float(run.trace["b"].iloc[-1]), run.config.loss)
+def final_mean_losses(runs: Sequence[Any]) -> list[float]:
+    """Each run's mean loss over its data at its final (w, b); runs that share a data set share one copy of it."""
+    data: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
+    losses = []
+    for run in runs:
+        key = tuple(getattr(run.config, field) for field in sorted(DATA_FIELDS))
+        if key not in data:
+            data[key] = make_data(run.config)
+        x, y = data[key]
+        w, b = float(run.trace["w"].iloc[-1]), float(run.trace["b"].iloc[-1])
+        losses.append(mean_loss(x, y, w, b, run.config.loss))
+    return losses
 
 
 def run_and_save_sweep(

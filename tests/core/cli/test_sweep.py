@@ -41,7 +41,7 @@ def test_sweep_prints_a_table_and_json_and_saves_every_run(tmp_path: pathlib.Pat
     lines = done.stdout.strip().splitlines()
     result = json.loads(lines[-1])
     header = lines[0].split()
-    assert header[:3] == ["#", "LR", "OPTIMIZER"] and header[-4:] == ["B", "LOSS", "CONVERGED", "AT"]
+    assert header[:3] == ["#", "LR", "OPTIMIZER"] and header[-7:] == ["B", "DATA", "LOSS", "STEP", "LOSS", "CONVERGED", "AT"]
     assert len(lines) == 1 + 4 + 1
     runs = result["runs"]
     assert [(run["config"]["learning_rate"], run["config"]["optimizer"]) for run in runs] == [
@@ -65,6 +65,9 @@ def test_sweep_prints_a_table_and_json_and_saves_every_run(tmp_path: pathlib.Pat
         points = store.points(runs[0]["run_id"])
         assert len(points) == 51 and points["w"].iloc[-1] == pytest.approx(runs[0]["w"])
         assert store.get_run(runs[2]["run_id"])["message"] == runs[2]["message"]
+        # loss is the mean over the data at the end (the store's final_loss), step_loss the last step's own
+        assert runs[0]["loss"] == pytest.approx(first["final_loss"]) and runs[0]["loss"] != runs[0]["step_loss"]
+        assert runs[0]["step_loss"] == pytest.approx(first["final_step_loss"])
     if HAS_TENSORBOARD:
         assert len([path for path in logdir.iterdir() if path.is_dir()]) == 4
 
