@@ -1,4 +1,4 @@
-"""AppTest for the Compare page's recovery panel: runs kept beside the store by closed sessions are imported once."""
+"""AppTest for what the Compare page picks up on arrival: recovered runs to import, and ?run=ID links."""
 
 from __future__ import annotations
 
@@ -31,3 +31,17 @@ def test_the_compare_page_imports_a_recovered_run(scratch_store: Path) -> None:
     (saved,) = RunStore(scratch_store).list_runs()
     assert saved["name"] == "kept" and saved["steps"] == 1 and recovered_files(scratch_store) == []
     assert not any("could not be saved" in warning.value for warning in compare.warning)
+
+
+def test_a_run_link_picks_that_run_and_a_bad_one_says_so(scratch_store: Path) -> None:
+    with RunStore(scratch_store) as store:
+        run_id = store.save_run(config={}, status="done", step=[0, 1], epoch=[0, 0], w=[0, 1], b=[0, 1], loss=[2, 1])
+    compare = AppTest.from_file(str(ROOT / "pages" / "3_Compare_Runs.py"), default_timeout=120)
+    compare.query_params["run"] = str(run_id)
+    compare.run()
+    assert not compare.exception
+    assert compare.multiselect(key="compare_selected").value == [run_id]
+    wrong = AppTest.from_file(str(ROOT / "pages" / "3_Compare_Runs.py"), default_timeout=120)
+    wrong.query_params["run"] = "999"
+    wrong.run()
+    assert not wrong.exception and any("run='999' names no stored run" in w.value for w in wrong.warning)

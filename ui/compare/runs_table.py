@@ -16,6 +16,7 @@ SELECTED_KEY = "compare_selected"
 TABLE_KEY = "compare_table"
 NOTICES_KEY = "compare_notices"
 ANY = "any"
+RUN_QUERY_KEY = "run"
 COLUMNS = {"id": st.column_config.NumberColumn("id", width="small"), **number_columns(TABLE_COLUMNS)}
 
 
@@ -44,6 +45,7 @@ def filters(runs: list[dict]) -> dict[str, str | None]:
 def select(runs: list[dict], shown: list[dict]) -> list[dict]:
     """The runs table (shown = the filtered runs) and the runs picked for comparison, in the order picked."""
     by_id = {run["id"]: run for run in runs}
+    _pick_from_url(by_id)
     chosen = [run_id for run_id in st.session_state.get(SELECTED_KEY, []) if run_id in by_id]
     shown_ids = [run["id"] for run in shown]
     st.session_state[SELECTED_KEY] = chosen  # forget deleted runs
@@ -70,6 +72,23 @@ def select(runs: list[dict], shown: list[dict]) -> list[dict]:
         placeholder="tick rows in the table, or pick runs here",
     )
     return [by_id[run_id] for run_id in st.session_state[SELECTED_KEY]]
+
+
+def _pick_from_url(by_id: dict[int, dict]) -> None:
+    """A link such as ?run=12 (the Live page's "Open run #12") picks that run once; a bad id says so."""
+    wanted = st.query_params.get(RUN_QUERY_KEY)
+    if wanted is None:
+        return
+    del st.query_params[RUN_QUERY_KEY]
+    try:
+        run_id = int(wanted)
+    except ValueError:
+        run_id = None
+    if run_id not in by_id:
+        notify("warning", f"URL parameter run={wanted!r} names no stored run: give the id of a run in the table.")
+        st.rerun()
+    picked = st.session_state.get(SELECTED_KEY, [])
+    st.session_state[SELECTED_KEY] = [*picked, run_id] if run_id not in picked else picked
 
 
 def _mirror(table_key: str, shown_ids: list[int]) -> Callable[[], None]:
