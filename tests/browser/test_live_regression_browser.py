@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import time
 
+import pytest
+
 UPDATES = "sel => { const c = document.querySelector(sel + ' .tapestream-chart'); return c ? +c.dataset.updates : -1; }"
 VISIBLE = """sel => {
   const plot = document.querySelector(sel + ' .js-plotly-plot');
@@ -103,23 +105,32 @@ TOP_AND_HEIGHT = (
 )
 
 
-def test_at_1280_by_720_the_ema_options_fit_and_the_first_charts_show(browser, app_url: str) -> None:
+@pytest.fixture
+def small_screen(browser, app_url: str):
+    """The Live page in a 1280×720 tab, opened from Home as a visitor would."""
     context = browser.new_context(viewport={"width": 1280, "height": 720})
-    page = context.new_page()
-    page.set_default_timeout(60_000)
-    try:
-        page.goto(f"{app_url}/Live_Regression")
-        page.wait_for_selector(".st-key-trace_chart .js-plotly-plot")
-        page.wait_for_selector(".st-key-smoothing button")
-        ema = page.evaluate(EMA_CLIPPING)
-        assert ema["labels"] == ["off", "0.9", "0.99", "0.999"] and ema["clipped"] == [], ema
-        for chart in (".st-key-trace_chart", ".st-key-loss_chart"):
-            top, height = page.evaluate(TOP_AND_HEIGHT, chart)
-            assert 0 <= top <= 720 - height / 2, f"{chart} starts at {top:.0f}px: less than half of it shows at 720px"
-        page.get_by_role("button", name="Step", exact=True).click()
-        page.wait_for_function("() => document.querySelector('.st-key-live_metrics').innerText.includes('1,999 to go')")
-        same = [f"JSON.stringify(({X_RANGE})('.st-key-{key}'))" for key in ("trace_chart", "loss_chart")]
-        page.wait_for_function(f"() => {same[0]} === {same[1]}")
-        assert page.evaluate(X_RANGE, ".st-key-trace_chart") == [0, 10]  # both axes: the steps done, with headroom
-    finally:
-        context.close()
+    tab = context.new_page()
+    tab.set_default_timeout(60_000)
+    open_live_page(tab, app_url)
+    yield tab
+    context.close()
+
+
+def test_at_1280_by_720_every_ema_option_shows_whole(small_screen) -> None:
+    small_screen.wait_for_selector(".st-key-smoothing button")
+    ema = small_screen.evaluate(EMA_CLIPPING)
+    assert ema["labels"] == ["off", "0.9", "0.99", "0.999"] and ema["clipped"] == [], ema
+
+
+def test_at_1280_by_720_the_first_charts_show_and_share_their_step_axis(small_screen) -> None:
+    page = small_screen
+    for chart in (".st-key-trace_chart", ".st-key-loss_chart"):
+        top, height = page.evaluate(TOP_AND_HEIGHT, chart)
+        assert 0 <= top <= 720 - height / 2, f"{chart} starts at {top:.0f}px: less than half of it shows at 720px"
+    nav = page.locator("[data-testid='stSidebarNav'] a").all_inner_texts()
+    assert [text.strip() for text in nav] == ["Home", "GradientTape Explorer", "Live Regression", "Compare Runs"]
+    page.get_by_role("button", name="Step", exact=True).click()
+    page.wait_for_function("() => document.querySelector('.st-key-live_metrics').innerText.includes('1,999 to go')")
+    same = [f"JSON.stringify(({X_RANGE})('.st-key-{key}'))" for key in ("trace_chart", "loss_chart")]
+    page.wait_for_function(f"() => {same[0]} === {same[1]}")
+    assert page.evaluate(X_RANGE, ".st-key-trace_chart") == [0, 10]  # both axes: the steps done, with headroom
