@@ -14,7 +14,8 @@ MIN_AXIS_END = 10
 HEADROOM = 1.1
 NEAR_FRACTION = 0.04  # events closer than this share of the axis share one label
 MAX_STACKED = 3
-LABEL_ROWS = 3
+LABEL_WIDTH = 0.35  # about how much of a step axis one label covers
+LINE_HEIGHT = 0.06  # one label line, as a share of the chart's height
 LABEL_BOX = (0.3, 0.08)  # on the landscape, changes closer than this share of its width and height share a label
 
 
@@ -67,11 +68,24 @@ def group_label(group: list[dict[str, Any]]) -> str:
     return "<br>".join(lines)
 
 
-def event_marks(events: list[dict[str, Any]], span: float = 0.0) -> tuple[list[dict], list[dict]]:
-    """A dotted line at each changed step, and one label per group of changes lying close on an axis of span steps.
+def label_heights(groups: list[list[dict[str, Any]]], labels: list[str], span: float) -> list[float]:
+    """Where each group's label hangs (paper y of its top): below the labels just left of it, back to the top
+    once it is clear of them, so stacked labels never overlap."""
+    heights: list[float] = []
+    placed: list[tuple[float, float]] = []  # (step, bottom) of labels that may still reach this one
+    for group, label in zip(groups, labels):
+        step = group[0]["step"]
+        placed = [(x, bottom) for x, bottom in placed if step - x < LABEL_WIDTH * span]
+        top = min([1.0, *(bottom for _, bottom in placed)])
+        if top - LINE_HEIGHT * (label.count("<br>") + 1) < 0.3:
+            top, placed = 1.0, []
+        heights.append(top)
+        placed.append((step, top - LINE_HEIGHT * (label.count("<br>") + 1)))
+    return heights
 
-    Labels take turns over LABEL_ROWS rows, so neighbouring groups do not overlap.
-    """
+
+def event_marks(events: list[dict[str, Any]], span: float = 0.0) -> tuple[list[dict], list[dict]]:
+    """A dotted line at each changed step, and one label per group of changes lying close on an axis of span steps."""
     shapes = [
         {
             "type": "line",
@@ -85,21 +99,23 @@ def event_marks(events: list[dict[str, Any]], span: float = 0.0) -> tuple[list[d
         }
         for step in sorted({event["step"] for event in events})
     ]
+    groups = near_groups(events, span)
+    labels = [group_label(group) for group in groups]
     notes = [
         {
             "x": group[0]["step"],
             "xref": "x",
             "yref": "paper",
-            "y": 1 - 0.09 * (index % LABEL_ROWS),
+            "y": y,
             "yanchor": "top",
-            "text": group_label(group),
+            "text": label,
             "showarrow": False,
             "xanchor": "left",
             "align": "left",
             "font": {"size": 10, "color": COLORS["event"]},
             "bgcolor": "rgba(255,255,255,0.75)",
         }
-        for index, group in enumerate(near_groups(events, span))
+        for group, label, y in zip(groups, labels, label_heights(groups, labels, span))
     ]
     return shapes, notes
 
@@ -265,8 +281,8 @@ def _event_points(events: list[dict[str, Any]], path: dict[str, Any], box: tuple
         else:
             groups.append([index])
     for group in groups:
-        first = change_label(events[group[0]])
-        texts[group[0]] = first if len(group) == 1 else f"{first} (+{len(group) - 1} more)"
+        first = change_label(events[group[0]]).rsplit(" @ step ", 1)[0]  # the step is in the hover text
+        texts[group[0]] = first if len(group) == 1 else f"{first} +{len(group) - 1}"
     return [
         {
             "type": "scatter",
@@ -278,7 +294,7 @@ def _event_points(events: list[dict[str, Any]], path: dict[str, Any], box: tuple
             "text": texts,
             "hovertext": [change_label(event) for event in events],
             "hoverinfo": "text",
-            "textposition": "top right",
+            "textposition": ["top left" if x > (box[0] + box[1]) / 2 else "top right" for x in xs],
             "textfont": {"size": 10, "color": "white"},
             "marker": {"size": 8, "symbol": "diamond", "color": COLORS["event"]},
         }

@@ -56,11 +56,12 @@ def test_the_trace_figure_is_the_tutorials_chart_with_event_marks() -> None:
 
 
 def test_event_marks_are_a_line_and_a_label_per_event() -> None:
-    events = [{"step": 10 * i, "field": "learning_rate", "old": 0.01, "new": 0.1} for i in range(1, 5)]
+    events = [{"step": step, "field": "learning_rate", "old": 0.01, "new": 0.1} for step in (10, 20, 30, 40, 90)]
     shapes, notes = frame_figures.event_marks(events, span=100)
-    assert [shape["x0"] for shape in shapes] == [10, 20, 30, 40] and all(shape["type"] == "line" for shape in shapes)
-    assert [note["text"] for note in notes] == [f"lr 0.01→0.1 @ step {10 * i}" for i in range(1, 5)]
-    assert [note["y"] for note in notes] == pytest.approx([1.0, 0.91, 0.82, 1.0])  # three rows of labels
+    assert [shape["x0"] for shape in shapes] == [10, 20, 30, 40, 90] and all(s["type"] == "line" for s in shapes)
+    assert [note["text"] for note in notes] == [f"lr 0.01→0.1 @ step {e['step']}" for e in events]
+    # each label hangs below the ones just left of it, and a label clear of them goes back to the top
+    assert [note["y"] for note in notes] == pytest.approx([1.0, 0.94, 0.88, 0.82, 1.0])
     assert frame_figures.event_marks([]) == ([], [])
 
 
@@ -145,7 +146,8 @@ def test_the_landscape_marks_the_path_now_target_optimum_and_changes() -> None:
     assert names == ["mean loss", "path", "now", "target", "least squares", "changes"]
     assert unpack(figure["data"][0]["z"]) == [2.0] * 20  # log10 of the loss
     changes = figure["data"][-1]
-    assert changes["x"] == [2.0, 3.5] and changes["text"][0] == "lr 0.01→0.1 @ step 4"
+    assert changes["x"] == [2.0, 3.5] and changes["text"][0] == "lr 0.01→0.1"
+    assert changes["hovertext"][0] == "lr 0.01→0.1 @ step 4"
     assert figure["layout"]["xaxis"]["range"] == [0.0, 6.0] and figure["layout"]["yaxis"]["range"] == [-1.0, 4.0]
     assert len(frame_figures.landscape_figure(view(events=[]), surface, "r")["data"]) == 5
 
@@ -154,7 +156,7 @@ def test_the_landscape_labels_changes_that_land_close_once() -> None:
     surface = {"w": np.linspace(0, 6, 5), "b": np.linspace(-1, 4, 4), "loss": np.full((4, 5), 100.0)}
     notches = [{"step": 4, "field": "learning_rate", "old": 0.01, "new": 0.02 + i / 100} for i in range(5)]
     changes = frame_figures.landscape_figure(view(events=[*notches, EVENTS[1]]), surface, "r")["data"][-1]
-    assert changes["text"] == ["lr 0.01→0.02 @ step 4 (+4 more)", "", "", "", "", "shuffle off→on @ step 7"]
+    assert changes["text"] == ["lr 0.01→0.02 +4", "", "", "", "", "shuffle off→on"]  # short: the plot is small
     assert len(changes["hovertext"]) == 6 and changes["hovertext"][4] == "lr 0.01→0.06 @ step 4"
 
 
@@ -165,3 +167,11 @@ def test_a_new_initial_value_is_labelled_as_a_jump() -> None:
     ]
     _, notes = frame_figures.event_marks(jump, span=1000)
     assert notes[0]["text"] == "w set to 8 · b set to -2.5 @ step 448"
+
+
+def test_a_stacked_label_pushes_the_next_one_below_all_its_lines() -> None:
+    close = [{"step": 400 + step, "field": "learning_rate", "old": 0.01, "new": 0.02} for step in (0, 10, 20)]
+    jump = {"step": 600, "field": "w_init", "old": 0.0, "new": 8.0}
+    _, notes = frame_figures.event_marks([*close, jump], span=2000)
+    assert notes[0]["text"].count("<br>") == 2 and notes[1]["text"] == "w set to 8 @ step 600"
+    assert notes[1]["y"] == pytest.approx(1.0 - 3 * 0.06)
