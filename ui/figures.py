@@ -11,20 +11,8 @@ from typing import Any
 
 import numpy as np
 
-from core.regression.value_text import display_text, event_label
-
 Figure = dict[str, Any]
 COLORS = {"w": "#1f77b4", "b": "#ff7f0e", "loss": "#2ca02c", "target": "#555555", "event": "#9467bd"}
-
-
-JUMP_FIELDS = {"w_init": "w", "b_init": "b"}
-
-
-def change_label(event: dict[str, Any]) -> str:
-    """An event's label: 'w set to 8 @ step 448' for a new initial w or b (it jumps), else 'lr 0.01→0.1 @ step 4'."""
-    if event["field"] in JUMP_FIELDS:
-        return f"{JUMP_FIELDS[event['field']]} set to {display_text(event['new'])} @ step {event['step']:,}"
-    return event_label(event)
 
 
 def signed_number(value: float, decimals: int) -> str:

@@ -121,7 +121,13 @@ def display_text(value: Any) -> str:
     return value_text(value)
 
 
+JUMPS = {"w_init": "w", "b_init": "b"}  # a new initial value mid-run sets the parameter to it (it jumps)
+
+
 def event_label(event: Mapping[str, Any]) -> str:
-    """'lr 0.01→0.1 @ step 512' for a mid-run change with step, field, old and new."""
+    """'lr 0.01→0.1 @ step 512' for a mid-run change with step, field, old and new; 'w set to 8 @ step 448' for a
+    new initial w or b, which sets w or b from the next step."""
+    if event["field"] in JUMPS:
+        return f"{JUMPS[event['field']]} set to {display_text(event['new'])} @ step {event['step']:,}"
     name = short_name(event["field"])
     return f"{name} {display_text(event['old'])}→{display_text(event['new'])} @ step {event['step']:,}"

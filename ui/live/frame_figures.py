@@ -6,7 +6,8 @@ from typing import Any
 
 import numpy as np
 
-from ui.figures import COLORS, Figure, change_label, landmarks, linear_text, loss_contour, packed
+from core.regression.value_text import event_label
+from ui.figures import COLORS, Figure, landmarks, linear_text, loss_contour, packed
 
 HEIGHT = 360
 NICE_STEPS = (1, 2, 5)
@@ -60,7 +61,7 @@ def group_label(group: list[dict[str, Any]]) -> str:
     """One label for events that share a step or lie close: 'lr 0.01→0.1 · bs 1→8 @ step 448', stacked by step."""
     by_step: dict[int, list[str]] = {}
     for event in group:
-        by_step.setdefault(event["step"], []).append(change_label(event).rsplit(" @ step ", 1)[0])
+        by_step.setdefault(event["step"], []).append(event_label(event).rsplit(" @ step ", 1)[0])
     lines = [f"{' · '.join(parts)} @ step {step:,}" for step, parts in by_step.items()]
     if len(lines) > MAX_STACKED:
         hidden = sum(len(by_step[step]) for step in list(by_step)[MAX_STACKED - 1 :])
@@ -224,7 +225,7 @@ def data_figure(view: dict[str, Any], samples: dict[str, Any], revision: Any, fr
             "yref": "paper",
             "x": 0.01,
             "y": 0.98 - 0.06 * i,
-            "text": change_label(event),
+            "text": event_label(event),
             "showarrow": False,
             "xanchor": "left",
             "font": {"size": 10, "color": COLORS["event"]},
@@ -281,7 +282,7 @@ def _event_points(events: list[dict[str, Any]], path: dict[str, Any], box: tuple
         else:
             groups.append([index])
     for group in groups:
-        first = change_label(events[group[0]]).rsplit(" @ step ", 1)[0]  # the step is in the hover text
+        first = event_label(events[group[0]]).rsplit(" @ step ", 1)[0]  # the step is in the hover text
         texts[group[0]] = first if len(group) == 1 else f"{first} +{len(group) - 1}"
     return [
         {
@@ -292,7 +293,7 @@ def _event_points(events: list[dict[str, Any]], path: dict[str, Any], box: tuple
             "x": xs,
             "y": ys,
             "text": texts,
-            "hovertext": [change_label(event) for event in events],
+            "hovertext": [event_label(event) for event in events],
             "hoverinfo": "text",
             "textposition": ["top left" if x > (box[0] + box[1]) / 2 else "top right" for x in xs],
             "textfont": {"size": 10, "color": "white"},

@@ -54,9 +54,7 @@ class LiveRun:
     data_version: int = -1
     surface_key: tuple = ()
     last_tick: float = 0.0
-    last_elapsed: float = TICK_SECONDS
     carry: float = 0.0
-    rate: float = 0.0
     slow_figures: dict[str, Any] = field(default_factory=dict)
     notices: list[str] = field(default_factory=list)
     url_warnings: list[str] = field(default_factory=list)
@@ -100,7 +98,7 @@ class LiveRun:
         self.playing = self.run_to_end = False
         self.run_id, self.run_key, self.name, self.saved_as = None, new_run_key(), "", ()
         self.save_error, self.pending_reset = "", None
-        self.carry, self.rate = 0.0, 0.0
+        self.carry = 0.0
         self.revision += 1
         self.ensure_open()
 
@@ -171,7 +169,7 @@ class LiveRun:
     # --- play control -------------------------------------------------------------------------------------------
     def play(self, to_end: bool = False) -> None:
         self.playing, self.run_to_end = True, to_end
-        self.last_tick, self.carry, self.last_elapsed = time.perf_counter(), 0.0, TICK_SECONDS
+        self.last_tick, self.carry = time.perf_counter(), 0.0
 
     def pause(self) -> bool:
         """Stop here and save; returns whether the save succeeded."""
@@ -187,7 +185,7 @@ class LiveRun:
     def steps_for_tick(self, now: float) -> tuple[int, float]:
         """How many steps this tick may take, and its time budget, at the chosen speed."""
         elapsed = min(max(now - self.last_tick, 0.0), 0.5) if self.last_tick else TICK_SECONDS
-        self.last_tick, self.last_elapsed = now, max(elapsed, 1e-3)
+        self.last_tick = now
         if self.run_to_end:
             return 10_000_000, RUN_TO_END_SECONDS
         if self.speed is AS_FAST_AS_POSSIBLE:
@@ -213,21 +211,17 @@ class LiveRun:
                 max_points=PLAYING_POINTS if self.playing else PAUSED_POINTS,
             )
         )
-        self._absorb(view, time.perf_counter() - started)
+        self._absorb(view)
         if self.playing and view["status"] != "running":
             self.playing = self.run_to_end = False
             self.autosave()
         return view
 
-    def _absorb(self, view: dict[str, Any], seconds: float) -> None:
+    def _absorb(self, view: dict[str, Any]) -> None:
         if "samples" in view:
             self.samples, self.data_version = view["samples"], view["data_version"]
         if "surface" in view:
             self.surface, self.surface_key = view["surface"], tuple(view["surface_key"])
-        made = view.get("made", 0)
-        if self.playing:
-            current = made / max(self.last_elapsed, seconds)
-            self.rate = current if self.rate == 0 else 0.7 * self.rate + 0.3 * current
         self.view = view
         self.frame += 1
 

@@ -29,7 +29,7 @@ def chart_options() -> tuple[bool, float]:
     """The loss chart's scale and EMA smoothing."""
     st.session_state.setdefault(SCALE_KEY, DEFAULT_SCALE)  # the state is the default: no default= beside it
     st.session_state.setdefault(SMOOTHING_KEY, DEFAULT_SMOOTHING)
-    left, right, _ = st.columns([1, 1, 2])
+    left, right, _ = st.columns([1, 1.6, 1.4])  # room for every EMA option at 1280 px
     left.segmented_control("Loss scale", list(LOSS_SCALES), key=SCALE_KEY)
     right.segmented_control("EMA smoothing", list(SMOOTHING_CHOICES), key=SMOOTHING_KEY)
     scale, smoothing = current_choices()

@@ -129,3 +129,8 @@ def test_floats_keep_every_digit_and_short_ones_stay_short() -> None:
 def test_an_out_of_range_value_parses_but_the_config_refuses_it() -> None:
     with pytest.raises(ConfigError, match="learning_rate"):
         RegressionConfig(learning_rate=parse_value("learning_rate", "-1"))
+
+
+def test_a_new_initial_w_or_b_is_labelled_as_the_jump_it_makes() -> None:
+    assert event_label({"step": 448, "field": "w_init", "old": 0.0, "new": 8.0}) == "w set to 8 @ step 448"
+    assert event_label({"step": 3, "field": "b_init", "old": 0.0, "new": -1.5}) == "b set to -1.5 @ step 3"
