@@ -119,7 +119,7 @@ def choose_options() -> dict[str, Any]:
     """persistent, watch_accessed_variables, unconnected_gradients, order and mode, as request options."""
     for name, default in OPTION_DEFAULTS.items():
         st.session_state.setdefault(f"pg_{name}", default)
-    tape_column, unconnected_column, order_column, mode_column = st.columns(4)
+    tape_column, unconnected_column, order_column, mode_column = st.columns([2.2, 1.5, 1, 1.1])
     with tape_column:
         persistent = st.toggle(
             "persistent", key="pg_persistent", help="keep the record after a call, so several calls can use one tape"
