@@ -155,7 +155,12 @@ if __name__ == "__main__":
     args = parser.parse_args()
     trace = train(CONFIG, EVENTS, STOP_AFTER)
     step, _, w, b, loss = trace[-1]
-    print(f"Weight: {{w:.4f}}, Bias: {{b:.4f}} after {{step}} steps (loss {{loss:.4g}})")
+    final = dict(CONFIG, **{{field: value for at, field, value in EVENTS if at <= step}})  # the settings at the end
+    x_np, y_np = make_data(final)
+    residual = y_np.astype(np.float64) - (float(w) * x_np.astype(np.float64) + float(b))
+    mean_loss = numpy_loss(residual, final["loss"]).mean()
+    print(f"Weight: {{w:.4f}}, Bias: {{b:.4f}} after {{step}} steps "
+          f"(mean loss over the data {{mean_loss:.4g}}; the last step's own loss {{loss:.4g}})")
     if args.csv:
         with open(args.csv, "w", newline="") as handle:
             writer = csv.writer(handle)

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from core.regression.config import RegressionConfig
+from core.regression.data import mean_loss as data_mean_loss
 from core.regression.script_export import export_script
 from core.regression.trainer import Trainer
 
@@ -46,6 +47,11 @@ def test_exported_script_reproduces_the_trace(tmp_path: Path, config, changes, s
     printed = re.search(r"Weight: (-?\d+\.\d{4}), Bias: (-?\d+\.\d{4}) after", result.stdout)  # as the page shows
     assert printed, result.stdout
     assert [float(value) for value in printed.groups()] == pytest.approx([trainer.w, trainer.b], abs=2e-4)
+    mean = re.search(r"mean loss over the data (\S+);", result.stdout)  # the page's Loss, not the last step's
+    x, y = trainer.arrays
+    assert float(mean.group(1)) == pytest.approx(
+        data_mean_loss(x, y, trainer.w, trainer.b, trainer.config.loss), rel=2e-3, abs=1e-6
+    )
     exported, reference = pd.read_csv(tmp_path / "trace.csv"), trainer.trace
     assert len(exported) == len(reference)
     assert (exported["step"].to_numpy() == reference["step"].to_numpy()).all()
