@@ -20,7 +20,9 @@ An update is a fragment run whose deltas carry the live_feed component's new cha
 per second per playing session (over the time it played inside the window), websocket bytes per update,
 Streamlit-process and engine-process CPU per update (/proc/<pid>/stat utime+stime over the window; the
 engines are the server's multiprocessing spawn children), script runs and the runs that finished early for a
-rerun, RSS, Play-to-first-update time, and a row per session. Idle sessions (--idle) open the page and never
+rerun, RSS, Play-to-first-update time, and a row per session. A fragment run that finished early for a rerun
+is one whose next run started before the server's event loop had flushed it: Streamlit drops its unsent deltas
+(ForwardMsgQueue.clear) and marks it FINISHED_EARLY_FOR_RERUN, so its work reached nobody. Idle sessions (--idle) open the page and never
 press Play: they must get no updates. Exit status 1 when a playing session did not advance, got no update or
 finished without converging, when an idle session got an update, or when a page showed an exception.
 """
@@ -706,6 +708,7 @@ def report(
         "engine_cpu_share": round(engine_cpu / elapsed, 3),
         "interrupted_runs": sum(counts.interrupted for counts in made),
         "runs_total": sum(counts.runs for counts in made),
+        "runs_per_s": round(sum(counts.runs for counts in made) / elapsed, 1),
         "fragment_runs": sum(counts.fragment_runs for counts in made),
         "first_update_s_median": round(statistics.median(first), 3),
         "first_update_s_max": max(first),
@@ -769,7 +772,8 @@ def print_table(result: dict[str, Any]) -> None:
         f"engine {result['engine_ms_per_update']} ms CPU, this client {result['client_ms_per_update']} ms CPU"
     )
     print(
-        f"runs {result['runs_total']} ({result['interrupted_runs']} finished early for a rerun), Play to first "
+        f"runs {result['runs_total']} ({result['runs_per_s']}/s; {result['interrupted_runs']} finished early for a "
+        f"rerun, their output dropped), Play to first "
         f"update median {result['first_update_s_median']} s, max {result['first_update_s_max']} s"
     )
     print(f"RSS MB: server {result['rss_mb']['server']}, engines {result['rss_mb']['engines']}")
