@@ -22,9 +22,11 @@ Streamlit-process and engine-process CPU per update (/proc/<pid>/stat utime+stim
 engines are the server's multiprocessing spawn children), script runs and the runs that finished early for a
 rerun, RSS, Play-to-first-update time, and a row per session. A fragment run that finished early for a rerun
 is one whose next run started before the server's event loop had flushed it: Streamlit drops its unsent deltas
-(ForwardMsgQueue.clear) and marks it FINISHED_EARLY_FOR_RERUN, so its work reached nobody. Idle sessions (--idle) open the page and never
-press Play: they must get no updates. Exit status 1 when a playing session did not advance, got no update or
-finished without converging, when an idle session got an update, or when a page showed an exception.
+(ForwardMsgQueue.clear) and marks it FINISHED_EARLY_FOR_RERUN, so its work reached nobody.
+
+Idle sessions (--idle) open the page and never press Play: they must get no updates. Exit status 1 when a
+playing session did not advance, got no update or finished without converging, when an idle session got an
+update, or when a page showed an exception.
 """
 
 from __future__ import annotations
@@ -87,7 +89,8 @@ def bounded(name: str, kind: type) -> Any:
         except ValueError:
             value = None
         if value is None or not low <= value <= high or value != value:
-            raise argparse.ArgumentTypeError(f"{text!r}: must be a {kind.__name__} in [{low}, {high}]")
+            noun = "whole number" if kind is int else "number"
+            raise argparse.ArgumentTypeError(f"{text!r}: must be a {noun} in [{low:g}, {high:g}]")
         return value
 
     return parse
