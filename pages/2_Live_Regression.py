@@ -37,6 +37,7 @@ with export_slot:
 @st.fragment(run_every=session.tick_interval(run))
 def live_area() -> None:
     """Metrics and status each frame; while playing, each tick advances the run and feeds the charts."""
+    session.tick_begins(run)
     view = run.view if session.first_frame_of_full_run(run) else session.refresh(run)
     if view is None:
         return

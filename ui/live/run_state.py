@@ -25,6 +25,7 @@ PAUSED_POINTS = 2000
 MAX_TICK_SECONDS = 0.05
 RUN_TO_END_SECONDS = 0.25
 AS_FAST_AS_POSSIBLE = None
+MAX_ELAPSED_S = 1.5  # a tick makes up for at most this much time (the slowest paced interval is 1 s)
 
 
 def new_run_key() -> str:
@@ -61,6 +62,11 @@ class LiveRun:
     initialised: bool = False
     ticking: bool = False
     fresh_frame: bool = False
+    tick_every: float = TICK_SECONDS  # the fragment's interval, set by ui.live.pacing at each full run
+    tick_seconds: float = 0.0  # how long the last tick took
+    tick_started: float = 0.0
+    tick_started_cpu: float = 0.0
+    paced_at: float = 0.0
     run_key: str = field(default_factory=new_run_key)
     save_error: str = ""  # why the last save failed; shown until a save succeeds
     saved_as: tuple = ()  # what the last successful save wrote (steps, status, config, name), to skip repeats
@@ -184,7 +190,7 @@ class LiveRun:
 
     def steps_for_tick(self, now: float) -> tuple[int, float]:
         """How many steps this tick may take, and its time budget, at the chosen speed."""
-        elapsed = min(max(now - self.last_tick, 0.0), 0.5) if self.last_tick else TICK_SECONDS
+        elapsed = min(max(now - self.last_tick, 0.0), MAX_ELAPSED_S) if self.last_tick else TICK_SECONDS
         self.last_tick = now
         if self.run_to_end:
             return 10_000_000, RUN_TO_END_SECONDS

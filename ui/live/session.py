@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import streamlit as st
@@ -10,11 +11,12 @@ from core.engine.errors import EngineError
 from core.regression.config import ConfigError, RegressionConfig
 from core.regression.fields import DEFAULT_BACKEND
 from ui.engine_handle import engine_client, engine_error_message
-from ui.live import closed_runs, sidebar_form
-from ui.live.run_state import TICK_SECONDS, LiveRun
+from ui.live import closed_runs, pacing, sidebar_form
+from ui.live.run_state import LiveRun
 
 BROWSER_COOKIE = "_streamlit_xsrf"  # set once per browser by Streamlit's server, kept across reloads
 COMPARE_PAGE = "pages/3_Compare_Runs.py"
+PACE_CHECK_S = 1.0  # how often a playing session asks whether the server's load wants another tick interval
 
 
 def _release_all(runs: list[LiveRun]) -> None:
@@ -181,16 +183,36 @@ def first_frame_of_full_run(run: LiveRun) -> bool:
 
 
 def tick_interval(run: LiveRun) -> float | None:
-    """The fragment ticks only while something plays."""
+    """The fragment ticks only while something plays, at the interval the server's load allows (ui.live.pacing)."""
     run.ticking = run.playing
-    return TICK_SECONDS if run.playing else None
+    if not run.playing:
+        pacing.stopped(id(run))
+        return None
+    run.tick_every = pacing.wanted_interval(run.tick_seconds)
+    run.tick_started = 0.0
+    return run.tick_every
+
+
+def tick_begins(run: LiveRun) -> None:
+    """Start timing this fragment run (the whole of it: engine call, metrics and chart data)."""
+    run.tick_started, run.tick_started_cpu = time.perf_counter(), time.thread_time()
 
 
 def stop_ticking_when_finished(run: LiveRun) -> None:
-    """If the run ended inside a tick, rerun the page once so the fragment stops and the buttons update."""
+    """End of a tick: record its time for pacing; rerun the page once if the run ended (the fragment stops and the
+    buttons update) or if the server's load asks for another interval (at most once a second)."""
+    now = time.perf_counter()
+    if run.tick_started:
+        run.tick_seconds = now - run.tick_started
+        pacing.record_tick(id(run), time.thread_time() - run.tick_started_cpu)
     if run.ticking and not run.playing:
         run.ticking = False
+        pacing.stopped(id(run))
         st.rerun(scope="app")
+    if run.ticking and now - run.paced_at > PACE_CHECK_S:
+        run.paced_at = now
+        if pacing.should_change(run.tick_every, pacing.wanted_interval(run.tick_seconds)):
+            st.rerun(scope="app")
 
 
 def exports(run: LiveRun) -> None:
