@@ -21,3 +21,8 @@ def test_the_server_binds_to_127_0_0_1_by_default() -> None:
         [sys.executable, "-c", script], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=60
     )
     assert shown.stdout.strip().splitlines()[-1] == "127.0.0.1", shown.stderr
+
+
+def test_one_script_thread_at_a_time_owns_a_sessions_live_run() -> None:
+    settings = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert settings["runner"]["fastReruns"] is False and settings["runner"]["postScriptGC"] is False
