@@ -40,9 +40,14 @@ class HandleInfo:
     log: RunLog
 
 
+def default_pool_size(cpus: int | None = None) -> int:
+    """Live engines for this machine: half its CPUs, at least 1 (the Streamlit process needs cores of its own)."""
+    return max(1, (cpus if cpus is not None else os.cpu_count() or 1) // 2)
+
+
 def pool_size_from_env() -> int:
-    """TAPESTREAM_ENGINE_POOL engine processes (default 1, at most the number of CPUs)."""
-    text = os.environ.get(POOL_SIZE_ENV, "1")
+    """TAPESTREAM_ENGINE_POOL live engine processes (default: half the CPUs, at least 1; at most the CPUs)."""
+    text = os.environ.get(POOL_SIZE_ENV, "").strip() or str(default_pool_size())
     try:
         size = int(text)
     except ValueError:
