@@ -183,7 +183,7 @@ def parse_value(value: Any, dtype: str, where: str) -> tuple[Any, Shape]:
     shape: list[int] = []
     level = [value]
     while level and all(isinstance(item, list | tuple) for item in level):
-        lengths = sorted({len(item) for item in level})
+        lengths = list(dict.fromkeys(len(item) for item in level))  # in the order the rows come
         if len(lengths) > 1:
             depth = "rows" if len(shape) == 1 else f"rows at depth {len(shape) + 1}"
             raise RequestError(

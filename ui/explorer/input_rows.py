@@ -18,7 +18,7 @@ DEFAULT_ROWS: tuple[dict[str, Any], ...] = (
     {"name": "t2", "value": "[10, 20, 30]", "dtype": "float32", "kind": "variable", "watch": False},
 )
 NEW_ROW: dict[str, Any] = {"name": "", "value": "1.0", "dtype": "float32", "kind": "variable", "watch": False}
-WIDTHS = [1.2, 3, 1.3, 2.4, 0.9, 0.5]
+WIDTHS = [1.2, 2.8, 1.3, 2.4, 0.9, 0.7]  # the last column holds the ✕ button whole
 
 
 def row_key(row_id: int, field: str) -> str:

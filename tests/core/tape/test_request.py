@@ -149,6 +149,9 @@ def test_uneven_rows_are_named_in_the_learners_words_without_internal_field_path
     with pytest.raises(RequestError) as deeper:
         parse_request(only_inputs({"t1": {"value": [[[1], [2]], [[3], [4, 5]]]}}))
     assert "rows at depth 3 have different lengths (1 and 2)" in deeper.value.message
+    with pytest.raises(RequestError) as longer_first:
+        parse_request(only_inputs({"t1": {"value": [[1, 2], [3]]}}))
+    assert "different lengths (2 and 1)" in longer_first.value.message  # in the order the rows come
     for bad in ([1, "a"], [1, None]):
         with pytest.raises(RequestError) as caught:
             parse_request(only_inputs({"t1": {"value": bad}}))
