@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 from core.cli import bench, grad, runs, sweep, train
@@ -21,6 +22,7 @@ def build_parser() -> OneLineParser:
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; returns the exit code."""
     args = build_parser().parse_args(argv)
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # TensorFlow's start-up chatter would bury our one-line errors
     try:
         return args.handler(args)
     except ConfigError as error:
