@@ -5,7 +5,6 @@ from __future__ import annotations
 import streamlit as st
 
 from ui.live import panel, session, setting_change, sidebar_form, url_sync, view_options
-from ui.live.chart_component import live_feed
 from ui.page_setup import setup_page
 
 setup_page("Live Regression")
@@ -36,16 +35,17 @@ with export_slot:
 
 @st.fragment(run_every=session.tick_interval(run))
 def live_area() -> None:
-    """Metrics and status each frame; while playing, each tick advances the run and feeds the charts."""
+    """Metrics and status each frame; while playing, each tick advances the run and feeds the charts what is new."""
     session.tick_begins(run)
-    view = run.view if session.first_frame_of_full_run(run) else session.refresh(run)
+    fresh = session.first_frame_of_full_run(run)
+    view = run.view if fresh else session.refresh(run, panel.feed_since(run) if run.playing else None)
     if view is None:
         return
     panel.metrics(view)
     panel.status_line(run, view)
     panel.divergence(view)
-    if run.playing:
-        live_feed(panel.chart_figures(run, view, log_scale))
+    if run.playing and not fresh:
+        panel.feed(run, view, log_scale)
     session.stop_ticking_when_finished(run)
 
 

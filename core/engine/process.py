@@ -27,6 +27,9 @@ class Entry:
     surface_key: tuple = ()
     surface: Any = None
     ema: Any = None
+    extent: Any = None
+    optimum_key: tuple = ()
+    optimum_loss: float = 0.0
 
 
 class Engine:
@@ -87,7 +90,7 @@ class Engine:
         return trainer.steps_done - before
 
     def tick(self, handle: int, n: int, max_seconds: float = 0.08, smoothing: float = 0.0, **view: Any) -> dict:
-        """One live-page update: advance up to n steps within max_seconds, then return the view."""
+        """One live-page update: advance up to n steps within max_seconds, then return the view (since: see view)."""
         made = self.advance(handle, n, max_seconds) if n > 0 else 0
         return {**self.view(handle, smoothing=smoothing, **view), "made": made}
 
@@ -126,31 +129,46 @@ class Engine:
         data_version: int = -1,
         surface_key: tuple = (),
         smoothing: float = 0.0,
+        since: tuple | list | None = None,
     ) -> dict:
-        """Everything the live page draws, downsampled; samples and surface only when they changed."""
+        """Everything the live page draws; samples and surface only when they changed.
+
+        ``stream`` names the series this view continues. Given ``since = (stream, step)`` from an earlier view of
+        the same stream, ``new`` holds only the rows after that step (see live_view.new_rows) instead of the
+        whole downsampled ``series``, ``smoothed_loss`` and ``trajectory``. Any break (another run, new data, a
+        restart at step 0, another smoothing, an engine restart) sends the whole series again.
+        """
         from core.regression import live_view
         from core.regression.smoothing import EmaCache
 
         entry = self.entry(handle)
         trainer = entry.trainer
         if entry.ema is None:
-            entry.ema = EmaCache()
-        path = live_view.trajectory(trainer, max_points)
-        box = live_view.surface_box(trainer, path)
+            entry.ema, entry.extent = EmaCache(), live_view.PathExtent()
+        drawn = entry.surface_key[2] if entry.surface_key[:2] == (trainer.data_version, trainer.config.loss) else ()
+        box = live_view.surface_box(trainer, entry.extent.update(trainer), keep=drawn)
         key = (trainer.data_version, trainer.config.loss, box)
         if key != entry.surface_key:
             entry.surface_key, entry.surface = key, live_view.surface(trainer, box)
+        if entry.optimum_key != key[:2]:
+            entry.optimum_key = key[:2]
+            entry.optimum_loss = live_view.data_mean_loss(trainer, trainer.least_squares)
+        stream = f"{self.started:.6f}/{handle}/{trainer.data_version}/{smoothing:g}"
         view = {
             **self._summary(trainer),
             "mean_loss": live_view.data_mean_loss(trainer),
-            "optimum_loss": live_view.data_mean_loss(trainer, trainer.least_squares),
-            "series": live_view.series(trainer, max_points),
-            "smoothed_loss": live_view.smoothed_loss(trainer, entry.ema, smoothing, max_points),
-            "trajectory": path,
+            "optimum_loss": entry.optimum_loss,
             "batch": live_view.current_batch(trainer),
             "data_version": trainer.data_version,
             "surface_key": key,
+            "stream": stream,
         }
+        if since is not None and since[0] == stream and 0 <= int(since[1]) <= trainer.steps_done:
+            view["new"] = live_view.new_rows(trainer, entry.ema, smoothing, int(since[1]))
+        else:
+            view["series"] = live_view.series(trainer, max_points)
+            view["smoothed_loss"] = live_view.smoothed_loss(trainer, entry.ema, smoothing, max_points)
+            view["trajectory"] = live_view.trajectory(trainer, max_points)
         if data_version != trainer.data_version:
             view["samples"] = live_view.samples(trainer)
         if tuple(surface_key) != key:

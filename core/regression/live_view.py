@@ -45,6 +45,7 @@ def current_batch(trainer: Any) -> dict[str, np.ndarray]:
     """The samples used by the most recent step (at most MAX_BATCH_POINTS)."""
     x, y = trainer.arrays
     chosen = trainer.last_batch[:MAX_BATCH_POINTS]
+    chosen = chosen[chosen < len(x)]  # after a data change, until the next step, the last batch may lie past the end
     return {"x": x[chosen], "y": y[chosen]}
 
 
@@ -56,14 +57,28 @@ def data_mean_loss(trainer: Any, at: tuple[float, float] | None = None) -> float
     return mean_loss(x[::step], y[::step], w, b, trainer.config.loss)
 
 
-def surface_box(trainer: Any, path: dict[str, np.ndarray]) -> tuple[float, ...]:
-    """A box holding the target, optimum, start and the path so far, rounded so it changes rarely."""
+def surface_box(trainer: Any, path: dict[str, np.ndarray], keep: tuple[float, ...] = ()) -> tuple[float, ...]:
+    """A box holding the target, optimum, start and the path so far, rounded so it changes rarely.
+
+    keep (the box drawn so far) stays while it still holds every point and is at most twice as wide as needed, so
+    a path that wanders a little within its margin does not redraw the contours.
+    """
     config = trainer.config
     points = [(config.w_target, config.b_target), trainer.least_squares, (config.w_init, config.b_init)]
     if len(path["w"]):
         points += [(float(path["w"].min()), float(path["b"].min())), (float(path["w"].max()), float(path["b"].max()))]
-    box = bounds(points)
-    return tuple(float(np.format_float_positional(v, precision=2, fractional=False)) for v in box)
+    box = tuple(float(np.format_float_positional(v, precision=2, fractional=False)) for v in bounds(points))
+    if (
+        len(keep) == 4
+        and _holds(keep, points)
+        and all(keep[high] - keep[low] <= 2 * (box[high] - box[low]) for low, high in ((0, 1), (2, 3)))
+    ):
+        return tuple(keep)
+    return box
+
+
+def _holds(box: tuple[float, ...], points: list[tuple[float, float]]) -> bool:
+    return all(box[0] <= w <= box[1] and box[2] <= b <= box[3] for w, b in points)
 
 
 def surface(trainer: Any, box: tuple[float, ...]) -> Surface:
@@ -79,3 +94,49 @@ def smoothed_loss(trainer: Any, cache: EmaCache, smoothing: float, max_points: i
     ema = cache.update(trainer.trace_column("loss"), 1.0 - smoothing)
     keep = minmax_indices(ema, max_points)
     return {"step": trainer.trace_column("step")[keep], "value": ema[keep].astype(np.float32)}
+
+
+DELTA_POINTS = 200  # rows per live update at most, whatever the speed
+
+
+class PathExtent:
+    """The (w, b) path's smallest and largest values so far, extended with new rows only (for surface_box)."""
+
+    def __init__(self) -> None:
+        self.key: tuple = ()
+        self.rows = 0
+        self.w = np.zeros(0, np.float64)
+        self.b = np.zeros(0, np.float64)
+
+    def update(self, trainer: Any) -> dict[str, np.ndarray]:
+        """{"w": [min, max], "b": [min, max]} over the trace, as surface_box reads a path."""
+        w, b = trainer.trace_column("w"), trainer.trace_column("b")
+        key = (trainer.data_version, id(trainer))
+        if key != self.key or len(w) < self.rows:
+            self.key, self.rows = key, 0
+            self.w, self.b = np.zeros(0, np.float64), np.zeros(0, np.float64)
+        if len(w) > self.rows:
+            self.w, self.b = _grown(self.w, w[self.rows :]), _grown(self.b, b[self.rows :])
+            self.rows = len(w)
+        return {"w": self.w, "b": self.b}
+
+
+def _grown(extent: np.ndarray, fresh: np.ndarray) -> np.ndarray:
+    values = np.concatenate([extent, [fresh.min(), fresh.max()]])
+    return np.array([values.min(), values.max()], np.float64)
+
+
+def new_rows(
+    trainer: Any, cache: EmaCache, smoothing: float, since: int, max_points: int = DELTA_POINTS
+) -> dict[str, Any]:
+    """The rows after step since (step, w, b, loss and, when smoothing, the EMA), jointly min-max downsampled to at
+    most max_points so that a chunk of any size keeps its extremes and its last row."""
+    steps = trainer.trace_column("step")
+    start = int(np.searchsorted(steps, since, side="right"))
+    columns = {name: trainer.trace_column(name)[start:] for name in ("w", "b", "loss")}
+    if smoothing > 0:
+        columns["ema"] = cache.update(trainer.trace_column("loss"), 1.0 - smoothing)[start:]
+    keep = joint_indices(list(columns.values()), max_points) if len(steps) - start > max_points else slice(None)
+    rows = {"from": int(since), "step": steps[start:][keep]}
+    rows.update({name: values[keep].astype(np.float32) for name, values in columns.items()})
+    return rows

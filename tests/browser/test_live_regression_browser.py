@@ -134,3 +134,48 @@ def test_at_1280_by_720_the_first_charts_show_and_share_their_step_axis(small_sc
     same = [f"JSON.stringify(({X_RANGE})('.st-key-{key}'))" for key in ("trace_chart", "loss_chart")]
     page.wait_for_function(f"() => {same[0]} === {same[1]}")
     assert page.evaluate(X_RANGE, ".st-key-trace_chart") == [0, 10]  # both axes: the steps done, with headroom
+
+
+FEED_STATE = """sel => {
+  const chart = document.querySelector(sel + ' .tapestream-chart');
+  const plot = chart;  // Plotly draws into the chart's own element
+  const xs = Array.from(plot.data[0].x), ys = Array.from(plot.data[0].y);
+  return {
+    frame: chart.dataset.frame, updates: +chart.dataset.updates, step: +chart.dataset.step, count: xs.length,
+    increasing: xs.every((x, i) => i === 0 || x > xs[i - 1]), last: [xs[xs.length - 1], ys[ys.length - 1]],
+    title: plot.layout.title.text, range: plot._fullLayout.xaxis.range,
+  };
+}"""
+
+
+def test_ticks_extend_the_full_draw_with_only_new_rows(page, app_url: str) -> None:
+    open_live_page(page, app_url)
+    epochs = page.locator("[data-testid='stSidebar'] .st-key-cfg_epochs input")
+    epochs.fill("10")
+    epochs.press("Enter")
+    page.wait_for_function("() => document.querySelector('.st-key-live_metrics').innerText.includes('10,000 to go')")
+    chart = ".st-key-trace_chart"
+    page.get_by_role("button", name="Play", exact=True).click()
+    # The feed component's first mount makes one more full run; after it, ticks extend that full draw in place.
+    first, later, deadline = page.evaluate(FEED_STATE, chart), None, time.time() + 30
+    while time.time() < deadline:
+        time.sleep(0.3)
+        state = page.evaluate(FEED_STATE, chart)
+        if state["frame"] == first["frame"] and state["updates"] >= first["updates"] + 4:
+            later = state
+            break
+        if state["frame"] != first["frame"]:
+            first = state
+    assert later is not None, f"no four updates in a row extended one full draw (last: {first})"
+    assert later["step"] > first["step"] > 0, (first, later)
+    assert later["increasing"], "a step was appended twice or out of order"
+    assert later["last"][0] == later["step"] and later["count"] <= 4000
+    shown_w = float(re.search(r"Weight: (-?[\d.]+)", later["title"]).group(1))
+    assert abs(later["last"][1] - shown_w) <= 0.0051, (later["last"], later["title"])
+    page.get_by_role("button", name="Pause", exact=True).click()
+    page.wait_for_function(
+        f"() => document.querySelector('{chart} .tapestream-chart').dataset.frame !== '{later['frame']}'"
+    )
+    paused = page.evaluate(FEED_STATE, chart)  # a full run draws the whole picture again
+    assert paused["increasing"] and paused["last"][0] == paused["step"] >= later["step"]
+    assert page.console_errors == []

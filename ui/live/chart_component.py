@@ -70,24 +70,100 @@ function shared() {
     const layout = (figure && figure.layout) || {};
     return String(layout.uirevision) + "/" + String(layout.meta ? layout.meta.frame : "");
   }
-  function draw(chart, data) {
-    if (!data || frameOf(data) === chart.__frame) return;  // nothing new for this chart
-    chart.__frame = frameOf(data);
-    const seen = new Set();
-    const figure = unpack(data, "", chart.__arrays, seen);
-    for (const key of Array.from(chart.__arrays.keys())) if (!seen.has(key)) chart.__arrays.delete(key);
+  // Hand a figure to Plotly.react. Plotly keeps (and edits, on zoom) the objects it is given, so it gets copies and
+  // chart.__latest stays what the server sent, for the next delta to build on.
+  function render(chart, figure) {
     chart.style.height = ((figure.layout && figure.layout.height) || 360) + "px";
     chart.__latest = figure;
     loadPlotly().then((Plotly) => {
       if (chart.__latest !== figure) return false;  // a newer figure arrived meanwhile
-      return Plotly.react(chart, figure.data, figure.layout, { responsive: true, displaylogo: false });
+      const data = figure.data.map((trace) => Object.assign({}, trace));
+      return Plotly.react(chart, data, structuredClone(figure.layout), { responsive: true, displaylogo: false });
     }).then((drawn) => {
       if (drawn === false) return;
       chart.dataset.updates = String(Number(chart.dataset.updates) + 1);
       chart.dataset.frame = chart.__frame;
+      chart.dataset.step = String(chart.__step);
     }).catch((error) => {
       chart.textContent = "Chart failed to draw: " + error.message;
     });
+  }
+  function draw(chart, data) {
+    if (!data || frameOf(data) === chart.__frame) return;  // nothing new for this chart
+    chart.__frame = frameOf(data);
+    chart.__tick = -1;
+    const seen = new Set();
+    const figure = unpack(data, "", chart.__arrays, seen);
+    for (const key of Array.from(chart.__arrays.keys())) if (!seen.has(key)) chart.__arrays.delete(key);
+    chart.__step = (figure.layout && figure.layout.meta && figure.layout.meta.step) || 0;
+    render(chart, figure);
+  }
+  // Min-max thinning of one trace (keeps the first and last points and each bucket's extremes in x and in y), so
+  // a buffer never grows past MAX_BUFFER points however long the run.
+  const MAX_BUFFER = 4000, THIN_TO = 2000;
+  function thin(x, y) {
+    const n = x.length;
+    if (n <= MAX_BUFFER) return [x, y];
+    const buckets = Math.floor((THIN_TO - 2) / 4), width = (n - 2) / buckets, keep = [0];
+    for (let b = 0; b < buckets; b++) {
+      const lo = 1 + Math.floor(b * width), hi = Math.min(1 + Math.floor((b + 1) * width), n - 1);
+      if (hi <= lo) continue;
+      let xMin = lo, xMax = lo, yMin = lo, yMax = lo;
+      for (let i = lo + 1; i < hi; i++) {
+        if (x[i] < x[xMin]) xMin = i;
+        if (x[i] > x[xMax]) xMax = i;
+        if (y[i] < y[yMin]) yMin = i;
+        if (y[i] > y[yMax]) yMax = i;
+      }
+      keep.push(...Array.from(new Set([xMin, xMax, yMin, yMax])).sort((a, b) => a - b));
+    }
+    keep.push(n - 1);
+    return [Float64Array.from(keep, (i) => x[i]), Float64Array.from(keep, (i) => y[i])];
+  }
+  function joined(old, fresh) {
+    const out = new Float64Array((old ? old.length : 0) + fresh.length);
+    if (old) out.set(old);
+    out.set(fresh, out.length - fresh.length);
+    return out;
+  }
+  function setPath(root, path, value) {
+    const keys = path.split(".");
+    let node = root;
+    for (const key of keys.slice(0, -1)) {
+      const child = node[key];
+      node = node[key] = Array.isArray(child) ? child.slice() : Object.assign({}, child);
+    }
+    node[keys[keys.length - 1]] = value;
+  }
+  function older(stream, than) {
+    const [a, b] = [stream, than].map((s) => String(s).split("/").map(Number));
+    return a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]);
+  }
+  // Apply one tick's delta: append the rows after the chart's last step to its growing traces, set the changed
+  // parts, redraw on the same uirevision (zoom kept). False when the chart holds another stream or misses rows.
+  function extend(chart, payload, delta, columns) {
+    if (!chart.__latest || older(payload.stream, chart.__frame)) return true;  // a tick from before the last draw
+    if (chart.__frame !== payload.stream) return false;  // this chart missed a full draw
+    if (payload.frame <= chart.__tick) return true;  // seen already
+    if (chart.__step < payload.from) return false;  // rows between are missing
+    const steps = columns.step;
+    let start = 0;
+    while (start < steps.length && steps[start] <= chart.__step) start++;
+    const figure = { data: chart.__latest.data.slice(), layout: chart.__latest.layout };
+    for (const [index, xName, yName] of delta.append) {
+      if (start >= steps.length || !columns[xName] || !columns[yName]) continue;
+      const trace = Object.assign({}, figure.data[index]);
+      const x = joined(trace.x, columns[xName].subarray(start));
+      [trace.x, trace.y] = thin(x, joined(trace.y, columns[yName].subarray(start)));
+      figure.data[index] = trace;
+    }
+    for (const [path, value] of Object.entries(delta.set)) {
+      setPath(figure, path, unpack(value, "", new Map(), new Set()));
+    }
+    chart.__tick = payload.frame;
+    if (start < steps.length) chart.__step = steps[steps.length - 1];
+    render(chart, figure);
+    return true;
   }
   function chartFor(key) {
     return document.querySelector(".st-key-" + key + " .tapestream-chart");
@@ -98,7 +174,12 @@ function shared() {
     if (data instanceof ArrayBuffer) return JSON.parse(new TextDecoder().decode(new Uint8Array(data)));
     return data || {};
   }
-  window.__tapestream = { draw, chartFor, parse, pending: new Map() };
+  function decodeColumns(columns) {
+    const out = {};
+    for (const [name, spec] of Object.entries(columns || {})) out[name] = decode(spec);
+    return out;
+  }
+  window.__tapestream = { draw, extend, decodeColumns, chartFor, parse, pending: new Map() };
   return window.__tapestream;
 }
 """
@@ -133,10 +214,23 @@ FEED_JS = (
     + """
 export default function (component) {
   const live = shared();
-  for (const [key, figure] of Object.entries(live.parse(component.data))) {
+  const payload = live.parse(component.data);
+  for (const [key, figure] of Object.entries(payload.full || {})) {
     const chart = live.chartFor(key);
     if (chart) live.draw(chart, figure);
     else live.pending.set(key, figure);  // the chart mounts a moment later
+  }
+  if (!payload.charts) return;
+  const columns = live.decodeColumns(payload.columns);
+  let lost = false;
+  for (const [key, delta] of Object.entries(payload.charts)) {
+    const chart = live.chartFor(key);
+    if (chart && !live.extend(chart, payload, delta, columns)) lost = true;
+  }
+  // Charts that hold another stream, or miss rows, ask once for a full draw (the fragment reruns the app).
+  if (lost && live.asked !== payload.stream) {
+    live.asked = payload.stream;
+    component.setTriggerValue("resync", payload.frame);
   }
 }
 """
@@ -163,6 +257,16 @@ def live_chart(figure: dict[str, Any], key: str) -> None:
     _chart_component()(key=key, data=json.dumps({"key": key, "figure": figure}).encode())
 
 
-def live_feed(figures: dict[str, dict[str, Any]], key: str = "live_feed") -> None:
-    """Send new figures to charts already drawn with live_chart (from inside a ticking fragment)."""
-    _feed_component()(key=key, data=json.dumps(figures).encode())
+def live_feed(payload: dict[str, Any], key: str = "live_feed") -> bool:
+    """Send a tick's news to charts already drawn with live_chart (from inside a ticking fragment).
+
+    payload is {"full": {key: figure}} (whole figures) or a delta: {"stream", "frame", "from", "columns",
+    "charts": {key: {"append": [...], "set": {...}}}} (see ui/live/panel.feed). Returns True when the browser
+    asked for a full draw because its charts hold another stream or miss rows.
+    """
+    result = _feed_component()(key=key, data=json.dumps(payload).encode(), on_resync_change=_ignore)
+    return bool(getattr(result, "resync", None))
+
+
+def _ignore() -> None:
+    """A trigger needs a callback; the caller reads the result instead."""

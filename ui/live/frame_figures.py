@@ -29,7 +29,7 @@ def _layout(title: str, revision: Any, x_title: str, y_title: str, **extra: Any)
         "xaxis": {"title": {"text": x_title}},
         "yaxis": {"title": {"text": y_title}},
         "legend": {"orientation": "h", "y": -0.22, "yanchor": "top", "x": 0, "xanchor": "left"},
-        "meta": {"frame": extra.pop("frame", 0)},
+        "meta": {"frame": extra.pop("frame", 0), "step": extra.pop("step", 0)},
         **extra,
     }
 
@@ -144,11 +144,23 @@ def trace_figure(view: dict[str, Any], revision: Any, frame: int = 0) -> Figure:
         _line([0, end], [config["b_target"]] * 2, "b target", COLORS["b"], line={"dash": "dash", "width": 1}),
     ]
     shapes, notes = event_marks(view["events"], end)
-    title = f"Weight: {view['w']:.2f}, Bias: {view['b']:.2f}"
+    title = trace_title(view)
     return {
         "data": data,
-        "layout": _layout(title, revision, "step", "value", shapes=shapes, annotations=notes, frame=frame),
+        "layout": _layout(
+            title, revision, "step", "value", shapes=shapes, annotations=notes, frame=frame, step=view["steps_done"]
+        ),
     }
+
+
+def trace_title(view: dict[str, Any]) -> str:
+    """'Weight: 4.98, Bias: 2.99', as the tutorial titles its chart."""
+    return f"Weight: {view['w']:.2f}, Bias: {view['b']:.2f}"
+
+
+def loss_title(view: dict[str, Any]) -> str:
+    """'Step loss: 0.0123': the latest step's own loss."""
+    return f"Step loss: {view['loss']:.4g}"
 
 
 def loss_figure(view: dict[str, Any], revision: Any, log_scale: bool, smoothing: float, frame: int = 0) -> Figure:
@@ -164,7 +176,14 @@ def loss_figure(view: dict[str, Any], revision: Any, log_scale: bool, smoothing:
     shapes, notes = event_marks(view["events"], end)
     axis = {"title": {"text": "loss (log)" if log_scale else "loss"}, "type": "log" if log_scale else "linear"}
     layout = _layout(
-        f"Step loss: {view['loss']:.4g}", revision, "step", "loss", shapes=shapes, annotations=notes, frame=frame
+        loss_title(view),
+        revision,
+        "step",
+        "loss",
+        shapes=shapes,
+        annotations=notes,
+        frame=frame,
+        step=view["steps_done"],
     )
     layout["yaxis"] = axis
     return {"data": data, "layout": layout}
@@ -190,9 +209,7 @@ def _axis_span(end: int, values: Any) -> dict[str, Any]:
 def data_figure(view: dict[str, Any], samples: dict[str, Any], revision: Any, frame: int = 0) -> Figure:
     """The samples, the target line, the current fit, and the samples the latest step used."""
     config = view["config"]
-    xs = np.asarray(samples["x"])
-    low, high = (float(xs.min()), float(xs.max())) if len(xs) else (-3.0, 3.0)
-    ends = [low, high]
+    ends = sample_ends(samples)
     data = [
         {
             "type": "scatter",
@@ -209,17 +226,46 @@ def data_figure(view: dict[str, Any], samples: dict[str, Any], revision: Any, fr
             COLORS["target"],
             line={"dash": "dash"},
         ),
-        _line(ends, [view["w"] * v + view["b"] for v in ends], "current fit", "#d62728", line={"width": 3}),
-        {
-            "type": "scatter",
-            "mode": "markers",
-            "x": packed(view["batch"]["x"]),
-            "y": packed(view["batch"]["y"]),
-            "name": "this step's sample" if len(view["batch"]["x"]) == 1 else "this step's batch",
-            "marker": {"size": 11, "color": "#d62728", "line": {"color": "white", "width": 1.5}},
-        },
+        fit_line(view, ends),
+        batch_markers(view),
     ]
-    notes = [
+    layout = _layout(
+        fit_title(view), revision, "x", "y", annotations=data_notes(view), frame=frame, step=view["steps_done"]
+    )
+    return {"data": data, "layout": layout}
+
+
+def sample_ends(samples: dict[str, Any]) -> list[float]:
+    """The smallest and largest x of the samples (where the data chart's lines start and end)."""
+    xs = np.asarray(samples["x"])
+    return [float(xs.min()), float(xs.max())] if len(xs) else [-3.0, 3.0]
+
+
+def fit_line(view: dict[str, Any], ends: list[float]) -> dict[str, Any]:
+    """The current fit y = w·x + b across the data."""
+    return _line(ends, [view["w"] * v + view["b"] for v in ends], "current fit", "#d62728", line={"width": 3})
+
+
+def batch_markers(view: dict[str, Any]) -> dict[str, Any]:
+    """The samples the latest step used."""
+    return {
+        "type": "scatter",
+        "mode": "markers",
+        "x": packed(view["batch"]["x"]),
+        "y": packed(view["batch"]["y"]),
+        "name": "this step's sample" if len(view["batch"]["x"]) == 1 else "this step's batch",
+        "marker": {"size": 11, "color": "#d62728", "line": {"color": "white", "width": 1.5}},
+    }
+
+
+def fit_title(view: dict[str, Any]) -> str:
+    """'Fit: y = 4.980·x + 2.990'."""
+    return f"Fit: y = {linear_text(view['w'], view['b'])}"
+
+
+def data_notes(view: dict[str, Any]) -> list[dict[str, Any]]:
+    """The last five changes, listed top left on the data chart."""
+    return [
         {
             "xref": "paper",
             "yref": "paper",
@@ -232,8 +278,6 @@ def data_figure(view: dict[str, Any], samples: dict[str, Any], revision: Any, fr
         }
         for i, event in enumerate(view["events"][-5:])
     ]
-    title = f"Fit: y = {linear_text(view['w'], view['b'])}"
-    return {"data": data, "layout": _layout(title, revision, "x", "y", annotations=notes, frame=frame)}
 
 
 def landscape_figure(
@@ -245,22 +289,27 @@ def landscape_figure(
     data = [
         loss_contour(surface, contour_name),
         _line(path["w"], path["b"], "path", "white", line={"width": 2}),
-        {
-            "type": "scatter",
-            "mode": "markers",
-            "x": [view["w"]],
-            "y": [view["b"]],
-            "name": "now",
-            "marker": {"size": 12, "color": "#d62728", "line": {"color": "white", "width": 2}},
-        },
+        now_marker(view),
         *landmarks((config["w_target"], config["b_target"]), optimum),
     ]
     box = (float(surface["w"][0]), float(surface["w"][-1]), float(surface["b"][0]), float(surface["b"][-1]))
     data.extend(_event_points(view["events"], path, box))
-    layout = _layout("Loss landscape", revision, "w", "b", frame=frame)
+    layout = _layout("Loss landscape", revision, "w", "b", frame=frame, step=view["steps_done"])
     layout["xaxis"]["range"] = [float(surface["w"][0]), float(surface["w"][-1])]
     layout["yaxis"]["range"] = [float(surface["b"][0]), float(surface["b"][-1])]
     return {"data": data, "layout": layout}
+
+
+def now_marker(view: dict[str, Any]) -> dict[str, Any]:
+    """The current (w, b) on the landscape."""
+    return {
+        "type": "scatter",
+        "mode": "markers",
+        "x": [view["w"]],
+        "y": [view["b"]],
+        "name": "now",
+        "marker": {"size": 12, "color": "#d62728", "line": {"color": "white", "width": 2}},
+    }
 
 
 def _event_points(events: list[dict[str, Any]], path: dict[str, Any], box: tuple[float, ...]) -> list[dict]:

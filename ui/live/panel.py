@@ -7,8 +7,9 @@ from typing import Any
 
 import streamlit as st
 
-from ui.live import frame_figures, rate_display
-from ui.live.chart_component import live_chart
+from ui.live import frame_deltas, frame_figures, rate_display
+from ui.live.chart_component import live_chart, live_feed
+from ui.live.feed_stream import FeedStream
 from ui.live.run_state import LiveRun
 
 RATE_SAMPLES_KEY = "live_rate_samples"
@@ -106,24 +107,69 @@ def divergence(view: dict[str, Any]) -> None:
         )
 
 
-SLOW_CHART_EVERY = 3
 CHART_KEYS = ("trace_chart", "loss_chart", "data_chart", "landscape_chart")
+STREAM_KEY = "live_feed_stream"
 
 
 def chart_figures(run: LiveRun, view: dict[str, Any], log_scale: bool) -> dict[str, dict[str, Any]]:
-    """The four figures for a frame. data_chart and landscape_chart (heavier to draw in the browser) are rebuilt
-    every third frame while playing, and every frame otherwise."""
+    """The four whole figures for a frame (a full draw), which later ticks extend (see feed)."""
     revision, frame = run.revision, run.frame
-    built = {
+    samples = run.samples or {"x": [], "y": []}
+    figures = {
         "trace_chart": frame_figures.trace_figure(view, revision, frame),
         "loss_chart": frame_figures.loss_figure(view, revision, log_scale, run.smoothing, frame),
+        "data_chart": frame_figures.data_figure(view, samples, revision, frame),
     }
-    if not run.playing or frame % SLOW_CHART_EVERY == 0 or "data_chart" not in run.slow_figures:
-        samples = run.samples or {"x": [], "y": []}
-        run.slow_figures["data_chart"] = frame_figures.data_figure(view, samples, revision, frame)
-        if run.surface is not None:
-            run.slow_figures["landscape_chart"] = frame_figures.landscape_figure(view, run.surface, revision, frame)
-    return {**built, **run.slow_figures}
+    if run.surface is not None:
+        figures["landscape_chart"] = frame_figures.landscape_figure(view, run.surface, revision, frame)
+    st.session_state[STREAM_KEY] = FeedStream.start(f"{revision}/{frame}", view, chart_deltas(run, view))
+    return figures
+
+
+def chart_deltas(run: LiveRun, view: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Each chart's delta for a frame: the rows to append and the parts to set (frame_deltas)."""
+    samples = run.samples or {"x": [], "y": []}
+    deltas = {
+        "trace_chart": frame_deltas.trace_delta(view),
+        "loss_chart": frame_deltas.loss_delta(view, run.smoothing),
+        "data_chart": frame_deltas.data_delta(view, samples, "samples" in view),
+    }
+    if run.surface is not None:
+        deltas["landscape_chart"] = frame_deltas.landscape_delta(view, run.surface)
+    return deltas
+
+
+def feed_since(run: LiveRun) -> tuple[str, int] | None:
+    """What a tick asks the engine for: the rows after what the charts hold (None: the whole series)."""
+    stream = st.session_state.get(STREAM_KEY)
+    if not isinstance(stream, FeedStream) or not stream.chart_stream.startswith(f"{run.revision}/"):
+        return None
+    return stream.since()
+
+
+def feed(run: LiveRun, view: dict[str, Any], log_scale: bool) -> None:
+    """Send a tick's news to the charts: only the new rows and changed parts, or whole figures after a break.
+
+    If the browser's charts hold another stream (it missed a full draw), it asks for one and the app reruns.
+    """
+    stream = st.session_state.get(STREAM_KEY)
+    if "new" not in view or not isinstance(stream, FeedStream):
+        live_feed({"full": chart_figures(run, view, log_scale)})
+        return
+    charts, prints = {}, {}
+    for key, delta in chart_deltas(run, view).items():
+        charts[key], prints[key] = stream.fresh(key, delta)
+    payload = {
+        "stream": stream.chart_stream,
+        "frame": run.frame,
+        "from": view["new"]["from"],
+        "columns": frame_deltas.columns(view["new"]),
+        "charts": charts,
+    }
+    resync = live_feed(payload)
+    stream.fed(view["steps_done"], prints)
+    if resync:
+        st.rerun(scope="app")
 
 
 def charts(figures_by_key: dict[str, dict[str, Any]]) -> None:

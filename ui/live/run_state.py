@@ -201,8 +201,11 @@ class LiveRun:
         self.carry -= steps
         return steps, MAX_TICK_SECONDS
 
-    def tick(self) -> dict[str, Any]:
-        """Advance (when playing) and fetch the view; stops playing once the run ends or diverges."""
+    def tick(self, since: tuple[str, int] | None = None) -> dict[str, Any]:
+        """Advance (when playing) and fetch the view; stops playing once the run ends or diverges.
+
+        since (the engine's stream and the last step the charts hold) asks for only the rows after it.
+        """
         self.ensure_open()
         started = time.perf_counter()
         steps, budget = self.steps_for_tick(started) if self.playing else (0, 0.0)
@@ -215,6 +218,7 @@ class LiveRun:
                 surface_key=self.surface_key,
                 smoothing=self.smoothing,
                 max_points=PLAYING_POINTS if self.playing else PAUSED_POINTS,
+                **({"since": since} if since is not None else {}),
             )
         )
         self._absorb(view)

@@ -99,8 +99,10 @@ def _previous_run(run: LiveRun) -> None:
 
 def _pending_reset_choice(run: LiveRun) -> None:
     """Reset (or a run opened from Compare) could not save this run first: keep it, or discard it."""
+    steps = run.view["steps_done"] if run.view else 0
     st.warning(
-        f"Could not save this run ({run.view['steps_done']:,} steps) before starting over, so it was not discarded.",
+        f"Could not save this run ({steps:,} step{'' if steps == 1 else 's'}) before starting over, so it was not "
+        "discarded.",
         icon="⚠️",
     )
     keep, discard, _ = st.columns([1, 1, 3])
@@ -158,10 +160,11 @@ def controls(run: LiveRun) -> None:
         )
 
 
-def refresh(run: LiveRun) -> dict[str, Any] | None:
-    """Advance (if playing) and fetch the view; on an engine failure show why and return None."""
+def refresh(run: LiveRun, since: tuple[str, int] | None = None) -> dict[str, Any] | None:
+    """Advance (if playing) and fetch the view (only rows after since, if given); on an engine failure show why
+    and return None."""
     try:
-        view = run.tick()
+        view = run.tick(since)
     except (EngineError, ConfigError) as error:
         run.playing = False
         st.error(engine_error_message(error) if isinstance(error, EngineError) else str(error))

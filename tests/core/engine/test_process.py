@@ -102,7 +102,11 @@ def test_view_backend_switch_exports_and_save(tmp_path: Path) -> None:
     run_id = engine.save(handle, str(db), name="from the engine")
     with RunStore(db) as store:
         saved = store.get_run(run_id)
-        assert (saved["name"], saved["steps"], saved["status"]) == ("from the engine", 50, "paused")  # never stored as running
+        assert (saved["name"], saved["steps"], saved["status"]) == (
+            "from the engine",
+            50,
+            "paused",
+        )  # never stored as running
         assert len(store.points(run_id)) == 51
 
 
@@ -160,3 +164,21 @@ def allowed_methods() -> str:
     from core.engine.process import METHODS
 
     return f"must be one of {', '.join(METHODS)}"
+
+
+def test_a_view_since_a_step_of_its_stream_sends_only_the_new_rows_else_the_whole_series() -> None:
+    engine = Engine()
+    handle = engine.open({"n_samples": 1_000_000, "epochs": 1})
+    full = engine.tick(handle, 1000, max_seconds=30.0, smoothing=0.9)
+    since = (full["stream"], full["steps_done"])
+    delta = engine.tick(handle, 300_000, max_seconds=30.0, smoothing=0.9, since=since)
+    assert "new" in delta and not {"series", "smoothed_loss", "trajectory"} & set(delta)
+    new = delta["new"]
+    assert new["from"] == 1000 and 0 < len(new["step"]) <= 200 and new["step"][-1] == delta["steps_done"]
+    assert new["w"][-1] == np.float32(delta["w"]) and new["b"][-1] == np.float32(delta["b"])
+    assert delta["steps_done"] > 1000 and delta["surface_key"] == engine.view(handle, smoothing=0.9)["surface_key"]
+    for stale in ((full["stream"], 10**9), ("another engine/1/1/0.9", 5), (delta["stream"].replace("0.9", "0"), 5)):
+        assert "series" in engine.view(handle, smoothing=0.9, since=stale)  # a break: the whole series again
+    assert "series" in engine.view(handle, smoothing=0.0, since=since)  # another smoothing is another stream
+    engine.update(handle, {"n_samples": 500})  # new data: a new stream
+    assert engine.view(handle, smoothing=0.9)["stream"] != delta["stream"]

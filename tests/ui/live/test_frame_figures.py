@@ -49,7 +49,7 @@ def test_the_trace_figure_is_the_tutorials_chart_with_event_marks() -> None:
     assert figure["layout"]["title"]["text"] == "Weight: 4.50, Bias: 2.70"
     assert unpack(figure["data"][0]["y"]) == (np.arange(10) * 0.5).tolist()
     assert unpack(figure["data"][2]["x"]) == [0, 10] and unpack(figure["data"][2]["y"]) == [5.0, 5.0]
-    assert figure["layout"]["uirevision"] == "r1" and figure["layout"]["meta"] == {"frame": 3}
+    assert figure["layout"]["uirevision"] == "r1" and figure["layout"]["meta"] == {"frame": 3, "step": 9}
     assert [shape["x0"] for shape in figure["layout"]["shapes"]] == [4, 7]
     labels = [note["text"] for note in figure["layout"]["annotations"]]
     assert labels == ["lr 0.01→0.1 @ step 4", "shuffle off→on @ step 7"]
