@@ -5,10 +5,12 @@ each chart is a small component holding one <div> for the life of the page. Ever
 ``uirevision``, so the user's zoom and pan survive updates. plotly.js is the copy that ships in the plotly
 package, served by Streamlit's static file serving (see ui/static_assets.py).
 
-The charts are drawn by full script runs only. The ticking fragment sends its new figures through a tiny
-``live_feed`` component that redraws the charts in place. That keeps the charts outside the fragment, where
-the frontend's clean-up of a fragment run that races a full run (a widget change while playing) can never
-unmount them.
+The charts are drawn by full script runs only. The ticking fragment sends what is new through a tiny
+``live_feed`` component (whose script is a few lines: an element carries its script every tick): the rows
+after the step the charts hold and the parts that changed, which the charts' shared code appends to the
+traces, thinning a trace past 4,000 points with its extremes kept, and redraws on the same ``uirevision``.
+That keeps the charts outside the fragment, where the frontend's clean-up of a fragment run that races a full
+run (a widget change while playing) can never unmount them.
 """
 
 from __future__ import annotations
@@ -179,7 +181,28 @@ function shared() {
     for (const [name, spec] of Object.entries(columns || {})) out[name] = decode(spec);
     return out;
   }
-  window.__tapestream = { draw, extend, decodeColumns, chartFor, parse, pending: new Map() };
+  // One tick's news for the charts (see live_feed): whole figures, or rows and parts to add to the full draw.
+  function feed(component) {
+    const payload = parse(component.data);
+    for (const [key, figure] of Object.entries(payload.full || {})) {
+      const chart = chartFor(key);
+      if (chart) draw(chart, figure);
+      else window.__tapestream.pending.set(key, figure);  // the chart mounts a moment later
+    }
+    if (!payload.charts) return;
+    const columns = decodeColumns(payload.columns);
+    let lost = false;
+    for (const [key, delta] of Object.entries(payload.charts)) {
+      const chart = chartFor(key);
+      if (chart && !extend(chart, payload, delta, columns)) lost = true;
+    }
+    // Charts that hold another stream, or miss rows, ask once for a full draw (the fragment reruns the app).
+    if (lost && window.__tapestream.asked !== payload.stream) {
+      window.__tapestream.asked = payload.stream;
+      component.setTriggerValue("resync", payload.frame);
+    }
+  }
+  window.__tapestream = { draw, feed, chartFor, parse, pending: new Map() };
   return window.__tapestream;
 }
 """
@@ -209,32 +232,17 @@ export default function (component) {
 """
 )
 
-FEED_JS = (
-    SHARED_JS
-    + """
+# The feed is written on every tick, and a component's element carries its whole script each time: so the
+# feed's script is a few lines that hand over to the code the charts (drawn by full runs) put on the page.
+FEED_JS = """
 export default function (component) {
-  const live = shared();
-  const payload = live.parse(component.data);
-  for (const [key, figure] of Object.entries(payload.full || {})) {
-    const chart = live.chartFor(key);
-    if (chart) live.draw(chart, figure);
-    else live.pending.set(key, figure);  // the chart mounts a moment later
-  }
-  if (!payload.charts) return;
-  const columns = live.decodeColumns(payload.columns);
-  let lost = false;
-  for (const [key, delta] of Object.entries(payload.charts)) {
-    const chart = live.chartFor(key);
-    if (chart && !live.extend(chart, payload, delta, columns)) lost = true;
-  }
-  // Charts that hold another stream, or miss rows, ask once for a full draw (the fragment reruns the app).
-  if (lost && live.asked !== payload.stream) {
-    live.asked = payload.stream;
-    component.setTriggerValue("resync", payload.frame);
+  if (window.__tapestream) window.__tapestream.feed(component);
+  else if (!window.__tapestreamAsked) {  // no chart on this page yet: ask once for a full draw
+    window.__tapestreamAsked = true;
+    component.setTriggerValue("resync", -1);
   }
 }
 """
-)
 
 
 @cache
@@ -246,9 +254,7 @@ def _chart_component() -> Any:
 
 @cache
 def _feed_component() -> Any:
-    return st.components.v2.component(
-        "tapestream_live_feed", html="", js=FEED_JS.replace("__PLOTLY_URL__", PLOTLY_URL), isolate_styles=False
-    )
+    return st.components.v2.component("tapestream_live_feed", html="", js=FEED_JS, isolate_styles=False)
 
 
 def live_chart(figure: dict[str, Any], key: str) -> None:
