@@ -69,10 +69,13 @@ def data_delta(view: dict[str, Any], samples: dict[str, Any], new_samples: bool 
     return {"append": [], "set": parts}
 
 
-def landscape_delta(view: dict[str, Any], surface: dict[str, Any]) -> Delta:
-    """The path grows and the current point moves; the contours and ranges are sent only when they changed."""
+def landscape_delta(view: dict[str, Any], surface: dict[str, Any], contour: dict[str, Any] | None = None) -> Delta:
+    """The path grows and the current point moves; the contours and ranges are sent only when they changed.
+
+    contour: the surface's contour trace, if the caller keeps it (building it costs a third of a millisecond).
+    """
     parts = {
-        "data.0": loss_contour(surface, "mean loss"),
+        "data.0": contour if contour is not None else loss_contour(surface, "mean loss"),
         "data.2": frame_figures.now_marker(view),
         "layout.xaxis.range": [float(surface["w"][0]), float(surface["w"][-1])],
         "layout.yaxis.range": [float(surface["b"][0]), float(surface["b"][-1])],

@@ -7,6 +7,7 @@ from typing import Any
 
 import streamlit as st
 
+from ui.figures import loss_contour
 from ui.live import frame_deltas, frame_figures, rate_display
 from ui.live.chart_component import live_chart, live_feed
 from ui.live.feed_stream import FeedStream
@@ -42,8 +43,8 @@ def metrics(view: dict[str, Any]) -> None:
     """Weight, Bias, Loss and Step, each with its delta to the target, in one compact row."""
     config = view["config"]
     optimum_loss = view.get("optimum_loss", 0.0)
-    st.html(COMPACT_CSS)
-    columns = st.container(key="live_metrics").columns(4)
+    row = st.container(key="live_metrics", horizontal=True)  # one block, not a block per column: cheaper per tick
+    columns = (row, row, row, row)
     for column, label, value, target, name in (
         (columns[0], "Weight", view["w"], config["w_target"], "w*"),
         (columns[1], "Bias", view["b"], config["b_target"], "b*"),
@@ -109,6 +110,7 @@ def divergence(view: dict[str, Any]) -> None:
 
 CHART_KEYS = ("trace_chart", "loss_chart", "data_chart", "landscape_chart")
 STREAM_KEY = "live_feed_stream"
+CONTOUR_KEY = "live_feed_contour"
 
 
 def chart_figures(run: LiveRun, view: dict[str, Any], log_scale: bool) -> dict[str, dict[str, Any]]:
@@ -135,8 +137,16 @@ def chart_deltas(run: LiveRun, view: dict[str, Any]) -> dict[str, dict[str, Any]
         "data_chart": frame_deltas.data_delta(view, samples, "samples" in view),
     }
     if run.surface is not None:
-        deltas["landscape_chart"] = frame_deltas.landscape_delta(view, run.surface)
+        deltas["landscape_chart"] = frame_deltas.landscape_delta(view, run.surface, _contour(run))
     return deltas
+
+
+def _contour(run: LiveRun) -> dict[str, Any]:
+    """The landscape's contour trace, built once per surface (it is 60 × 60 packed floats)."""
+    cached = st.session_state.get(CONTOUR_KEY)
+    if cached is None or cached[0] != run.surface_key:
+        cached = st.session_state[CONTOUR_KEY] = (run.surface_key, loss_contour(run.surface, "mean loss"))
+    return cached[1]
 
 
 def feed_since(run: LiveRun) -> tuple[str, int] | None:
@@ -173,7 +183,9 @@ def feed(run: LiveRun, view: dict[str, Any], log_scale: bool) -> None:
 
 
 def charts(figures_by_key: dict[str, dict[str, Any]]) -> None:
-    """trace_chart, loss_chart, data_chart and landscape_chart in a 2 × 2 grid (drawn by full runs)."""
+    """trace_chart, loss_chart, data_chart and landscape_chart in a 2 × 2 grid (drawn by full runs), and the
+    compact metrics' style (here, so the ticks need not send it)."""
+    st.html(COMPACT_CSS)
     for row in (CHART_KEYS[:2], CHART_KEYS[2:]):
         for column, key in zip(st.columns(2), row):
             if key in figures_by_key:
