@@ -83,7 +83,7 @@ class Engine:
         before = trainer.steps_done
         chunk = 4096 if trainer.backend == "compiled" else 8
         while trainer.steps_done - before < n and trainer.status == "running":
-            trainer.step(min(chunk, n - (trainer.steps_done - before)))
+            trainer.advance(min(chunk, n - (trainer.steps_done - before)))
             if time.perf_counter() >= deadline:
                 break
             chunk = min(chunk * 2, 1 << 20) if trainer.backend == "compiled" else chunk

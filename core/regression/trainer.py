@@ -154,16 +154,22 @@ class Trainer:
 
     def step(self, n: int = 1) -> pd.DataFrame:
         """Advance up to n update steps; return the new rows (fewer if the run ends or diverges)."""
+        first_new = len(self._trace)
+        self.advance(n)
+        return self._trace.frame(first_new)
+
+    def advance(self, n: int = 1) -> int:
+        """Advance up to n update steps, as step() does, without building the new rows; returns how many were made."""
         if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
             raise ConfigError("n", n, "must be a whole number ≥ 0")
-        first_new = len(self._trace)
+        before = self.steps_done
         remaining = int(n)
         while remaining > 0 and self.status == "running":
             made = self._run_chunk(min(remaining, self._chunk_limit()))
             remaining -= made
             if made == 0:
                 break
-        return self._trace.frame(first_new)
+        return self.steps_done - before
 
     def run(self) -> pd.DataFrame:
         """Run to the end (or until it diverges); return the full trace."""

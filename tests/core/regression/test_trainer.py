@@ -317,3 +317,11 @@ def test_replaying_the_update_calls_at_their_steps_rebuilds_the_run() -> None:
     ]
     assert first.trace.equals(replayed.trace) and first.events == replayed.events
     assert first.trace["w"].iloc[15] != 6.0 and abs(first.trace["w"].iloc[16] - 6.0) < 1.0
+
+
+def test_advance_makes_the_same_steps_as_step_without_building_rows() -> None:
+    stepped, advanced = (Trainer(RegressionConfig(n_samples=30, epochs=2), backend="compiled") for _ in range(2))
+    rows = stepped.step(45)
+    assert advanced.advance(45) == 45 == len(rows)
+    np.testing.assert_array_equal(advanced.trace_column("w"), stepped.trace_column("w"))
+    assert advanced.advance(100) == 15 and advanced.status == "done" and advanced.advance(5) == 0
