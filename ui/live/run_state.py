@@ -56,7 +56,6 @@ class LiveRun:
     surface_key: tuple = ()
     last_tick: float = 0.0
     carry: float = 0.0
-    slow_figures: dict[str, Any] = field(default_factory=dict)
     notices: list[str] = field(default_factory=list)
     url_warnings: list[str] = field(default_factory=list)
     initialised: bool = False
