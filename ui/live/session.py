@@ -11,7 +11,7 @@ from core.engine.errors import EngineError
 from core.regression.config import ConfigError, RegressionConfig
 from core.regression.fields import DEFAULT_BACKEND
 from ui.engine_handle import engine_client, engine_error_message
-from ui.live import closed_runs, pacing, sidebar_form
+from ui.live import closed_runs, pacing, sidebar_form, tick_timer
 from ui.live.run_state import LiveRun
 
 BROWSER_COOKIE = "_streamlit_xsrf"  # set once per browser by Streamlit's server, kept across reloads
@@ -203,7 +203,7 @@ def tick_begins(run: LiveRun) -> None:
 
 def stop_ticking_when_finished(run: LiveRun) -> None:
     """End of a tick: record its time for pacing; rerun the page once if the run ended (the fragment stops and the
-    buttons update) or if the server's load asks for another interval (at most once a second)."""
+    buttons update); re-time the ticks if the server's load asks for another interval (at most once a second)."""
     now = time.perf_counter()
     if run.tick_started:
         run.tick_seconds = now - run.tick_started
@@ -214,8 +214,9 @@ def stop_ticking_when_finished(run: LiveRun) -> None:
         st.rerun(scope="app")
     if run.ticking and now - run.paced_at > PACE_CHECK_S:
         run.paced_at = now
-        if pacing.should_change(run.tick_every, pacing.wanted_interval(run.tick_seconds)):
-            st.rerun(scope="app")
+        wanted = pacing.wanted_interval(run.tick_seconds)
+        if pacing.should_change(run.tick_every, wanted) and tick_timer.retime(wanted):
+            run.tick_every = wanted
 
 
 def exports(run: LiveRun) -> None:
