@@ -6,6 +6,8 @@ import streamlit as st
 
 from ui.static_assets import ensure_plotly_js
 
+_ROUTED: list[bool] = []  # whether this process has routed a first visit through the navigation
+
 
 def setup_page(title: str) -> None:
     """Wide layout, the page's browser title, and plotly.js ready for the live charts."""
@@ -26,6 +28,7 @@ def _use_the_navigation() -> None:
         from streamlit.runtime.pages_manager import PagesManager
     except ImportError:  # a Streamlit without it: the navigation still works from the second visit on
         return
-    if getattr(PagesManager, "uses_pages_directory", None):
+    if getattr(PagesManager, "uses_pages_directory", None) and not _ROUTED:
+        _ROUTED.append(True)  # once per process: Streamlit's testing harness resets the flag before every run
         PagesManager.uses_pages_directory = False
         st.rerun()

@@ -10,6 +10,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -56,39 +57,40 @@ def app_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("store") / "runs.sqlite3"
 
 
+@contextmanager
+def dashboard_server(db: Path, log_path: Path) -> Iterator[str]:
+    """`streamlit run dashboard.py` headless on a free loopback port with its own run store; yields its URL."""
+    port = free_port()
+    command = [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true"]
+    command += ["--server.port", str(port), "--server.address", "127.0.0.1"]
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(
+            command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "TAPESTREAM_DB": str(db)}
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            wait_until_healthy(url, process)
+            yield url
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
 @pytest.fixture(scope="session")
 def app_url(app_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A dashboard served headless on a free loopback port, with its own run store."""
-    port = free_port()
-    db = app_db
-    log = open(tmp_path_factory.mktemp("logs") / "streamlit.log", "w")  # noqa: SIM115
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        "dashboard.py",
-        "--server.headless",
-        "true",
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-    ]
-    process = subprocess.Popen(
-        command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "TAPESTREAM_DB": str(db)}
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_healthy(url, process)
+    """A dashboard served headless on a free loopback port, with its own run store, shared by the session's tests."""
+    with dashboard_server(app_db, tmp_path_factory.mktemp("logs") / "streamlit.log") as url:
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
+
+
+@pytest.fixture
+def fresh_server_url(tmp_path: Path) -> Iterator[str]:
+    """A dashboard of its own that nobody has visited yet: its engine process has not started."""
+    with dashboard_server(tmp_path / "runs.sqlite3", tmp_path / "streamlit.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
