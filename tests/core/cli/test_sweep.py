@@ -41,7 +41,8 @@ def test_sweep_prints_a_table_and_json_and_saves_every_run(tmp_path: pathlib.Pat
     lines = done.stdout.strip().splitlines()
     result = json.loads(lines[-1])
     header = lines[0].split()
-    assert header[:3] == ["#", "LR", "OPTIMIZER"] and header[-7:] == ["B", "DATA", "LOSS", "STEP", "LOSS", "CONVERGED", "AT"]
+    assert header[:3] == ["#", "LR", "OPTIMIZER"]
+    assert header[-7:] == ["B", "DATA", "LOSS", "STEP", "LOSS", "CONVERGED", "AT"]
     assert len(lines) == 1 + 4 + 1
     runs = result["runs"]
     assert [(run["config"]["learning_rate"], run["config"]["optimizer"]) for run in runs] == [
