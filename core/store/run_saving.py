@@ -65,10 +65,10 @@ def _append(store: RunStore, trainer: Any, run_id: int, fields: dict[str, Any]) 
     if last is not None and start < len(steps) and _same_point(trainer, start, last):
         try:
             return store.append_run(run_id, **fields, **_columns(trainer, start + 1))
-        except StoreError as error:
-            if isinstance(error, RunNotFound):
-                raise
-            # another writer moved it on meanwhile: replace it whole below
+        except RunNotFound:
+            raise
+        except StoreError:
+            pass  # another writer moved it on meanwhile: replace it whole below
     return store.save_run(**fields, **_columns(trainer, 0), run_id=run_id)
 
 

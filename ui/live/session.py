@@ -55,8 +55,7 @@ def restart_with(config: RegressionConfig) -> str:
     run.url_warnings = []
     try:
         if run.reset(config):
-            for name in config.to_dict():
-                st.session_state.pop(sidebar_form.widget_key(name), None)
+            _forget_widgets(config)
     except EngineError as error:
         run.notices.append(engine_error_message(error))
     return run.backend
@@ -106,16 +105,21 @@ def _pending_reset_choice(run: LiveRun) -> None:
         icon="⚠️",
     )
     keep, discard, _ = st.columns([1, 1, 3])
-    keep.button("Keep this run", key="keep_unsaved_run", on_click=_guarded(lambda r: r.keep_run()))
-    discard.button("Discard it", key="discard_unsaved_run", on_click=_guarded(lambda r: _discard(r)))
+    keep.button("Keep this run", key="keep_unsaved_run", on_click=_guarded(LiveRun.keep_run))
+    discard.button("Discard it", key="discard_unsaved_run", on_click=_guarded(_discard))
 
 
 def _discard(run: LiveRun) -> None:
     pending = run.pending_reset
     run.discard_and_reset()
     if pending is not None:
-        for name in pending.to_dict():
-            st.session_state.pop(sidebar_form.widget_key(name), None)
+        _forget_widgets(pending)
+
+
+def _forget_widgets(config: RegressionConfig) -> None:
+    """Drop the sidebar's widget values, so the next run seeds them from the run's new config."""
+    for name in config.to_dict():
+        st.session_state.pop(sidebar_form.widget_key(name), None)
 
 
 def _reset(run: LiveRun) -> None:
