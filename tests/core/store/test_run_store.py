@@ -436,7 +436,7 @@ import sys, time
 import numpy as np
 from core.store.run_store import RunStore
 store = RunStore(sys.argv[1])
-store._connection.execute("PRAGMA cache_size = -64")  # a tiny cache spills uncommitted pages into the WAL
+store._backend.connection.execute("PRAGMA cache_size = -64")  # a tiny cache spills uncommitted pages into the WAL
 inserts = 0
 def pause_mid_save(sql):
     global inserts
@@ -445,7 +445,7 @@ def pause_mid_save(sql):
         if inserts == 1000:
             print("mid-save", flush=True)
             time.sleep(120)
-store._connection.set_trace_callback(pause_mid_save)
+store._backend.connection.set_trace_callback(pause_mid_save)
 n = 300_000
 store.save_run(config={}, status="done", name="half", step=np.arange(n), epoch=np.zeros(n, int),
                w=np.ones(n), b=np.ones(n), loss=np.ones(n))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from core.store.schema import MIGRATIONS, SCHEMA_VERSION, SchemaError, migrate, schema_version
+from core.store.schema import MIGRATIONS, SCHEMA_VERSION, SchemaError, migrate, rendered, schema_version
 
 
 def connect(path: Path) -> sqlite3.Connection:
@@ -19,7 +19,7 @@ def at_version(path: Path, version: int) -> sqlite3.Connection:
     connection = connect(path)
     for number in range(version):
         for statement in MIGRATIONS[number]:
-            connection.execute(statement)
+            connection.execute(rendered(statement))
     connection.execute(f"PRAGMA user_version = {version}")
     return connection
 
