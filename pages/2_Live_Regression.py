@@ -33,9 +33,13 @@ with export_slot:
     session.exports(run)
 
 
-@st.fragment(run_every=session.tick_interval(run))
+session.note_playing(run)
+
+
+@st.fragment
 def live_area() -> None:
-    """Metrics and status each frame; while playing, each tick advances the run and feeds the charts what is new."""
+    """Metrics and status each frame; while playing, each tick advances the run and feeds the charts what is new,
+    with the time its next tick is due (the feed's component asks for it: see ui/live/chart_component.py)."""
     session.tick_begins(run)
     fresh = session.first_frame_of_full_run(run)
     view = run.view if fresh else session.refresh(run, panel.feed_since(run) if run.playing else None)
@@ -44,8 +48,10 @@ def live_area() -> None:
     panel.metrics(view)
     panel.status_line(run, view)
     panel.divergence(view)
-    if run.playing and not fresh:
-        panel.feed(run, view, log_scale)
+    if run.playing or run.ticking:  # ticking but not playing: this tick ended the run, its last rows go out
+        panel.feed(run, view, log_scale, session.next_tick_s(run) if run.playing else None, fresh)
+    else:
+        panel.stop_clock(run)
     session.stop_ticking_when_finished(run)
 
 

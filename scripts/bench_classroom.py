@@ -50,6 +50,7 @@ from pathlib import Path
 from typing import Any
 
 from google.protobuf.message import DecodeError
+from streamlit.components.v2.bidi_component.main import _make_trigger_id
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.NumberInput_pb2 import NumberInput
@@ -72,6 +73,7 @@ CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 EARLY = ForwardMsg.ScriptFinishedStatus.FINISHED_EARLY_FOR_RERUN
 COMPILE_ERROR = ForwardMsg.ScriptFinishedStatus.FINISHED_WITH_COMPILE_ERROR
+MIN_GAP_S, WATCHDOG_S, RETRIES = 0.015, 5.0, 3  # the live feed's clock (ui/live/chart_component.py)
 LIMITS = {"sessions": (1, 200), "seconds": (1.0, 3600.0), "idle": (0, 50)}
 
 
@@ -336,6 +338,9 @@ class BrowserSession:
     buttons: dict[str, tuple[str, bool, str]] = field(default_factory=dict)  # label → (id, disabled, fragment)
     seen_widgets: set[str] = field(default_factory=set)
     timers: dict[str, tuple[float, asyncio.Task]] = field(default_factory=dict)
+    clock: asyncio.Task | None = None  # the live feed's clock: the pending "tick" trigger (see feed_clock)
+    clock_answered: Any = None
+    clock_asked_at: float = 0.0
     run_fragments: list[str] = field(default_factory=list)
     run_has_feed: bool = False
     got_new_session: bool = False
@@ -401,7 +406,12 @@ class BrowserSession:
         await self.send_rerun(fragment_id=fragment, trigger=button_id)
 
     async def send_rerun(
-        self, page_hash: str | None = None, fragment_id: str = "", trigger: str = "", auto: bool = False
+        self,
+        page_hash: str | None = None,
+        fragment_id: str = "",
+        trigger: str = "",
+        auto: bool = False,
+        event: tuple[str, str, Any] | None = None,
     ) -> None:
         """App.sendRerunBackMsg: widget states, this page, the query string, cached hashes, context info."""
         message = BackMsg()
@@ -410,7 +420,7 @@ class BrowserSession:
         rerun.page_script_hash = self.page_hash if page_hash is None else page_hash
         rerun.fragment_id = fragment_id
         rerun.is_auto_rerun = auto
-        rerun.widget_states.CopyFrom(self.widget_states(trigger))
+        rerun.widget_states.CopyFrom(self.widget_states(trigger, event))
         rerun.cached_message_hashes[:] = list(self.cache.messages)
         context = rerun.context_info
         context.timezone, context.timezone_offset, context.locale = "UTC", 0, "en-US"
@@ -418,11 +428,17 @@ class BrowserSession:
         self.got_new_session = False
         await self.connection.send(message.SerializeToString())
 
-    def widget_states(self, trigger: str = "") -> WidgetStates:
+    def widget_states(self, trigger: str = "", event: tuple[str, str, Any] | None = None) -> WidgetStates:
+        """The widgets' values, plus a button's trigger, or a component's event (WidgetStateManager.setTriggerValue:
+        a JSON list of {event, value} under the component's trigger aggregator id)."""
         states = WidgetStates()
         states.widgets.extend(self.widgets.values())
         if trigger:
             states.widgets.append(WidgetState(id=trigger, trigger_value=True))
+        if event is not None:
+            component_id, name, value = event
+            payload = json.dumps([{"event": name, "value": value}])
+            states.widgets.append(WidgetState(id=trigger_aggregator_id(component_id), json_trigger_value=payload))
         return states
 
     async def read_forever(self) -> None:
@@ -442,6 +458,7 @@ class BrowserSession:
             self.exceptions.append(f"websocket: {error}")
         finally:
             self.stop_timers()
+            self.stop_clock()
             self.changed.set()
 
     def handle(self, message: ForwardMsg) -> None:
@@ -487,7 +504,12 @@ class BrowserSession:
             if value is not None:
                 self.metrics[element.metric.label] = value
         elif kind == "bidi_component":
-            if element.bidi_component.component_name.endswith(FEED_SUFFIX) and self.run_fragments:
+            component = element.bidi_component
+            if not component.component_name.endswith(FEED_SUFFIX):
+                return
+            payload = feed_payload(component)
+            self.feed_clock(component.id, delta.fragment_id, payload)
+            if self.run_fragments and ("charts" in payload or "full" in payload):
                 if not self.run_has_feed:
                     self.run_has_feed = True
                     self.counters.updates += 1
@@ -547,6 +569,33 @@ class BrowserSession:
             with contextlib.suppress(WebSocketException):
                 await self.send_rerun(fragment_id=fragment_id, auto=True)
 
+    def feed_clock(self, component_id: str, fragment_id: str, payload: dict[str, Any]) -> None:
+        """The live feed's script (ui/live/chart_component.py, schedule/ask): a payload with a new "tick" and a
+        "next" interval is answered with a "tick" trigger once next seconds have passed since the last request (at
+        least MIN_GAP_S after the payload), asked again every WATCHDOG_S if no answer comes."""
+        tick = payload.get("tick")
+        if tick is None or tick == self.clock_answered:
+            return
+        self.clock_answered = tick
+        if self.clock is not None:
+            self.clock.cancel()
+            self.clock = None
+        interval = payload.get("next")
+        if not isinstance(interval, (int, float)):
+            return
+        wait = max(MIN_GAP_S, self.clock_asked_at + interval - time.perf_counter())
+        asking = self.ask_tick(component_id, fragment_id, tick, wait)
+        self.clock = asyncio.create_task(asking, name=f"clock-{self.name}")
+
+    async def ask_tick(self, component_id: str, fragment_id: str, tick: Any, wait: float) -> None:
+        await asyncio.sleep(wait)
+        for _ in range(1 + RETRIES):
+            self.clock_asked_at = time.perf_counter()
+            with contextlib.suppress(WebSocketException):
+                await self.send_rerun(fragment_id=fragment_id, event=(component_id, "tick", tick))
+            await asyncio.sleep(WATCHDOG_S)
+        self.clock = None
+
     def stop_timer(self, fragment_id: str) -> None:
         entry = self.timers.pop(fragment_id, None)
         if entry is not None:
@@ -556,8 +605,14 @@ class BrowserSession:
         for fragment_id in list(self.timers):
             self.stop_timer(fragment_id)
 
+    def stop_clock(self) -> None:
+        if self.clock is not None:
+            self.clock.cancel()
+            self.clock = None
+
     async def close(self) -> None:
         self.stop_timers()
+        self.stop_clock()
         if self.connection is not None:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(self.connection.close(), 5)
@@ -568,8 +623,24 @@ class BrowserSession:
 
     @property
     def finished(self) -> bool:
-        """The run is over: it updated after Play, and no script runs and no fragment timer ticks any more."""
-        return self.first_update_at is not None and not self.timers and not self.running
+        """The run is over: it updated after Play, and no script runs, no timer ticks, no feed clock waits any more."""
+        return self.first_update_at is not None and not self.timers and self.clock is None and not self.running
+
+
+def feed_payload(component: Any) -> dict[str, Any]:
+    """The live feed's data: UTF-8 JSON bytes (or JSON text)."""
+    text = component.bytes.decode() if component.bytes else component.json
+    try:
+        payload = json.loads(text) if text else {}
+    except ValueError:
+        return {}
+    return payload if isinstance(payload, dict) else {}
+
+
+def trigger_aggregator_id(component_id: str) -> str:
+    """The widget id under which a components-v2 element's trigger events travel (the frontend's and the server's
+    shared rule, "$$STREAMLIT_INTERNAL_KEY_<id>__events")."""
+    return _make_trigger_id(component_id, "events")
 
 
 def page_hashes(pages: Any) -> dict[str, str]:

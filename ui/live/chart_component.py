@@ -11,6 +11,10 @@ after the step the charts hold and the parts that changed, which the charts' sha
 traces, thinning a trace past 4,000 points with its extremes kept, and redraws on the same ``uirevision``.
 That keeps the charts outside the fragment, where the frontend's clean-up of a fragment run that races a full
 run (a widget change while playing) can never unmount them.
+
+The feed also clocks the ticks. There is no ``run_every`` timer (the browser's timer fires whether or not the
+last run has finished, and under load each run is then cut short by the next): each feed says when the next
+tick is due, and the browser asks for it with a trigger once this one has arrived.
 """
 
 from __future__ import annotations
@@ -181,9 +185,33 @@ function shared() {
     for (const [name, spec] of Object.entries(columns || {})) out[name] = decode(spec);
     return out;
   }
+  // The ticks' clock. A payload that says when the next tick is due ("next", seconds after the last one was asked
+  // for) is answered with a "tick" trigger, which reruns the fragment: so a tick is asked for only once the last
+  // one has arrived, and a busy server slows its sessions down instead of piling up runs that interrupt each other.
+  // A tick whose answer never comes (a dropped message) is asked for again after WATCHDOG_MS, up to RETRIES times.
+  const MIN_GAP_MS = 15, WATCHDOG_MS = 5000, RETRIES = 3;
+  const clock = { timer: null, watchdog: null, askedAt: 0, answered: null };
+  function ask(component, tick, retries) {
+    clock.timer = null;
+    clock.askedAt = performance.now();
+    component.setTriggerValue("tick", tick);
+    clearTimeout(clock.watchdog);
+    clock.watchdog = retries > 0 ? setTimeout(() => ask(component, tick, retries - 1), WATCHDOG_MS) : null;
+  }
+  function schedule(component, payload) {
+    if (payload.tick === undefined || payload.tick === clock.answered) return;  // the same payload drawn again
+    clock.answered = payload.tick;
+    clearTimeout(clock.timer);
+    clearTimeout(clock.watchdog);
+    clock.timer = clock.watchdog = null;
+    if (typeof payload.next !== "number") return;  // nothing playing: the clock stops
+    const wait = Math.max(MIN_GAP_MS, clock.askedAt + payload.next * 1000 - performance.now());
+    clock.timer = setTimeout(() => ask(component, payload.tick, RETRIES), wait);
+  }
   // One tick's news for the charts (see live_feed): whole figures, or rows and parts to add to the full draw.
   function feed(component) {
     const payload = parse(component.data);
+    schedule(component, payload);
     for (const [key, figure] of Object.entries(payload.full || {})) {
       const chart = chartFor(key);
       if (chart) draw(chart, figure);
@@ -202,7 +230,7 @@ function shared() {
       component.setTriggerValue("resync", payload.frame);
     }
   }
-  window.__tapestream = { draw, feed, chartFor, parse, pending: new Map() };
+  window.__tapestream = { draw, feed, schedule, chartFor, parse, pending: new Map() };
   return window.__tapestream;
 }
 """
@@ -236,11 +264,16 @@ export default function (component) {
 # feed's script is a few lines that hand over to the code the charts (drawn by full runs) put on the page.
 FEED_JS = """
 export default function (component) {
-  if (window.__tapestream) window.__tapestream.feed(component);
-  else if (!window.__tapestreamAsked) {  // no chart on this page yet: ask once for a full draw
-    window.__tapestreamAsked = true;
-    component.setTriggerValue("resync", -1);
-  }
+  const live = () => window.__tapestream;
+  if (live()) return void live().feed(component);
+  setTimeout(() => {  // the charts' shared code may mount a moment after the feed
+    if (live()) return void live().feed(component);
+    const payload = JSON.parse(new TextDecoder().decode(component.data));
+    if ((payload.charts || typeof payload.next === "number") && !window.__tapestreamAsked) {
+      window.__tapestreamAsked = true;  // no chart on this page: ask once for a full draw
+      component.setTriggerValue("resync", -1);
+    }
+  }, 250);
 }
 """
 
@@ -267,10 +300,14 @@ def live_feed(payload: dict[str, Any], key: str = "live_feed") -> bool:
     """Send a tick's news to charts already drawn with live_chart (from inside a ticking fragment).
 
     payload is {"full": {key: figure}} (whole figures) or a delta: {"stream", "frame", "from", "columns",
-    "charts": {key: {"append": [...], "set": {...}}}} (see ui/live/panel.feed). Returns True when the browser
-    asked for a full draw because its charts hold another stream or miss rows.
+    "charts": {key: {"append": [...], "set": {...}}}} (see ui/live/panel.feed), or neither; with "tick" (this
+    tick's number) and "next" (seconds from the last tick's request to the next one's, or None when nothing plays),
+    the browser asks for the next tick with a "tick" trigger, which reruns the fragment. Returns True when the
+    browser asked for a full draw because its charts hold another stream or miss rows.
     """
-    result = _feed_component()(key=key, data=json.dumps(payload).encode(), on_resync_change=_ignore)
+    result = _feed_component()(
+        key=key, data=json.dumps(payload).encode(), on_resync_change=_ignore, on_tick_change=_ignore
+    )
     return bool(getattr(result, "resync", None))
 
 

@@ -1,10 +1,10 @@
 """Paces the live ticks of every session on this server by load, so an overloaded server slows down evenly.
 
 Each tick reports how long it took. The server-wide load is the playing sessions times the average tick time:
-one Streamlit process runs one script at a time per core it can use (the GIL), so when the sessions' ticks
-would need more than a share of it, every session's interval grows together, and no tick is asked for before the
-last one can finish. Without that, fragment reruns arrive faster than they finish, each one interrupts the run
-before it, and the whole class sees frozen charts.
+one Streamlit process runs one script at a time (the GIL), so when the sessions' ticks would need more than a
+share of it, every session's interval grows together, leaving room for the clicks of everyone in the class. The
+browser asks for a tick only once the last one has arrived (ui/live/chart_component.py), so a tick never
+interrupts the one before; the interval here is the cadence that keeps the server under its share.
 """
 
 from __future__ import annotations
@@ -13,9 +13,8 @@ import threading
 import time
 
 BASE_INTERVAL_S = 0.08  # a tick every 80 ms when the server has room: 10+ chart updates per second
-INTERVALS_S = (0.08, 0.12, 0.16, 0.25, 0.35, 0.5, 0.75, 1.0)  # the steps an interval moves by
+MAX_INTERVAL_S = 1.0  # at least one update a second, whatever the load (the server answers as it can)
 BUSY_SHARE = 0.8  # the share of the process's time the ticks may take before the intervals grow
-OWN_TICK_FACTOR = 2.0  # a session's interval is at least twice its own last tick time
 PLAYING_FOR_S = 2.0  # a session counts as playing if it ticked this recently
 _LOCK = threading.Lock()
 _LAST_TICK: dict[int, float] = {}  # session's run id → when it last ticked
@@ -46,17 +45,7 @@ def playing_sessions(now: float | None = None) -> int:
         return len(_LAST_TICK)
 
 
-def wanted_interval(own_tick_s: float, now: float | None = None) -> float:
-    """The interval the server can afford for every playing session, and this one's own tick (its wall time),
-    rounded up to a step."""
+def wanted_interval(now: float | None = None) -> float:
+    """The interval the server can afford for every playing session, between BASE_INTERVAL_S and MAX_INTERVAL_S."""
     sessions = max(playing_sessions(now), 1)
-    needed = max(BASE_INTERVAL_S, sessions * _AVERAGE_TICK_S[0] / BUSY_SHARE, OWN_TICK_FACTOR * own_tick_s)
-    return next((step for step in INTERVALS_S if step >= needed - 1e-9), INTERVALS_S[-1])
-
-
-def should_change(current: float, wanted: float) -> bool:
-    """Change only by more than one step, or down to a lower one the load allows; avoids flapping between steps."""
-    if wanted > current:
-        return True
-    steps = INTERVALS_S
-    return current in steps and wanted in steps and steps.index(current) - steps.index(wanted) >= 2
+    return min(max(BASE_INTERVAL_S, sessions * _AVERAGE_TICK_S[0] / BUSY_SHARE), MAX_INTERVAL_S)

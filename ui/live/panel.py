@@ -157,14 +157,20 @@ def feed_since(run: LiveRun) -> tuple[str, int] | None:
     return stream.since()
 
 
-def feed(run: LiveRun, view: dict[str, Any], log_scale: bool) -> None:
-    """Send a tick's news to the charts: only the new rows and changed parts, or whole figures after a break.
+def feed(run: LiveRun, view: dict[str, Any], log_scale: bool, next_tick_s: float | None, fresh: bool) -> None:
+    """Send a tick's news to the charts: only the new rows and changed parts, or whole figures after a break; and
+    when the next tick is due (next_tick_s after this one was asked for; None stops the clock).
 
-    If the browser's charts hold another stream (it missed a full draw), it asks for one and the app reruns.
+    fresh: the charts were just drawn whole by this full run, so only the clock is sent. If the browser's charts
+    hold another stream (it missed a full draw), it asks for one and the app reruns.
     """
+    clock = {"tick": run.frame, "next": next_tick_s}
     stream = st.session_state.get(STREAM_KEY)
+    if fresh:
+        live_feed(clock)
+        return
     if "new" not in view or not isinstance(stream, FeedStream):
-        live_feed({"full": chart_figures(run, view, log_scale)})
+        live_feed({"full": chart_figures(run, view, log_scale), **clock})
         return
     charts, prints = {}, {}
     for key, delta in chart_deltas(run, view).items():
@@ -175,11 +181,17 @@ def feed(run: LiveRun, view: dict[str, Any], log_scale: bool) -> None:
         "from": view["new"]["from"],
         "columns": frame_deltas.columns(view["new"]),
         "charts": charts,
+        **clock,
     }
     resync = live_feed(payload)
     stream.fed(view["steps_done"], prints)
     if resync:
         st.rerun(scope="app")
+
+
+def stop_clock(run: LiveRun) -> None:
+    """Nothing plays: the feed tells the browser not to ask for another tick."""
+    live_feed({"tick": run.frame, "next": None})
 
 
 def charts(figures_by_key: dict[str, dict[str, Any]]) -> None:

@@ -61,11 +61,10 @@ class LiveRun:
     initialised: bool = False
     ticking: bool = False
     fresh_frame: bool = False
-    tick_every: float = TICK_SECONDS  # the fragment's interval, set by ui.live.pacing at each full run
+    tick_every: float = TICK_SECONDS  # when the next tick is due after the last was asked for (ui.live.pacing)
     tick_seconds: float = 0.0  # how long the last tick took
     tick_started: float = 0.0
     tick_started_cpu: float = 0.0
-    paced_at: float = 0.0
     run_key: str = field(default_factory=new_run_key)
     save_error: str = ""  # why the last save failed; shown until a save succeeds
     saved_as: tuple = ()  # what the last successful save wrote (steps, status, config, name), to skip repeats

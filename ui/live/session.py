@@ -11,12 +11,11 @@ from core.engine.errors import EngineError
 from core.regression.config import ConfigError, RegressionConfig
 from core.regression.fields import DEFAULT_BACKEND
 from ui.engine_handle import engine_client, engine_error_message
-from ui.live import closed_runs, pacing, sidebar_form, tick_timer
+from ui.live import closed_runs, pacing, sidebar_form
 from ui.live.run_state import LiveRun
 
 BROWSER_COOKIE = "_streamlit_xsrf"  # set once per browser by Streamlit's server, kept across reloads
 COMPARE_PAGE = "pages/3_Compare_Runs.py"
-PACE_CHECK_S = 1.0  # how often a playing session asks whether the server's load wants another tick interval
 
 
 def _release_all(runs: list[LiveRun]) -> None:
@@ -189,14 +188,16 @@ def first_frame_of_full_run(run: LiveRun) -> bool:
     return fresh and run.view is not None
 
 
-def tick_interval(run: LiveRun) -> float | None:
-    """The fragment ticks only while something plays, at the interval the server's load allows (ui.live.pacing)."""
+def note_playing(run: LiveRun) -> None:
+    """A full run: the fragment's ticks (clocked by the live feed) run while something plays."""
     run.ticking = run.playing
     if not run.playing:
         pacing.stopped(id(run))
-        return None
-    run.tick_every = pacing.wanted_interval(run.tick_seconds)
-    run.tick_started = 0.0
+
+
+def next_tick_s(run: LiveRun) -> float:
+    """When this session's next tick is due: the interval the server's load allows (ui.live.pacing)."""
+    run.tick_every = pacing.wanted_interval()
     return run.tick_every
 
 
@@ -206,21 +207,15 @@ def tick_begins(run: LiveRun) -> None:
 
 
 def stop_ticking_when_finished(run: LiveRun) -> None:
-    """End of a tick: record its time for pacing; rerun the page once if the run ended (the fragment stops and the
-    buttons update); re-time the ticks if the server's load asks for another interval (at most once a second)."""
-    now = time.perf_counter()
+    """End of a tick: record its time for pacing; rerun the page once if the run ended (the buttons update)."""
     if run.tick_started:
-        run.tick_seconds = now - run.tick_started
+        run.tick_seconds = time.perf_counter() - run.tick_started
         pacing.record_tick(id(run), time.thread_time() - run.tick_started_cpu)
+        run.tick_started = 0.0
     if run.ticking and not run.playing:
         run.ticking = False
         pacing.stopped(id(run))
         st.rerun(scope="app")
-    if run.ticking and now - run.paced_at > PACE_CHECK_S:
-        run.paced_at = now
-        wanted = pacing.wanted_interval(run.tick_seconds)
-        if pacing.should_change(run.tick_every, wanted) and tick_timer.retime(wanted):
-            run.tick_every = wanted
 
 
 def exports(run: LiveRun) -> None:

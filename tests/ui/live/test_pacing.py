@@ -1,4 +1,4 @@
-"""ui.live.pacing: intervals grow with the server's load and each session's own tick time, in steps, no flapping."""
+"""ui.live.pacing: the interval grows with the server's load, evenly for every session, within its bounds."""
 
 from __future__ import annotations
 
@@ -20,28 +20,24 @@ def quiet_server():
 
 def test_a_quiet_server_ticks_at_the_base_interval() -> None:
     pacing.record_tick(1, 0.005, now=100.0)
-    assert pacing.wanted_interval(0.005, now=100.0) == pacing.BASE_INTERVAL_S
+    assert pacing.wanted_interval(now=100.0) == pacing.BASE_INTERVAL_S
 
 
 def test_many_sessions_share_the_server_by_ticking_less_often() -> None:
     for run_id in range(40):
         pacing.record_tick(run_id, 0.005, now=100.0)
     assert pacing.playing_sessions(now=100.5) == 40
-    interval = pacing.wanted_interval(0.005, now=100.5)
-    assert interval >= 40 * 0.005 / pacing.BUSY_SHARE and interval in pacing.INTERVALS_S
-    for run_id in range(80, 160):
+    interval = pacing.wanted_interval(now=100.5)
+    assert interval == pytest.approx(40 * 0.005 / pacing.BUSY_SHARE)
+    for run_id in range(80, 300):
         pacing.record_tick(run_id, 0.005, now=100.5)
-    assert pacing.wanted_interval(0.005, now=100.5) > interval  # overload slows everyone, evenly
-    assert pacing.wanted_interval(0.005, now=100.5) <= 1.0  # never below one update a second
+    assert pacing.wanted_interval(now=100.5) > interval  # overload slows everyone, evenly
+    assert pacing.wanted_interval(now=100.5) == pacing.MAX_INTERVAL_S  # never below one update a second
 
 
-def test_a_slow_own_tick_widens_that_sessions_interval_and_idle_sessions_stop_counting() -> None:
-    pacing.record_tick(1, 0.1, now=100.0)
-    assert pacing.wanted_interval(0.1, now=100.0) >= 0.2
+def test_sessions_that_stopped_ticking_stop_counting() -> None:
+    for run_id in range(40):
+        pacing.record_tick(run_id, 0.005, now=100.0)
     assert pacing.playing_sessions(now=100.0 + pacing.PLAYING_FOR_S + 1) == 0
-
-
-def test_changes_go_up_at_once_and_down_only_by_two_steps() -> None:
-    assert pacing.should_change(0.08, 0.12)
-    assert not pacing.should_change(0.16, 0.12) and pacing.should_change(0.25, 0.12)
-    assert not pacing.should_change(0.08, 0.08)
+    pacing.stopped(3)
+    assert pacing.wanted_interval(now=100.0 + pacing.PLAYING_FOR_S + 1) == pacing.BASE_INTERVAL_S
