@@ -38,7 +38,7 @@ from core.store.backends.backend_api import Backend, open_backend
 from core.store.location import DB_ENV, DEFAULT_DB_NAME, default_db_path, is_postgres_url
 from core.store.points import POINT_COLUMNS, final_values, point_columns
 from core.store.schema import SCHEMA_VERSION, SchemaError, migrate, schema_version
-from core.store.store_errors import RunNotFound, StoreError
+from core.store.store_errors import RunNotFound, StoreConfigError, StoreError
 from core.store.values import (
     MAX_MESSAGE_CHARS,
     MAX_NOTES_CHARS,
@@ -55,7 +55,7 @@ from core.store.values import (
     text_value,
 )
 
-__all__ = ["DB_ENV", "DEFAULT_DB_NAME", "RunNotFound", "RunStore", "StoreError", "default_db_path"]
+__all__ = ["DB_ENV", "DEFAULT_DB_NAME", "RunNotFound", "RunStore", "StoreConfigError", "StoreError", "default_db_path"]
 MIN_MAX_POINTS = 8  # one bucket: a min and a max of w, b and loss, plus the first and last rows
 LOCK_TIMEOUT_S = 30.0
 RUN_FIELDS: tuple[str, ...] = (
@@ -118,7 +118,7 @@ class RunStore:
             with self._transaction(backend):
                 migrate(backend, backend.dialect)  # re-reads the version under the write lock
         except SchemaError as error:
-            raise StoreError(f"{backend.shown} {error}; {_move_hint(backend)}") from None
+            raise StoreConfigError(f"{backend.shown} {error}; {_move_hint(backend)}") from None
 
     def close(self) -> None:
         """Close the store; later calls raise StoreError. Closing twice is fine."""
@@ -361,8 +361,8 @@ class RunStore:
 
     @contextmanager
     def _transaction(self, backend: Backend) -> Iterator[Backend]:
-        backend.begin_write(LOCK_TIMEOUT_S)
         try:
+            backend.begin_write(LOCK_TIMEOUT_S)  # a lock wait that times out leaves an aborted transaction behind
             yield backend
         except BaseException:
             backend.rollback()
@@ -383,8 +383,8 @@ class RunStore:
         with self._lock:
             backend = self._check_open()
             with self._errors(backend):
-                backend.begin_read()
                 try:
+                    backend.begin_read()
                     yield backend
                 except BaseException:
                     backend.rollback()

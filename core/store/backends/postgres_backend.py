@@ -17,7 +17,7 @@ import numpy as np
 from core.store.backends.copy_points import HEADER, TRAILER, WRITTEN, copy_rows, point_table
 from core.store.location import DB_ENV, shown_url
 from core.store.schema import POSTGRESQL
-from core.store.store_errors import StoreError
+from core.store.store_errors import StoreConfigError
 
 WRITE_LOCK_KEY = 0x7A9E_57E4  # pg_advisory_xact_lock key held by every write transaction
 CONNECT_TIMEOUT_S = 5
@@ -52,10 +52,10 @@ class PostgresBackend:
     def _connect(self) -> Any:
         try:
             return self._psycopg.connect(self.url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S)
-        except self._psycopg.Error as error:
-            raise StoreError(self.explain(error)) from None
+        except self._psycopg.OperationalError as error:
+            raise StoreConfigError(self.explain(error)) from None
         except Exception as error:  # a malformed URL or option: psycopg raises ProgrammingError or ValueError
-            raise StoreError(f"{self.shown} is not a usable PostgreSQL URL ({_clean(error, self.url)})") from None
+            raise StoreConfigError(f"{self.shown} is not a usable PostgreSQL URL ({_clean(error, self.url)})") from None
 
     def _reused(self) -> Any:
         """An idle connection to this URL that still answers, or None."""
