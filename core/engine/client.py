@@ -15,6 +15,7 @@ from core.engine.errors import EngineCallError, EngineError, RunLostError
 from core.engine.task_pool import TaskPool, task_pool_size_from_env
 from core.engine.worker import EngineWorker
 from core.regression.config import ConfigError, RegressionConfig
+from core.regression.dataset import Dataset
 
 DEFAULT_TIMEOUT_S = 60.0
 POOL_SIZE_ENV = "TAPESTREAM_ENGINE_POOL"
@@ -82,6 +83,33 @@ class EngineClient:
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
         self._round_robin = itertools.count()
+        self.datasets: dict[str, Dataset] = {}  # users' data sets by hash, kept here to re-send after a restart
+        self._sent: set[tuple[int, int, str]] = set()  # (worker, generation, hash) already holding a data set
+
+    # --- data sets ----------------------------------------------------------------------------------------------
+    def put_data(self, dataset: Dataset) -> str:
+        """Register a user's data set; returns its content hash, which configs name as data_hash.
+
+        Nothing travels yet: a run's engine gets the data once, when a run first names its hash (open or
+        update), and again only if that engine restarts. Ticks never carry it.
+        """
+        self.datasets.setdefault(dataset.hash, dataset)
+        return dataset.hash
+
+    def _ensure_data(self, index: int, data_hash: str) -> None:
+        """Send a data set to a live engine unless this life of it already holds it."""
+        if not data_hash:
+            return
+        dataset = self.datasets.get(data_hash)
+        if dataset is None:
+            raise ConfigError("data_hash", data_hash, "this data set was never uploaded here; upload the CSV again")
+        worker = self.workers[index]
+        worker.check()
+        if (index, worker.generation, data_hash) in self._sent:
+            return
+        _, generation = worker.request("put_data", {"dataset": dataset.to_payload()}, *self._limits())
+        with self._lock:
+            self._sent.add((index, generation, data_hash))
 
     # --- runs --------------------------------------------------------------------------------------------------
     def open(self, config: RegressionConfig | dict, backend: str = "compiled", affinity: str | None = None) -> int:
@@ -89,6 +117,7 @@ class EngineClient:
         config_dict = config.to_dict() if isinstance(config, RegressionConfig) else dict(config)
         RegressionConfig.from_dict(config_dict)  # validate here, without TensorFlow
         index = self._pick_worker(affinity)
+        self._ensure_data(index, config_dict.get("data_hash", ""))
         worker = self.workers[index]
         worker.check()
         remote, generation = worker.request("open", {"config": config_dict, "backend": backend}, *self._limits())
@@ -129,6 +158,9 @@ class EngineClient:
 
     def update(self, handle: int, **changes: Any) -> list[dict[str, Any]]:
         """Change settings mid-run (from the next step; before step 1 the run restarts); returns the events."""
+        info = self.handles.get(handle)
+        if info is not None and changes.get("data_hash"):
+            self._ensure_data(info.worker, changes["data_hash"])
         events = self._call(handle, "update", {"changes": changes})
         log = self.handles[handle].log
         log.updates.append((log.steps, dict(changes)))

@@ -40,6 +40,7 @@ class Engine:
         self.entries: dict[int, Entry] = {}
         self.next_id = 1
         self.started = time.time()
+        self.datasets: dict[str, Any] = {}  # the users' data sets by content hash, each sent once (put_data)
 
     def entry(self, handle: int) -> Entry:
         """The live entry for a handle, touched as used."""
@@ -63,11 +64,19 @@ class Engine:
     def open(self, config: dict, backend: str = "compiled") -> int:
         from core.regression.trainer import Trainer
 
-        trainer = Trainer(RegressionConfig.from_dict(config), backend=backend)
+        trainer = Trainer(RegressionConfig.from_dict(config), backend=backend, datasets=self.datasets)
         handle = self.next_id
         self.next_id += 1
         self.entries[handle] = Entry(trainer)
         return handle
+
+    def put_data(self, dataset: dict[str, Any]) -> str:
+        """Keep a user's data set (core.regression.dataset payload) for the runs that name its hash."""
+        from core.regression.dataset import Dataset
+
+        kept = Dataset.from_payload(dataset)
+        self.datasets.setdefault(kept.hash, kept)
+        return kept.hash
 
     def close(self, handle: int) -> bool:
         return self.entries.pop(handle, None) is not None
@@ -178,11 +187,16 @@ class Engine:
 
     @staticmethod
     def _summary(trainer: Any) -> dict[str, Any]:
+        from core.regression import live_view
+
         last = trainer.trace_column("loss")
         return {
             "status": trainer.status,
             "message": trainer.message,
-            "config": trainer.config.to_dict(),
+            "config": live_view.chart_config(trainer),
+            "true_line": live_view.has_true_line(trainer.config),
+            "fit": live_view.fit(trainer),
+            "converged_step": trainer.converged_step,
             "backend": trainer.backend,
             "events": [event._asdict() for event in trainer.events],
             "steps_done": trainer.steps_done,
@@ -202,7 +216,7 @@ class Engine:
         from core.regression.script_export import export_script
 
         trainer = self.entry(handle).trainer
-        return export_script(trainer.initial_config, trainer.events, trainer.steps_done)
+        return export_script(trainer.initial_config, trainer.events, trainer.steps_done, dataset=trainer.dataset)
 
     def save(
         self,
@@ -243,6 +257,7 @@ class Engine:
 
 METHODS = (
     "open",
+    "put_data",
     "close",
     "step",
     "advance",
