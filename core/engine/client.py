@@ -126,6 +126,31 @@ class EngineClient:
             self.handles[handle] = HandleInfo(index, generation, remote, RunLog(config_dict, backend))
         return handle
 
+    def open_race(
+        self, config: RegressionConfig | dict, lanes: list[dict[str, Any]], affinity: str | None = None
+    ) -> int:
+        """Start a race (lanes: core.race.lane_specs.LaneSpec dicts) in an engine; returns its handle.
+
+        The handle serves every run call for the race's first lane; race() serves the race itself. A race is not
+        rebuilt after an engine restart: its calls raise RunLostError and the page starts it again.
+        """
+        config_dict = config.to_dict() if isinstance(config, RegressionConfig) else dict(config)
+        RegressionConfig.from_dict(config_dict)
+        index = self._pick_worker(affinity)
+        self._ensure_data(index, config_dict.get("data_hash", ""))
+        worker = self.workers[index]
+        worker.check()
+        payload = {"config": config_dict, "lanes": list(lanes)}
+        remote, generation = worker.request("open_race", payload, *self._limits())
+        handle = next(self._ids)
+        with self._lock:
+            self.handles[handle] = HandleInfo(index, generation, remote, RunLog(config_dict, "race"))
+        return handle
+
+    def race(self, handle: int, action: str, **payload: Any) -> Any:
+        """One race request (core.race.service.ACTIONS): tick, view, update_lane, update_shared, relabel, ..."""
+        return self._call(handle, "race", {"action": action, "payload": payload})
+
     def step(self, handle: int, n: int) -> pd.DataFrame:
         """Advance n steps; returns the new rows (step, epoch, w, b, loss)."""
         columns = self._call(handle, "step", {"n": n})

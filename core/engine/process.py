@@ -30,6 +30,7 @@ class Entry:
     extent: Any = None
     optimum_key: tuple = ()
     optimum_loss: float = 0.0
+    race: Any = None  # a core.race.race.Race whose first lane is trainer (see core.race.service)
 
 
 class Engine:
@@ -235,6 +236,18 @@ class Engine:
         with RunStore(db_path) as store:
             return save_trainer(trainer, name=name, run_id=run_id, status=status, store=store, run_key=run_key)
 
+    def open_race(self, config: dict, lanes: list[dict]) -> int:
+        """Start a race of lanes over a base config (core.race.service); returns its handle."""
+        from core.race.service import open_race
+
+        return open_race(self, config, lanes)
+
+    def race(self, handle: int, action: str, payload: dict[str, Any]) -> Any:
+        """A race's own requests (tick, lane changes, save, export): core.race.service.ACTIONS."""
+        from core.race.service import race_request
+
+        return race_request(self, handle, action, payload)
+
     # --- one-shot tasks ----------------------------------------------------------------------------------------
     def task(self, name: str, payload: dict[str, Any]) -> Any:
         from core.engine.tasks import TASKS
@@ -272,6 +285,8 @@ METHODS = (
     "save",
     "task",
     "stats",
+    "open_race",
+    "race",
 )
 
 

@@ -23,12 +23,13 @@ def save_trainer(
     status: str | None = None,
     store: RunStore | None = None,
     run_key: str | None = None,
+    sweep_id: str | None = None,
 ) -> int:
     """Save a core.regression.trainer.Trainer's run; returns the run id.
 
     With run_id, the stored run gets the new points and fields (a new id when that row is gone); run_key ties every
     save of one live run to one row. status defaults to the trainer's own, with "running" stored as "paused"; store
-    defaults to a RunStore on default_db_path(), closed afterwards.
+    defaults to a RunStore on default_db_path(), closed afterwards. sweep_id groups it (a race's lanes share one).
     """
     owned = store is None
     store = RunStore() if owned else store
@@ -46,7 +47,7 @@ def save_trainer(
                 return _append(store, trainer, run_id, fields)
             except RunNotFound:
                 run_id = None  # deleted meanwhile: save it again as a new run
-        return store.save_run(**fields, **_columns(trainer, 0), run_id=run_id, run_key=run_key)
+        return store.save_run(**fields, **_columns(trainer, 0), run_id=run_id, run_key=run_key, sweep_id=sweep_id)
     finally:
         if owned:
             store.close()
