@@ -16,6 +16,7 @@ from core.regression.data import least_squares, make_data, max_stable_learning_r
 from core.regression.dataset import Datasets
 from core.regression.fields import BACKEND_NAMES, DATA_FIELDS
 from core.regression.schedule import Position, plan_steps, steps_left
+from core.regression.step_checkpoints import CheckpointLog
 from core.regression.trace_buffer import TraceBuffer
 
 MAX_CHUNK_STEPS = 1 << 20
@@ -71,6 +72,7 @@ class Trainer:
         self.status = "running"
         self.message = ""
         self._position = Position()
+        self.checkpoints = CheckpointLog()  # optimizer state every K steps, to replay any step (step_replay)
         self.last_batch = np.zeros(0, dtype=np.int32)
         self.stopped_converged = False
         self._load_data()
@@ -209,6 +211,8 @@ class Trainer:
 
     def _run_chunk(self, n: int) -> int:
         config = self.config
+        n = min(n, self.checkpoints.steps_to_boundary(self.steps_done, config, self.backend))
+        self.checkpoints.note(self.steps_done, config, self.backend, self._state, self._position)
         plan = plan_steps(
             config.n_samples, config.batch_size, config.seed, config.shuffle, config.epochs, self._position, n
         )
