@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 
-from core.cli import bench, grad, runs, sweep, train
+from core.cli import bench, grad, inspect, runs, sweep, train
 from core.cli.args import OneLineParser, config_error_line, fail
 from core.regression.config import ConfigError
 
@@ -14,7 +14,7 @@ def build_parser() -> OneLineParser:
     """The whole command tree."""
     parser = OneLineParser(prog="python -m core", description="Tapestream's headless engine.")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
-    for command in (train, bench, grad, runs, sweep):
+    for command in (train, bench, grad, runs, sweep, inspect):
         command.register(commands)
     return parser
 
