@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui.live import panel, session, setting_change, sidebar_form, url_sync, view_options
+from ui.live import panel, session, setting_change, sidebar_form, timeline, url_sync, view_options
 from ui.page_setup import setup_page
 
 setup_page("Live Regression")
@@ -29,6 +29,8 @@ with controls_slot:  # drawn after this run's tick, so a run that just finished 
 if view is not None:
     with charts_slot:
         panel.charts(panel.chart_figures(run, view, log_scale))
+        if timeline.available(run, view):
+            timeline.show(run)
 with export_slot:
     session.exports(run)
 

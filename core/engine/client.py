@@ -204,6 +204,10 @@ class EngineClient:
         """Downsampled series and all a live chart draws; options: max_points, data_version, surface_key, smoothing."""
         return self._call(handle, "view", options)
 
+    def inspect(self, handle: int, step: int) -> dict[str, Any]:
+        """The record of update step `step` (1 to steps done), replayed exactly in the engine."""
+        return self._call(handle, "inspect", {"step": int(step)})
+
     def trace_csv(self, handle: int) -> str:
         """The full trace as CSV text."""
         return self._call(handle, "trace_csv", {})

@@ -210,6 +210,12 @@ class Engine:
             "max_stable_learning_rate": trainer.max_stable_learning_rate,
         }
 
+    def inspect(self, handle: int, step: int) -> dict[str, Any]:
+        """Step `step` of the run replayed exactly (core.regression.step_replay): sample, gradients, update."""
+        from core.regression.step_replay import inspect_step
+
+        return inspect_step(self.entry(handle).trainer, step)
+
     def trace_csv(self, handle: int) -> str:
         return self.entry(handle).trainer.trace.to_csv(index=False)
 
@@ -280,6 +286,7 @@ METHODS = (
     "update",
     "state",
     "view",
+    "inspect",
     "trace_csv",
     "export_script",
     "save",

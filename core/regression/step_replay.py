@@ -20,7 +20,7 @@ from core.regression.losses import LOSS_FUNCTIONS
 from core.regression.optimizers import OPTIMIZER_RULES
 from core.regression.schedule import plan_steps
 from core.regression.step_checkpoints import Checkpoint
-from core.regression.step_closed_form import closed_form_gradient
+from core.regression.step_closed_form import CLOSED_FORM_TEXT, closed_form_gradient
 from core.regression.step_text import SLOT_NAMES, loop_body, update_lines
 
 SHOWN_ROWS = 5  # a mini-batch shows its first rows, then "…"
@@ -147,6 +147,7 @@ def _record(step: int, epoch: int, config: Any, before: OptimizerState, after: A
         "grad_b": taped["grad_b"],
         "grad_w_closed_form": closed[0],
         "grad_b_closed_form": closed[1],
+        "closed_form_text": list(CLOSED_FORM_TEXT[config.loss]),
         "w_before": float(before.params[0]),
         "b_before": float(before.params[1]),
         "w_after": float(after.w[0]) if len(after.w) else float(after.state.params[0]),
