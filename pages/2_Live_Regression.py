@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui.live import panel, session, setting_change, sidebar_form, timeline, url_sync, view_options
+from ui.live import (
+    data_upload,
+    lr_find_panel,
+    panel,
+    session,
+    setting_change,
+    sidebar_form,
+    timeline,
+    url_sync,
+    view_options,
+)
 from ui.page_setup import setup_page
 
 setup_page("Live Regression")
@@ -17,7 +27,11 @@ st.caption(
 run = session.current_run()
 url_sync.apply_url_once(run)
 sidebar_form.seed_widgets(run.config, run.backend, run.speed)
-sidebar_form.render(run.config, lambda field, value: setting_change.on_setting_change(run, field, value))
+sidebar_form.render(
+    run.config,
+    lambda field, value: setting_change.on_setting_change(run, field, value),
+    data_source_panel=lambda: data_upload.panel(run),
+)
 session.show_notices(run)
 controls_slot = st.container()
 log_scale, run.smoothing = view_options.chart_options()
@@ -33,6 +47,7 @@ if view is not None:
             timeline.show(run)
 with export_slot:
     session.exports(run)
+    lr_find_panel.panel(run)
 
 
 session.note_playing(run)

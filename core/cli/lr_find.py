@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import time
 from typing import Any
 
 from core.cli.args import add_config_flags
@@ -24,23 +23,6 @@ def register(commands: Any) -> None:
     add_data_flags(finder)
     finder.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
     finder.set_defaults(handler=cmd_lr_find)
-
-
-def result_object(result: Any, facts: dict[str, Any], seconds: float) -> dict[str, Any]:
-    """The JSON object: learning_rates, losses (null where diverged), suggested, max_stable and the test's facts."""
-    return {
-        "learning_rates": result.learning_rates,
-        "losses": result.losses,
-        "suggested": result.suggested,
-        "max_stable": result.max_stable,
-        "divergence_edge": result.edge,
-        "two_over_lambda_max": facts["theory_max_stable"],
-        "start_loss": result.start_loss,
-        "steps": facts["steps"],
-        "compiled_calls": facts["compiled_calls"],
-        "rows_trained": facts["rows_trained"],
-        "seconds": round(seconds, 3),
-    }
 
 
 def table_lines(found: dict[str, Any]) -> list[str]:
@@ -67,11 +49,9 @@ def table_lines(found: dict[str, Any]) -> list[str]:
 def cmd_lr_find(args: argparse.Namespace) -> int:
     """Run the range test and print its table or JSON."""
     config, datasets = config_and_data(args)
-    from core.sweep.lr_range import range_test
+    from core.sweep.lr_range import find_learning_rate
 
-    started = time.perf_counter()
-    result, facts = range_test(config, datasets)
-    found = result_object(result, facts, time.perf_counter() - started)
+    found = find_learning_rate(config, datasets)
     if args.json:
         print(json.dumps(found, allow_nan=False))
     else:

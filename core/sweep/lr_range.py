@@ -8,6 +8,9 @@ thinned to an even subsample first.
 
 from __future__ import annotations
 
+import time
+from typing import Any
+
 import numpy as np
 import tensorflow as tf
 
@@ -84,3 +87,23 @@ def range_test(
         "theory_max_stable": max_stable_learning_rate(x_all, config.loss),
     }
     return judge(rates, finals, alive, start), facts
+
+
+def find_learning_rate(config: RegressionConfig, datasets: Datasets | None = None) -> dict[str, Any]:
+    """The range test as plain data: learning_rates, losses (None where diverged), suggested, max_stable, and
+    divergence_edge, two_over_lambda_max, start_loss, steps, compiled_calls, rows_trained and seconds."""
+    started = time.perf_counter()
+    result, facts = range_test(config, datasets)
+    return {
+        "learning_rates": result.learning_rates,
+        "losses": result.losses,
+        "suggested": result.suggested,
+        "max_stable": result.max_stable,
+        "divergence_edge": result.edge,
+        "two_over_lambda_max": facts["theory_max_stable"],
+        "start_loss": result.start_loss,
+        "steps": facts["steps"],
+        "compiled_calls": facts["compiled_calls"],
+        "rows_trained": facts["rows_trained"],
+        "seconds": round(time.perf_counter() - started, 3),
+    }

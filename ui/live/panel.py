@@ -45,9 +45,10 @@ def metrics(view: dict[str, Any]) -> None:
     optimum_loss = view.get("optimum_loss", 0.0)
     row = st.container(key="live_metrics", horizontal=True)  # one block, not a block per column: cheaper per tick
     columns = (row, row, row, row)
+    true_line = view.get("true_line", True)  # without one, w_target and b_target hold the least-squares fit
     for column, label, value, target, name in (
-        (columns[0], "Weight", view["w"], config["w_target"], "w*"),
-        (columns[1], "Bias", view["b"], config["b_target"], "b*"),
+        (columns[0], "Weight", view["w"], config["w_target"], "w*" if true_line else "LS w"),
+        (columns[1], "Bias", view["b"], config["b_target"], "b*" if true_line else "LS b"),
     ):
         delta, arrow = delta_to_target(value, target, name)
         column.metric(label, f"{value:.4f}", delta, delta_color="off", delta_arrow=arrow)
@@ -59,13 +60,30 @@ def metrics(view: dict[str, Any]) -> None:
         help="mean loss over all the data at the current w and b; the loss chart shows each step's own loss",
     )
     left = view["total_steps"] - view["steps_done"]
+    converged = view.get("converged_step")
     columns[3].metric(
         "Step",
         f"{view['steps_done']:,}",
-        f"{left:,} to go" if left else "finished",
+        f"converged at step {converged:,}" if converged is not None else f"{left:,} to go" if left else "finished",
         delta_color="off",
         delta_arrow="off",
     )
+    fit_metrics(row, view.get("fit"))
+
+
+FIT_HELP = {
+    "R²": "1 − (sum of squared residuals) / (sum of squares of y about its mean), over all the data",
+    "RMSE": "root mean squared error of the current line over all the data",
+    "MAE": "mean absolute error of the current line over all the data",
+}
+
+
+def fit_metrics(row: Any, fit: dict[str, float] | None) -> None:
+    """R², RMSE and MAE of the current fit on the data, beside the other metrics."""
+    if not fit:
+        return
+    for label, value in (("R²", f"{fit['r2']:.4f}"), ("RMSE", f"{fit['rmse']:.4g}"), ("MAE", f"{fit['mae']:.4g}")):
+        row.metric(label, value, help=FIT_HELP[label])
 
 
 def shown_rate(run: LiveRun, steps_done: int) -> str:
