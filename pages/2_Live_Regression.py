@@ -6,6 +6,8 @@ import streamlit as st
 
 from ui.live import (
     data_upload,
+    lane_editor,
+    lanes_table,
     lr_find_panel,
     panel,
     session,
@@ -34,6 +36,8 @@ sidebar_form.render(
 )
 session.show_notices(run)
 controls_slot = st.container()
+lane_editor.controls(run)
+lane_editor.editor(run)
 log_scale, run.smoothing = view_options.chart_options()
 status_slot, charts_slot, export_slot = st.container(), st.container(), st.container()
 
@@ -64,6 +68,7 @@ def live_area() -> None:
         return
     panel.metrics(view)
     panel.status_line(run, view)
+    lanes_table.show(view)
     panel.divergence(view)
     if run.playing or run.ticking:  # ticking but not playing: this tick ended the run, its last rows go out
         panel.feed(run, view, log_scale, session.next_tick_s(run) if run.playing else None, fresh)

@@ -222,7 +222,10 @@ class Engine:
     def export_script(self, handle: int) -> str:
         from core.regression.script_export import export_script
 
-        trainer = self.entry(handle).trainer
+        entry = self.entry(handle)
+        if entry.race is not None:  # every lane of a race, each with its events
+            return self.race(handle, "export_script", {})
+        trainer = entry.trainer
         return export_script(trainer.initial_config, trainer.events, trainer.steps_done, dataset=trainer.dataset)
 
     def save(

@@ -78,6 +78,10 @@ def race_view(engine: Any, handle: int, max_points: int = 2000, **options: Any) 
         lanes=[lane_summary(race, index) for index in range(len(race.lanes))],
         race=True,
     )
+    view["events"] = sorted(  # every lane's changes, each marked with its lane ("adam: lr 0.01→0.1 @ step 512")
+        ({**event, "lane": lane["label"]} for lane in view["lanes"] for event in lane["events"]),
+        key=lambda event: event["step"],
+    )
     if "new" in view:
         view["new"] = lane_rows(race, int(since[1]))
     else:
