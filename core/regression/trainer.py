@@ -107,7 +107,11 @@ class Trainer:
     @property
     def dataset(self):
         """The user's data set this run trains on (a core.regression.dataset.Dataset), or None."""
-        return self._datasets.get(self.config.data_hash) if self.config.data_hash else None
+        return self.dataset_by_hash(self.config.data_hash)
+
+    def dataset_by_hash(self, data_hash: str):
+        """One of the users' data sets this trainer can reach, by hash, or None."""
+        return self._datasets.get(data_hash) if data_hash else None
 
     @property
     def data(self) -> pd.DataFrame:

@@ -40,8 +40,11 @@ def save_trainer(
         "name": name,
         "message": trainer.message,
         "final_loss": final_mean_loss(trainer),
+        "converged_step": trainer.converged_step,
     }
     try:
+        for dataset in datasets_used(trainer):  # before the run, so a stored run always finds its data
+            store.save_dataset(dataset)
         if run_id is not None:
             try:
                 return _append(store, trainer, run_id, fields)
@@ -51,6 +54,14 @@ def save_trainer(
     finally:
         if owned:
             store.close()
+
+
+def datasets_used(trainer: Any) -> list[Any]:
+    """The users' data sets a run trained on: its current one and any it had before a mid-run change."""
+    hashes = {trainer.config.data_hash, trainer.initial_config.data_hash}
+    hashes |= {value for event in trainer.events if event.field == "data_hash" for value in (event.old, event.new)}
+    found = (trainer.dataset_by_hash(data_hash) for data_hash in sorted(hashes) if data_hash)
+    return [dataset for dataset in found if dataset is not None]
 
 
 def _stored_status(status: str) -> str:

@@ -14,6 +14,7 @@ Every method is one transaction; every problem raises ``StoreError`` (``RunNotFo
 - ``list_runs(text=, status=, tag=, sweep_id=) -> [run]``: newest first, without points.
 - ``get_run(id) -> run``: the fields of ``RUN_FIELDS``, with config, events and tags decoded.
 - ``points(id, max_points=None) -> DataFrame``: step, epoch, w, b, loss; min-max downsampled on request.
+- ``save_dataset(dataset) -> hash``: a user's data set, stored once per content hash; ``dataset(hash)`` reads it.
 
 Value checks live in core.store.values, point arrays in core.store.points, the schema with its migrations
 in core.store.schema, and each database's connection, transactions and point I/O in core.store.backends.
@@ -33,6 +34,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from core.regression.dataset import Dataset
 from core.regression.downsample import joint_indices
 from core.store.backends.backend_api import Backend, open_backend
 from core.store.location import DB_ENV, DEFAULT_DB_NAME, default_db_path, is_postgres_url
@@ -75,6 +77,7 @@ RUN_FIELDS: tuple[str, ...] = (
     "notes",
     "tags",
     "sweep_id",
+    "converged_step",
 )
 JSON_FIELDS = frozenset({"config", "events", "tags"})
 
@@ -148,6 +151,7 @@ class RunStore:
         run_id: int | None = None,
         final_loss: float | None = None,
         run_key: str | None = None,
+        converged_step: int | None = None,
     ) -> int:
         """Save a run and all its points in one transaction; returns its id.
 
@@ -184,6 +188,7 @@ class RunStore:
         name: str | None = None,
         message: str = "",
         final_loss: float | None = None,
+        converged_step: int | None = None,
     ) -> int:
         """A live run's later save: add only its new points (after its last stored step) and update its fields.
 
@@ -203,6 +208,7 @@ class RunStore:
             message=message,
             run_id=run_id,
             final_loss=final_loss,
+            converged_step=converged_step,
         )
         columns = run["columns"]
         with self._write() as connection:
@@ -293,6 +299,42 @@ class RunStore:
             if connection.execute("DELETE FROM runs WHERE id = ?", (run_id,)).rowcount == 0:
                 raise RunNotFound(run_id)
             connection.execute("DELETE FROM points WHERE run_id = ?", (run_id,))
+
+    def save_dataset(self, dataset: Dataset) -> str:
+        """Keep a user's data set (once per content hash: saving it again writes nothing); returns its hash."""
+        values = (
+            dataset.hash,
+            text_value("name", dataset.name, MAX_MESSAGE_CHARS),
+            text_value("x_name", dataset.x_name, MAX_MESSAGE_CHARS),
+            text_value("y_name", dataset.y_name, MAX_MESSAGE_CHARS),
+            len(dataset),
+            dataset.x.astype("<f4").tobytes(),
+            dataset.y.astype("<f4").tobytes(),
+            _now(),
+        )
+        with self._write() as connection:
+            connection.execute(
+                "INSERT INTO datasets (hash, name, x_name, y_name, n_rows, x, y, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (hash) DO NOTHING",
+                values,
+            )
+        return dataset.hash
+
+    def dataset(self, data_hash: str) -> Dataset | None:
+        """A stored data set by its content hash, or None if the store does not hold it."""
+        with self._read() as connection:
+            row = connection.execute(
+                "SELECT name, x_name, y_name, x, y FROM datasets WHERE hash = ?", (str(data_hash),)
+            ).fetchone()
+        if row is None:
+            return None
+        name, x_name, y_name, x, y = row
+        return Dataset.of(np.frombuffer(bytes(x), "<f4"), np.frombuffer(bytes(y), "<f4"), x_name, y_name, name)
+
+    def dataset_count(self) -> int:
+        """How many data sets the store holds."""
+        with self._read() as connection:
+            return connection.execute("SELECT count(*) FROM datasets").fetchone()[0]
 
     # -- reading ---------------------------------------------------------------------------------------------
 
@@ -418,9 +460,11 @@ def _prepare(
     run_id: int | None = None,
     final_loss: float | None = None,
     run_key: str | None = None,
+    converged_step: int | None = None,
 ) -> dict[str, Any]:
     """Check one run's values before any transaction starts: its row, its given fields and its point columns."""
     row = {
+        "converged_step": _converged_step_value(converged_step),
         "status": status_value(status),
         "config": json_text("config", mapping_value("config", config)),
         "events": json_text("events", events_value(events)),
@@ -443,6 +487,15 @@ def _prepare(
         "config": dict(config),
         "run_id": None if run_id is None else run_id_value(run_id),
     }
+
+
+def _converged_step_value(value: Any) -> int | None:
+    """None, or a whole number ≥ 0 (the step a run converged at)."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
+        raise StoreError(f"converged_step={value!r} is not allowed: must be a whole number ≥ 0, or None")
+    return int(value)
 
 
 def _move_hint(backend: Backend) -> str:

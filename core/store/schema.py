@@ -60,9 +60,25 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         # Older versions could leave a live run saved as "running" after its session stopped; none runs now.
         "UPDATE runs SET status = 'paused' WHERE status = 'running'",
     ),
+    (
+        # Users' own data sets, one row per content hash however many runs use them (a run's config names its
+        # data_hash); x and y are float32 bytes, little-endian.
+        """CREATE TABLE datasets (
+            hash TEXT PRIMARY KEY,
+            name TEXT NOT NULL DEFAULT '',
+            x_name TEXT NOT NULL,
+            y_name TEXT NOT NULL,
+            n_rows $INT NOT NULL,
+            x $BLOB NOT NULL,
+            y $BLOB NOT NULL,
+            created_at TEXT NOT NULL
+        )""",
+        # The step from which the run's fit stayed close to the best one (core.regression.convergence), or NULL.
+        "ALTER TABLE runs ADD COLUMN converged_step $INT",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
-OUR_TABLES = frozenset({"runs", "points"})
+OUR_TABLES = frozenset({"runs", "points", "datasets"})
 VERSION_TABLE = "tapestream_schema"  # PostgreSQL keeps the version in this one-row table
 
 

@@ -45,6 +45,7 @@ RUN_KEYS = {
     "notes",
     "tags",
     "sweep_id",
+    "converged_step",
 }
 CONFIG = {"optimizer": "sgd", "learning_rate": 0.01, "epochs": 2}
 
