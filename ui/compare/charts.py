@@ -14,7 +14,7 @@ from core.store.axis_range import robust_range
 from core.store.compare import X_AXES, chart_series, data_surface, landscape_box, landscape_paths, run_labels
 from core.sweep.summary import seed_band, seed_groups
 from ui.choices import forget_missing
-from ui.compare import many_runs_figures, run_figures, run_highlight, training_figures
+from ui.compare import many_runs_figures, run_figures, run_highlight, store_reads, training_figures
 from ui.compare.colour_key import BY_RUN, COLOUR_METRICS, ColourKey, colour_key, colour_options, needs_convergence
 from ui.compare.many_runs_figures import LEGEND_RUNS
 
@@ -24,6 +24,7 @@ MAX_SIDE_BY_SIDE = 24
 MAX_LANDSCAPE_RUNS = 50
 PLOTLY_CONFIG = {"displaylogo": False}
 COLOUR_KEY = "compare_colour_by"
+PREFERRED_COLOURS = ("learning_rate", "optimizer", "batch_size", "loss", "epochs")  # the first that varies: default
 BANDS_KEY = "compare_seed_bands"
 SCATTER_KEY = "compare_result_scatter"
 COLOUR_HELP = (
@@ -74,7 +75,10 @@ def options(runs: list[dict] | None = None, values: dict[int, dict] | None = Non
         )
     choices = colour_options(runs, values) if runs and values else [BY_RUN]
     if st.session_state.get(COLOUR_KEY) not in choices:
-        varying = [choice for choice in choices if choice not in (BY_RUN, *COLOUR_METRICS)]
+        varying = sorted(
+            (choice for choice in choices if choice not in (BY_RUN, *COLOUR_METRICS)),
+            key=lambda choice: (PREFERRED_COLOURS + (choice,)).index(choice),
+        )
         many = runs is not None and len(runs) > LEGEND_RUNS
         st.session_state[COLOUR_KEY] = varying[0] if many and varying else BY_RUN
     chosen["colour"] = st.selectbox("Colour by", choices, key=COLOUR_KEY, help=COLOUR_HELP)
@@ -87,9 +91,7 @@ def show(
     """Overlay: one chart per quantity, a colour per run (or by the colour key). Side by side: one chart per run,
     four to a row. Above 12 runs the overlays join lines of a colour into one WebGL trace, without a legend."""
     labels = run_labels(runs)
-    series = [
-        chart_series(run, points[run["id"]], labels[run["id"]], chosen["axis"], chosen["smoothing"]) for run in runs
-    ]
+    series = [_series(run, points[run["id"]], labels[run["id"]], chosen) for run in runs]
     x_title, log_y, robust = chosen["axis"], chosen["log_y"], chosen.get("ignore_outliers", False)
     values = values or {}
     key = colour_key(runs, values, chosen.get("colour", BY_RUN)) if values else colour_key(runs, {}, BY_RUN)
@@ -109,6 +111,14 @@ def show(
         _side_by_side(series, chosen)
     if len(runs) > 1 and values:
         _result_scatter(runs, values, labels, key)
+
+
+def _series(run: dict, points: pd.DataFrame, label: str, chosen: dict[str, Any]) -> dict[str, Any]:
+    """core's chart_series for one run, kept per run version, point count, label, axis and smoothing."""
+    what = ("chart_series", len(points), label, chosen["axis"], chosen["smoothing"])
+    return store_reads.memoised(
+        run, what, lambda: chart_series(run, points, label, chosen["axis"], chosen["smoothing"])
+    )
 
 
 def _varying(values: dict[int, dict], runs: list[dict]) -> list[str]:

@@ -17,6 +17,7 @@ TABLE_KEY = "compare_table"
 NOTICES_KEY = "compare_notices"
 ANY = "any"
 RUN_QUERY_KEY = "run"
+MAX_LISTED_PICKS = 100  # above this many picks the run picker gives way to a count and a button that clears them
 COLUMNS = {"id": st.column_config.NumberColumn("id", width="small"), **number_columns(TABLE_COLUMNS)}
 
 
@@ -64,6 +65,11 @@ def select(runs: list[dict], shown: list[dict]) -> list[dict]:
             hide_index=True,
             column_config=COLUMNS,
         )
+    if len(chosen) > MAX_LISTED_PICKS:  # a chip per run would take the browser seconds to draw, and a screen
+        with st.container(horizontal=True, vertical_alignment="center", key="compare_many_picked"):
+            st.markdown(f"**{len(chosen)} runs to compare**, too many to list as chips: untick rows in the table.")
+            st.button("Clear the picks", on_click=lambda: st.session_state.update({SELECTED_KEY: []}))
+        return [by_id[run_id] for run_id in chosen]
     st.multiselect(
         "Runs to compare",
         list(by_id),

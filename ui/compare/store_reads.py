@@ -1,6 +1,12 @@
-"""The Compare page's run-store reads: listed fresh every rerun, point series cached per run version, errors shown."""
+"""The Compare page's run-store reads: listed fresh every rerun, point series and steps to converge kept per run
+version (one read serves both), errors shown."""
 
 from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -11,8 +17,10 @@ from core.store.run_columns import run_values
 from core.store.run_store import RunStore, StoreError, default_db_path
 
 CHART_POINTS = 2000
-POINT_BUDGET = 150_000  # points per chart when many runs are drawn: each run gets its share, 2,000 at most
+POINT_BUDGET = 100_000  # points per chart when many runs are drawn: each run gets its share, 2,000 at most
 MIN_RUN_POINTS = 100
+MAX_SERIES = 2048  # runs whose chart series stay in memory (about 100 KB each at 2,000 points)
+MAX_CONVERGED = 100_000
 EXACT_CONVERGENCE_STEPS = 200_000  # longer runs find their convergence step on the chart's downsampled series
 DOWNLOAD_POINTS = 1_000_000  # per run; longer runs are min-max downsampled in downloads
 
@@ -32,17 +40,83 @@ def list_runs(**filters: str | None) -> list[dict] | None:
         return None
 
 
-@st.cache_data(max_entries=2048, show_spinner=False)
-def _points(path: str, run_id: int, updated_at: str, max_points: int | None) -> pd.DataFrame:
-    """A run's points as stored at updated_at (the key changes whenever the run is saved again)."""
-    with RunStore(path) as store:
-        return store.points(run_id, max_points=max_points)
+class RunMemo:
+    """Per-run results keyed by (store, run id, updated_at): a plain dict lookup per run, so 1,000 runs cost
+    microseconds a rerun (st.cache_data hashes every call's arguments: about 0.5 ms a call). Oldest out first."""
+
+    def __init__(self, max_entries: int) -> None:
+        self.max_entries = max_entries
+        self._items: OrderedDict[tuple, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> Any:
+        with self._lock:
+            if key not in self._items:
+                return _MISSING
+            self._items.move_to_end(key)
+            return self._items[key]
+
+    def put(self, key: tuple, value: Any) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.max_entries:
+                self._items.popitem(last=False)
 
 
-@st.cache_data(max_entries=2048, show_spinner=False)
-def _thinned(path: str, run_id: int, updated_at: str, max_points: int) -> pd.DataFrame:
-    """A run's chart series thinned further (min-max, extremes kept) to its share of a many-run chart."""
-    frame = _points(path, run_id, updated_at, CHART_POINTS)
+_MISSING = object()
+
+
+@st.cache_resource(show_spinner=False)
+def _memos() -> dict[str, RunMemo]:
+    """This process's memos: chart series (2,000 points), thinned series, and steps to converge."""
+    return {
+        "series": RunMemo(MAX_SERIES),
+        "thinned": RunMemo(MAX_SERIES),
+        "derived": RunMemo(MAX_SERIES),
+        "converged": RunMemo(MAX_CONVERGED),
+    }
+
+
+def _key(run: dict, path: str | None = None) -> tuple:
+    return (path or db_path(), run["id"], run["updated_at"])
+
+
+def memoised(run: dict, what: tuple, compute: Callable[[], Any]) -> Any:
+    """A value derived from one run version (what names it, e.g. its chart series for an axis), kept in memory."""
+    memo = _memos()["derived"]
+    key = (*_key(run), *what)
+    value = memo.get(key)
+    if value is _MISSING:
+        value = compute()
+        memo.put(key, value)
+    return value
+
+
+def _read(runs: list[dict]) -> None:
+    """Read every run not yet in the memos, through one store connection: its chart series and convergence step.
+
+    A run of up to EXACT_CONVERGENCE_STEPS is read in full once, which gives both; a longer one is read
+    downsampled, and its convergence step is found on that.
+    """
+    memos, path = _memos(), db_path()
+    missing = [
+        run
+        for run in runs
+        if memos["series"].get(_key(run, path)) is _MISSING or memos["converged"].get(_key(run, path)) is _MISSING
+    ]
+    if not missing:
+        return
+    with RunStore(db_path()) as store:
+        for run in missing:
+            exact = run["steps"] <= EXACT_CONVERGENCE_STEPS
+            frame = store.points(run["id"], max_points=None if exact else CHART_POINTS)
+            memos["converged"].put(_key(run, path), converged_at(frame, run["config"], run.get("converged_step")))
+            memos["series"].put(_key(run, path), _downsampled(frame, CHART_POINTS))
+
+
+def _downsampled(frame: pd.DataFrame, max_points: int) -> pd.DataFrame:
+    """Min-max downsampled to max_points rows, keeping the first and last and every extreme of w, b and loss."""
     if len(frame) <= max_points:
         return frame
     keep = joint_indices([frame[column].to_numpy() for column in ("w", "b", "loss")], max_points)
@@ -50,19 +124,29 @@ def _thinned(path: str, run_id: int, updated_at: str, max_points: int) -> pd.Dat
 
 
 def points_per_run(count: int) -> int:
-    """Each run's share of a chart's point budget: 2,000 for up to 75 runs, 150 at 1,000, never under 100."""
+    """Each run's share of a chart's point budget: 2,000 for up to 50 runs, 100 at 1,000 or more."""
     return max(MIN_RUN_POINTS, min(CHART_POINTS, POINT_BUDGET // max(count, 1)))
 
 
 def chart_points(runs: list[dict], max_points: int = CHART_POINTS) -> dict[int, pd.DataFrame] | None:
     """Each run's series downsampled to max_points (2,000 unless told); None after showing a store error."""
     try:
-        if max_points >= CHART_POINTS:
-            return {run["id"]: _points(db_path(), run["id"], run["updated_at"], CHART_POINTS) for run in runs}
-        return {run["id"]: _thinned(db_path(), run["id"], run["updated_at"], max_points) for run in runs}
+        _read(runs)
     except StoreError as error:
         st.error(f"Cannot read the runs' points: {error}", icon="🚫")
         return None
+    memos, path = _memos(), db_path()
+    result = {}
+    for run in runs:
+        series = memos["series"].get(_key(run, path))
+        if max_points < CHART_POINTS:
+            thinned = memos["thinned"].get((*_key(run, path), max_points))
+            if thinned is _MISSING:
+                thinned = _downsampled(series, max_points)
+                memos["thinned"].put((*_key(run, path), max_points), thinned)
+            series = thinned
+        result[run["id"]] = series
+    return result
 
 
 def column_values(runs: list[dict], with_convergence: bool = False) -> dict[int, dict] | None:
@@ -79,22 +163,12 @@ def full_points(runs: list[dict]) -> dict[int, pd.DataFrame]:
         return {run["id"]: store.points(run["id"], max_points=DOWNLOAD_POINTS) for run in runs}
 
 
-@st.cache_data(max_entries=16384, show_spinner=False)
-def _converged(path: str, run_id: int, updated_at: str, exact: bool, config: dict) -> int | None:
-    """Only the step is cached: a long run's full trace is read, used and dropped."""
-    with RunStore(path) as store:
-        return converged_at(store.points(run_id, max_points=None if exact else CHART_POINTS), config)
-
-
 def convergence_steps(runs: list[dict]) -> dict[int, int | None] | None:
     """Steps each run took to settle within 0.01 of its targets (None: never); None after showing a store error."""
     try:
-        return {
-            run["id"]: _converged(
-                db_path(), run["id"], run["updated_at"], run["steps"] <= EXACT_CONVERGENCE_STEPS, run["config"]
-            )
-            for run in runs
-        }
+        _read(runs)
     except StoreError as error:
         st.error(f"Cannot read the runs' points: {error}", icon="🚫")
         return None
+    memo, path = _memos()["converged"], db_path()
+    return {run["id"]: memo.get(_key(run, path)) for run in runs}

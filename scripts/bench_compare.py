@@ -1,0 +1,207 @@
+"""Compare-page benchmark in real Chromium: draw N picked runs of 2,000 steps, recolour them, filter them, and list
+a store of 10,000 runs.
+
+It saves N runs (sweeps of the tutorial's config over learning rates and two optimizers, `python -m core sweep
+--save`) into a scratch store, serves the dashboard on it, opens Compare Runs, picks every run with "Select a
+group" and times until all three overlay charts hold N runs (draw_s: cold, the first read of the points, then
+warm_draw_s: a new tab, the points cached). recolour_s: "Colour by" from learning_rate to optimizer until every
+overlay shows the optimizer's legend; filter_s: a "Filter by result" expression until the charts hold fewer runs.
+list_s: a second store of --list-runs short runs, from the click on Compare Runs until its table says so.
+
+Usage: python scripts/bench_compare.py [--runs 1000] [--list-runs 10000] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests" / "browser"))
+
+from conftest import CHROMIUM, LAUNCH_ARGS, dashboard_server  # noqa: E402
+
+from core.regression.config import RegressionConfig  # noqa: E402
+from core.store.run_store import RunStore  # noqa: E402
+
+SWEEP_RUNS = 1000  # the largest sweep
+MAX_RUNS = 10_000
+MAX_LIST_RUNS = 100_000
+CHARTS = ("compare_overlay_w", "compare_overlay_b", "compare_overlay_loss")
+RUNS_DRAWN = """key => { const gd = document.querySelector(`.st-key-${key} .js-plotly-plot`);
+  if (!gd || !gd._fullData) return -1; const t = gd._fullData.find(t => t.name === 'runs');
+  return t ? t._length : -1; }"""
+LEGEND = """key => [...document.querySelectorAll(`.st-key-${key} .legendtext`)].map(e => e.textContent)"""
+TIMEOUT_MS = 180_000
+
+
+def positive(limit: int, zero: bool = False):
+    """An argparse type: a whole number from 1 (or 0) to limit; anything else is one line, exit 2."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if not (0 if zero else 1) <= value <= limit:
+            raise argparse.ArgumentTypeError(f"{value} is outside {0 if zero else 1} to {limit:,}")
+        return value
+
+    return parse
+
+
+def save_sweeps(db: Path, runs: int) -> None:
+    """runs runs of 2,000 steps: sweeps of at most 1,000 over learning rates (× sgd and adam when runs is even)."""
+    optimizers = ["sgd", "adam"] if runs % 2 == 0 else ["sgd"]
+    rates = np.geomspace(1e-3, 0.3, runs // len(optimizers))
+    per_sweep = SWEEP_RUNS // len(optimizers)
+    for start in range(0, len(rates), per_sweep):
+        chunk = ",".join(f"{rate:.9g}" for rate in rates[start : start + per_sweep])
+        command = [sys.executable, "-m", "core", "sweep", "--lr", chunk, "--optimizer", ",".join(optimizers)]
+        subprocess.run([*command, "--save", "--db", str(db)], cwd=ROOT, check=True, capture_output=True)
+
+
+def save_short_runs(db: Path, runs: int, steps: int = 20) -> None:
+    """runs short runs straight through the store API (the table's speed does not depend on their points)."""
+    step = np.arange(steps + 1)
+    config = RegressionConfig().to_dict()
+    batch = [
+        {
+            "config": {**config, "learning_rate": 0.001 * (1 + index % 100)},
+            "status": "done",
+            "step": step,
+            "epoch": step // 10,
+            "w": 5.0 * step / steps,
+            "b": 3.0 * step / steps,
+            "loss": 1.0 / (1 + step),
+        }
+        for index in range(runs)
+    ]
+    with RunStore(db) as store:
+        for start in range(0, runs, 1000):
+            store.save_runs(batch[start : start + 1000])
+
+
+def open_compare(browser, url: str):
+    page = browser.new_context(viewport={"width": 1600, "height": 1200}).new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(url)
+    page.get_by_role("link", name=re.compile("Compare Runs")).first.click()
+    return page
+
+
+def wait_drawn(page, condition) -> float:
+    """Seconds until condition(count of runs in each overlay) holds for all three overlays."""
+    started = time.perf_counter()
+    while True:
+        counts = [page.evaluate(RUNS_DRAWN, key) for key in CHARTS]
+        if condition(counts):
+            return time.perf_counter() - started
+        if time.perf_counter() - started > TIMEOUT_MS / 1000:
+            raise TimeoutError(f"overlays never drew as expected: {counts}")
+        time.sleep(0.02)
+
+
+def choose(page, key: str, option: str) -> None:
+    page.locator(f".st-key-{key} input").first.click()
+    page.get_by_role("option", name=option, exact=True).click()
+
+
+def select_all_and_time(page, runs: int) -> float:
+    page.get_by_text(re.compile(rf"^{runs} of {runs} runs")).wait_for()
+    page.locator(".st-key-compare_group input").first.click()
+    option = page.get_by_role("option", name=re.compile(r"every run in the table"))
+    started = time.perf_counter()
+    option.click()
+    wait_drawn(page, lambda counts: all(count == runs for count in counts))
+    return time.perf_counter() - started
+
+
+def recolour(page) -> float:
+    started = time.perf_counter()
+    choose(page, "compare_colour_by", "optimizer")
+    while not all(any(text.startswith("optimizer = ") for text in page.evaluate(LEGEND, key)) for key in CHARTS):
+        if time.perf_counter() - started > TIMEOUT_MS / 1000:
+            raise TimeoutError("the charts never showed the optimizer's legend")
+        time.sleep(0.02)
+    return time.perf_counter() - started
+
+
+def filter_runs(page, runs: int) -> tuple[float, int]:
+    box = page.get_by_role("textbox", name="Filter by result")
+    box.fill("final_loss < 1e-6")
+    started = time.perf_counter()
+    box.press("Enter")
+    wait_drawn(page, lambda counts: all(0 <= count < runs for count in counts) and len(set(counts)) == 1)
+    return time.perf_counter() - started, page.evaluate(RUNS_DRAWN, CHARTS[0])
+
+
+def list_time(browser, url: str, runs: int) -> float:
+    page = browser.new_context(viewport={"width": 1600, "height": 1200}).new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(url)
+    page.get_by_role("link", name=re.compile("Compare Runs")).first.click()  # warm: the page has run once
+    page.get_by_text(re.compile(rf"^{runs} of {runs} runs")).wait_for()
+    page.get_by_role("link", name=re.compile("Home")).first.click()
+    page.get_by_role("link", name=re.compile("Compare Runs")).first.wait_for()
+    started = time.perf_counter()
+    page.get_by_role("link", name=re.compile("Compare Runs")).first.click()
+    page.get_by_text(re.compile(rf"^{runs} of {runs} runs")).wait_for()
+    page.locator(".st-key-compare_table canvas").first.wait_for()
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=positive(MAX_RUNS), default=1000, help="runs to draw (2,000 steps each)")
+    parser.add_argument(
+        "--list-runs", type=positive(MAX_LIST_RUNS, zero=True), default=10_000, help="store size to list (0: skip)"
+    )
+    parser.add_argument("--db", type=Path, help="an existing store holding exactly --runs runs (skips saving them)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object on the last line")
+    args = parser.parse_args()
+    result: dict[str, float | int] = {"runs": args.runs, "points_per_run": 2001}
+    with tempfile.TemporaryDirectory(prefix="bench-compare-") as folder:
+        db = args.db or Path(folder) / "runs.sqlite3"
+        if args.db is None:
+            started = time.perf_counter()
+            save_sweeps(db, args.runs)
+            result["store_s"] = round(time.perf_counter() - started, 2)
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+            with dashboard_server(db, Path(folder) / "streamlit.log") as url:
+                page = open_compare(browser, url)
+                result["draw_s"] = round(select_all_and_time(page, args.runs), 2)
+                print(f"draw_s: {result['draw_s']}", file=sys.stderr)
+                result["recolour_s"] = round(recolour(page), 2)
+                result["filter_s"], result["filtered_runs"] = filter_runs(page, args.runs)
+                result["filter_s"] = round(result["filter_s"], 2)
+                page.context.close()
+                warm = open_compare(browser, url)
+                result["warm_draw_s"] = round(select_all_and_time(warm, args.runs), 2)
+                warm.context.close()
+            if args.list_runs:
+                listed = Path(folder) / "listed.sqlite3"
+                save_short_runs(listed, args.list_runs)
+                with dashboard_server(listed, Path(folder) / "streamlit-list.log") as url:
+                    result["list_runs"] = args.list_runs
+                    result["list_s"] = round(list_time(browser, url, args.list_runs), 2)
+            browser.close()
+    for name, value in result.items():
+        print(f"{name}: {value}")
+    if args.json:
+        print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
