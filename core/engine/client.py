@@ -96,11 +96,24 @@ class EngineClient:
         self.datasets.setdefault(dataset.hash, dataset)
         return dataset.hash
 
+    def _stored_dataset(self, data_hash: str) -> Dataset | None:
+        """A data set saved with a run in the store (Open in Live, a race), kept here once found; None if absent."""
+        from core.store.run_store import RunStore, StoreError
+
+        try:
+            with RunStore() as store:
+                found = store.dataset(data_hash)
+        except StoreError:
+            return None
+        if found is not None:
+            self.datasets.setdefault(data_hash, found)
+        return found
+
     def _ensure_data(self, index: int, data_hash: str) -> None:
         """Send a data set to a live engine unless this life of it already holds it."""
         if not data_hash:
             return
-        dataset = self.datasets.get(data_hash)
+        dataset = self.datasets.get(data_hash) or self._stored_dataset(data_hash)
         if dataset is None:
             raise ConfigError("data_hash", data_hash, "this data set was never uploaded here; upload the CSV again")
         worker = self.workers[index]

@@ -82,3 +82,26 @@ def test_an_unknown_data_set_is_a_config_error() -> None:
             engine.open(RegressionConfig(data_source="csv", data_hash="0123456789abcdef", n_samples=3))
     finally:
         engine.shutdown()
+
+
+def test_a_run_saved_with_its_data_reopens_in_a_fresh_client(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from core.store.run_store import RunStore
+
+    monkeypatch.setenv("TAPESTREAM_DB", str(tmp_path / "runs.sqlite3"))
+    data = Dataset.of(np.arange(40.0), 3 * np.arange(40.0) - 2, "t", "v")
+    first = EngineClient(pool_size=1)
+    try:
+        first.put_data(data)
+        handle = first.open(uploaded_config(data, learning_rate=1e-4))
+        first.step(handle, 20)
+        run_id = first.save(handle)
+    finally:
+        first.shutdown()
+    with RunStore() as store:
+        config = store.get_run(run_id)["config"]
+    second = EngineClient(pool_size=1)  # like Compare's Open in Live Regression: nothing uploaded in this client
+    try:
+        reopened = second.open(config)
+        assert len(second.step(reopened, 20)) == 20 and data.hash in second.datasets
+    finally:
+        second.shutdown()
