@@ -13,6 +13,7 @@ from ui.compare import (
     run_groups,
     runs_table,
     store_reads,
+    stored_inspector,
     sweep_form,
     sweep_results,
     tensorboard_panel,
@@ -70,6 +71,7 @@ if picked:
             with export_tab:
                 details.downloads(picked)
                 tensorboard_panel.show(picked)
+    stored_inspector.show(picked)
 else:
     st.info(
         "Pick runs to compare: tick rows in the table (or choose them above), then charts, configs, a baseline "

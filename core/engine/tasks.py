@@ -51,6 +51,13 @@ def lr_find(payload: dict[str, Any]) -> dict[str, Any]:
     return find_learning_rate(RegressionConfig.from_dict(payload["config"]), {dataset.hash: dataset} if dataset else {})
 
 
+def inspect_run(payload: dict[str, Any]) -> dict[str, Any]:
+    """One step of a stored run, replayed exactly: {"run_id", "step", "db_path"} (core.store.stored_inspect)."""
+    from core.store.stored_inspect import inspect_stored
+
+    return inspect_stored(payload["run_id"], payload["step"], payload.get("db_path"))
+
+
 def tensorboard(payload: dict[str, Any]) -> dict[str, Any]:
     """Write stored runs as TensorBoard event files: {"run_ids": [...], "logdir": path, "db_path": path}."""
     from core.store.tensorboard_saving import export_stored_runs
@@ -65,6 +72,7 @@ TASKS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "card_listing": card_listing,
     "sweep": sweep,
     "lr_find": lr_find,
+    "inspect_run": inspect_run,
     "tensorboard": tensorboard,
 }
 

@@ -73,3 +73,11 @@ def test_play_back_from_here_walks_the_recorded_trace(live_page: AppTest) -> Non
     assert any(b.label == "Stop playback" for b in live_page.button)
     live_page.run()
     assert next(s for s in live_page.slider if s.label == "Timeline").value > 100
+
+
+def test_after_one_step_the_inspector_shows_it_without_a_slider(live_page: AppTest) -> None:
+    live_page.run()
+    click(live_page, "Step")
+    assert not live_page.exception
+    assert not [s for s in live_page.slider if s.label == "Timeline"]
+    assert "Step inspector** · step 1 " in inspector_text(live_page) and "x, y = x_data[0]" in inspector_text(live_page)

@@ -116,14 +116,17 @@ def _area(run: LiveRun) -> None:
     done = view["steps_done"]
     playing_back = playback_step(done)
     step = chosen_step(done)
-    st.slider(
-        "Timeline",
-        min_value=1,
-        max_value=done,
-        key=TIMELINE_KEY,
-        on_change=_from_slider,
-        help="move through the run: the cursor, the fit, the landscape point and the step inspector follow",
-    )
+    if done > 1:  # a slider needs two ends
+        st.slider(
+            "Timeline",
+            min_value=1,
+            max_value=done,
+            key=TIMELINE_KEY,
+            on_change=_from_slider,
+            help="move through the run: the cursor, the fit, the landscape point and the step inspector follow",
+        )
+    else:
+        st.caption("Timeline: one step so far.")
     play, speed, _ = st.columns([1, 1, 2], vertical_alignment="bottom")
     if playing_back is None:
         play.button("Play back from here", on_click=_start_playback, help="replay the recorded trace (no training)")
