@@ -29,6 +29,7 @@ st.caption(
 run = session.current_run()
 url_sync.apply_url_once(run)
 sidebar_form.seed_widgets(run.config, run.backend, run.speed)
+lane_editor.controls(run)
 sidebar_form.render(
     run.config,
     lambda field, value: setting_change.on_setting_change(run, field, value),
@@ -36,7 +37,6 @@ sidebar_form.render(
 )
 session.show_notices(run)
 controls_slot = st.container()
-lane_editor.controls(run)
 lane_editor.editor(run)
 log_scale, run.smoothing = view_options.chart_options()
 status_slot, charts_slot, export_slot = st.container(), st.container(), st.container()

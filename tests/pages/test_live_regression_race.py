@@ -19,7 +19,7 @@ def names(app: AppTest, key: str) -> list[str]:
 
 
 def table(app: AppTest):
-    (frame,) = app.dataframe  # the only table on the page, in the block keyed lanes_table
+    (frame,) = app.table  # the only table on the page, in the block keyed lanes_table
     return frame.value
 
 
@@ -107,3 +107,37 @@ def test_a_shared_change_reaches_every_lane_and_reset_starts_the_race_again(live
     runs = RunStore(tmp_path / "runs.sqlite3").list_runs()
     assert len(runs) == 4 and len({run["sweep_id"] for run in runs}) == 1
     assert runs[0]["sweep_id"].startswith("race-") and {run["steps"] for run in runs} == {2000}
+
+
+def test_a_link_with_lanes_reopens_the_race_and_the_url_follows_its_lanes(live_page: AppTest) -> None:
+    live_page.query_params["lanes"] = "optimizer:sgd|optimizer:adam,learning_rate:0.1,label:fast adam|batch_size:full"
+    live_page.run()
+    assert not live_page.exception and not live_page.warning
+    assert list(table(live_page)["lane"]) == ["sgd", "fast adam", "batch full"]
+    assert live_page.query_params["lanes"] == (
+        "optimizer:sgd|optimizer:adam,learning_rate:0.1,label:fast adam|batch_size:1000"
+    )
+    preset(live_page, "Learning rates")
+    assert live_page.query_params["lanes"] == (
+        "learning_rate:0.001|learning_rate:0.01|learning_rate:0.1|learning_rate:0.5"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("optimizer:sgd|optimizer:lbfgs", "optimizer"),
+        ("optimizer:sgd|seed:4", "lanes"),
+        ("n_samples:5|optimizer:adam", "lanes"),
+        ("|".join(["-"] * 9), "1 to 8 lanes"),
+        ("optimizer", "lanes"),
+    ],
+)
+def test_a_bad_lanes_link_falls_back_to_one_lane_with_a_warning(live_page: AppTest, text: str, says: str) -> None:
+    live_page.query_params["lanes"] = text
+    live_page.run()
+    assert not live_page.exception
+    warnings = [warning.value for warning in live_page.warning]
+    assert any("URL parameter lanes=" in w and says in w and "using one lane" in w for w in warnings), warnings
+    assert list(table(live_page)["lane"]) == ["sgd"]
+    assert "lanes" not in live_page.query_params

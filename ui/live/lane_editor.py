@@ -72,10 +72,11 @@ def _on_add_lane() -> None:
 
 
 def controls(run: LiveRun) -> None:
-    """Race preset and Add lane (both start the lanes afresh, after saving the current run)."""
-    preset, add, note = st.columns([3, 1, 3], vertical_alignment="bottom")
+    """Race preset and Add lane, in the sidebar (both start the lanes afresh, after saving the current run)."""
+    sidebar = st.sidebar.container(key="race_controls")
+    sidebar.subheader("Race")
     st.session_state.setdefault(PRESET_KEY, ONE_LANE)
-    preset.selectbox(
+    sidebar.selectbox(
         "Race preset",
         PRESET_OPTIONS,
         key=PRESET_KEY,
@@ -83,7 +84,7 @@ def controls(run: LiveRun) -> None:
         help="several lanes that train together on the same data; the current run is saved first",
     )
     lanes = max(1, len(run.lanes))
-    add.button(
+    sidebar.button(
         "Add lane",
         on_click=_on_add_lane,
         disabled=lanes >= MAX_LANES,
@@ -91,7 +92,7 @@ def controls(run: LiveRun) -> None:
         help=f"race another variant (up to {MAX_LANES} lanes); the lanes start again at step 0",
     )
     if run.racing:
-        note.caption(f"{lanes} lanes race on the same data: change one below, or shared settings in the sidebar.")
+        sidebar.caption(f"{lanes} lanes race on the same data: change one under the buttons, shared settings above.")
 
 
 def _lane_key(run: LiveRun, index: int, name: str) -> str:

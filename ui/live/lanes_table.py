@@ -13,7 +13,6 @@ from core.regression.fields import short_name
 from core.regression.value_text import display_text
 
 TABLE_KEY = "lanes_table"
-CONVERGED_HELP = "the step from which |w − w*| < 0.01 and |b − b*| < 0.01 (on data without w*, b*: the best fit)"
 
 
 def overrides_text(overrides: dict[str, Any]) -> str:
@@ -57,17 +56,21 @@ def rows(view: dict[str, Any]) -> pd.DataFrame:
 def show(view: dict[str, Any]) -> None:
     """The table (key lanes_table), each lane's label in its colour; a diverged lane's reason under it."""
     table = rows(view)
+    colours = table.pop("colour")
     styled = table.style.apply(
-        lambda row: [f"color: {row['colour']}; font-weight: 600" if name == "lane" else "" for name in row.index],
-        axis=1,
-    ).format({"w": "{:.4f}", "b": "{:.4f}", "loss": "{:.4g}", "step": "{:,}", "steps/s": "{:,.0f}"}, na_rep="—")
-    st.container(key=TABLE_KEY).dataframe(  # the key names the block (st-key-lanes_table) the table sits in
-        styled,
-        hide_index=True,
-        width="stretch",
-        column_order=[name for name in table.columns if name != "colour"],
-        column_config={"steps to converge": st.column_config.NumberColumn(help=CONVERGED_HELP, format="%d")},
+        lambda column: [f"color: {colour}; font-weight: 600" for colour in colours], subset=["lane"]
+    ).format(
+        {
+            "w": "{:.4f}",
+            "b": "{:.4f}",
+            "loss": "{:.4g}",
+            "step": "{:,}",
+            "steps/s": "{:,.0f}",
+            "steps to converge": "{:,.0f}",
+        },
+        na_rep="—",
     )
+    st.container(key=TABLE_KEY).table(styled.hide(axis="index"))  # plain HTML cells; the key names its block
     for lane in view.get("lanes") or []:
         if lane["status"] == "diverged":
             st.error(f"**{lane['label']}** stopped: {lane['message']} The other lanes go on.", icon="🛑")

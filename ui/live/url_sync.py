@@ -10,15 +10,16 @@ from collections.abc import Mapping
 
 import streamlit as st
 
+from core.race.lanes_query import LANES_KEY
 from core.regression.smoothing import SMOOTHING_CHOICES
 from core.regression.url_query import config_from_query, config_to_query, single_values
 from core.regression.value_text import ValueTextError, whole
-from ui.live import sidebar_form, view_options
+from ui.live import lanes_url, sidebar_form, view_options
 from ui.live.run_state import LiveRun
 
 SPEED_KEY = "speed"
 FASTEST = "max"  # the speed word for "as fast as possible"
-VIEW_KEYS: tuple[str, ...] = (SPEED_KEY, view_options.SCALE_KEY, view_options.SMOOTHING_KEY)
+VIEW_KEYS: tuple[str, ...] = (SPEED_KEY, view_options.SCALE_KEY, view_options.SMOOTHING_KEY, LANES_KEY)
 SPEED_WORDS: tuple[str, ...] = tuple(FASTEST if s is None else f"{s:g}" for s in sidebar_form.SPEEDS.values())
 
 
@@ -95,8 +96,9 @@ def apply_url_once(run: LiveRun) -> None:
         run.config, run.backend, config_warnings = config_from_query(params, extra_keys=VIEW_KEYS)
         run.speed, scale, smoothing, view_warnings = view_from_query(params)
         view_options.choose(scale, smoothing)
-        run.url_warnings = warnings + config_warnings + view_warnings
+        run.url_warnings = warnings + config_warnings + view_warnings + lanes_url.apply(run, params)
         run.initialised = True
     query = {**config_to_query(run.config, run.backend), **view_to_query(run.speed, *view_options.current_choices())}
+    query.update(lanes_url.to_query(run))  # a race's lanes (ui.live.lanes_url)
     if _query_lists() != {key: [text] for key, text in query.items()}:
         st.query_params.from_dict(query)

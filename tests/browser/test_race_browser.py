@@ -1,0 +1,71 @@
+"""A race in Chromium: the Optimizers preset streams every lane's line and path, keeps the zoom, fills the table."""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+
+OPTIMIZERS = ("sgd", "momentum", "nesterov", "rmsprop", "adam", "adagrad")
+SHOTS = os.environ.get("TAPESTREAM_SHOTS")  # a folder to keep screenshots in, when set
+TRACE_LENGTHS = """([sel, prefix]) => {
+  const plot = document.querySelector(sel + ' .js-plotly-plot');
+  const out = {};
+  for (const trace of plot.data) if ((trace.name || '').startsWith(prefix)) out[trace.name] = trace.x.length;
+  return out;
+}"""
+X_RANGE = "sel => document.querySelector(sel + ' .js-plotly-plot')._fullLayout.xaxis.range"
+UPDATES = "sel => +document.querySelector(sel + ' .tapestream-chart').dataset.updates"
+
+
+def shot(page, name: str) -> None:
+    if SHOTS:
+        page.screenshot(path=os.path.join(SHOTS, f"{name}.png"), full_page=True)
+
+
+def test_the_optimizers_preset_races_six_lanes_live(page, app_url: str) -> None:
+    page.goto(app_url)
+    page.get_by_role("link", name=re.compile("Live Regression")).first.click()
+    page.wait_for_selector(".st-key-trace_chart .js-plotly-plot")
+    page.wait_for_selector(".st-key-lanes_table")
+    epochs = page.locator("[data-testid='stSidebar'] .st-key-cfg_epochs input")
+    epochs.fill("20")  # 20,000 steps: still racing while the test looks
+    epochs.press("Enter")
+    page.wait_for_function("() => document.querySelector('.st-key-live_metrics').innerText.includes('20,000 to go')")
+    page.locator(".st-key-race_preset input").click()
+    page.keyboard.type("Optimizers")
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "() => ((document.querySelector('.st-key-landscape_chart .js-plotly-plot') || {}).data || [])"
+        ".filter(t => (t.name || '').startsWith('path · ')).length === 6"
+    )
+    page.get_by_role("button", name="Play", exact=True).click()
+    trace = ".st-key-trace_chart"
+    page.wait_for_function(f"() => ({UPDATES})('{trace}') >= 5")
+    first = page.evaluate(TRACE_LENGTHS, [trace, "w · "])
+    assert sorted(first) == sorted(f"w · {name}" for name in OPTIMIZERS)
+
+    box = page.locator(f"{trace} .nsewdrag").first.bounding_box()
+    page.mouse.move(box["x"] + box["width"] * 0.05, box["y"] + box["height"] * 0.5)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.4, box["y"] + box["height"] * 0.5, steps=5)
+    page.mouse.up()
+    zoomed = page.evaluate(X_RANGE, trace)
+    before = page.evaluate(UPDATES, trace)
+    page.wait_for_function(f"() => ({UPDATES})('{trace}') >= {before + 4}")
+    time.sleep(0.3)
+    assert page.evaluate(X_RANGE, trace) == zoomed, "the zoom was lost while the race streamed"
+
+    later = page.evaluate(TRACE_LENGTHS, [trace, "w · "])
+    assert all(later[name] > first[name] for name in first), (first, later)  # every lane's line grew
+    paths = page.evaluate(TRACE_LENGTHS, [".st-key-landscape_chart", "path · "])
+    assert len(paths) == 6 and all(length > 1 for length in paths.values()), paths
+    losses = page.evaluate(TRACE_LENGTHS, [".st-key-loss_chart", "loss · "])
+    assert len(losses) == 6
+    table = page.locator(".st-key-lanes_table").inner_text()
+    assert all(name in table for name in OPTIMIZERS) and "running" in table
+    shot(page, "race_playing")
+    page.get_by_role("button", name="Pause", exact=True).click()
+    page.wait_for_function("() => document.querySelector('.st-key-live_metrics') !== null")
+    shot(page, "race_paused")
+    assert page.console_errors == []
