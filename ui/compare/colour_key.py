@@ -43,7 +43,7 @@ def colour_options(runs: list[dict], values: Mapping[int, Mapping[str, Any]]) ->
     varying = [
         column
         for column in CONFIG_COLUMNS
-        if column != "data_hash" and len({repr(values[run["id"]][column]) for run in runs}) > 1
+        if column != "data_hash" and len({repr(values[run["id"]].get(column)) for run in runs}) > 1
     ]
     return [BY_RUN, *varying, *(metric for metric in COLOUR_METRICS if metric in RESULT_COLUMNS)]
 
