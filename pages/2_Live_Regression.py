@@ -4,7 +4,20 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui.live import panel, readouts, session, setting_change, sidebar_form, url_sync, view_options
+from ui.live import (
+    data_upload,
+    lane_editor,
+    lanes_table,
+    lr_find_panel,
+    panel,
+    readouts,
+    session,
+    setting_change,
+    sidebar_form,
+    timeline,
+    url_sync,
+    view_options,
+)
 from ui.page_setup import setup_page
 
 setup_page("Live Regression")
@@ -17,9 +30,15 @@ st.caption(
 run = session.current_run()
 url_sync.apply_url_once(run)
 sidebar_form.seed_widgets(run.config, run.backend, run.speed)
-sidebar_form.render(run.config, lambda field, value: setting_change.on_setting_change(run, field, value))
+sidebar_form.render(
+    run.config,
+    lambda field, value: setting_change.on_setting_change(run, field, value),
+    data_source_panel=lambda: data_upload.panel(run),
+)
 session.show_notices(run)
 controls_slot = st.container()
+lane_editor.controls(run)
+lane_editor.editor(run)
 log_scale, run.smoothing = view_options.chart_options()
 status_slot, tick_slot, charts_slot, export_slot = st.container(), st.container(), st.container(), st.container()
 
@@ -33,8 +52,11 @@ if view is not None:
         panel.divergence(view)
     with charts_slot:
         panel.charts(panel.chart_figures(run, view, log_scale))
+        if timeline.available(run, view):
+            timeline.show(run)
 with export_slot:
     session.exports(run)
+    lr_find_panel.panel(run)
 session.note_playing(run)
 
 
@@ -45,11 +67,14 @@ def live_ticks() -> None:
     session.tick_begins(run)
     fresh = session.first_frame_of_full_run(run)
     if not (run.playing or run.ticking):
+        if run.view is not None:
+            lanes_table.show(run.view)
         panel.stop_clock(run)
         return
     tick_view = run.view if fresh else session.refresh(run, panel.feed_since(run) if run.playing else None)
     if tick_view is None:
         return
+    lanes_table.show(tick_view)
     # ticking but no longer playing: this tick ended the run; its last rows go out, then the page reruns
     panel.feed(run, tick_view, log_scale, session.next_tick_s(run) if run.playing else None, fresh)
     session.stop_ticking_when_finished(run)

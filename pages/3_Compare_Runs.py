@@ -1,4 +1,4 @@
-"""Compare Runs: every saved run in a table; overlay, diff and baseline the picked ones; sweep a grid; export."""
+"""Compare Runs: every saved run in a table; filter by result, colour and overlay the picked ones; sweep; export."""
 
 from __future__ import annotations
 
@@ -8,13 +8,16 @@ from ui.compare import (
     charts,
     details,
     recovery_panel,
+    result_filter,
     run_actions,
+    run_groups,
     runs_table,
     store_reads,
     sweep_form,
     sweep_results,
     tensorboard_panel,
 )
+from ui.compare.many_runs_figures import LEGEND_RUNS
 from ui.page_setup import setup_page
 
 setup_page("Compare Runs")
@@ -29,27 +32,44 @@ recovery_panel.offer_import()
 all_runs = store_reads.list_runs()
 if all_runs is None:
     st.stop()
-shown = store_reads.list_runs(**runs_table.filters(all_runs))
-picked = runs_table.select(all_runs, shown or [])
+shown = store_reads.list_runs(**runs_table.filters(all_runs)) or []
+shown, by_result = result_filter.narrow(shown)
+run_groups.offer(all_runs, shown)
+picked = runs_table.select(all_runs, shown)
+if by_result:
+    kept = {run["id"] for run in shown}
+    hidden = len([run for run in picked if run["id"] not in kept])
+    picked = [run for run in picked if run["id"] in kept]
+    if hidden:
+        st.caption(f"The charts leave out {hidden} picked runs that the result filter hides.")
 
 if picked:
     run_actions.show(picked, all_runs)
-    points = store_reads.chart_points(picked)
-    if points is not None:
-        charts_tab, landscape_tab, configs_tab, baseline_tab, export_tab = st.tabs(
-            ["Charts", "Landscape", "Config", "Baseline", "Download & TensorBoard"]
+    many = len(picked) > LEGEND_RUNS
+    points = store_reads.chart_points(picked, store_reads.points_per_run(len(picked)) if many else 2000)
+    values = store_reads.column_values(picked, with_convergence=charts.wants_convergence())
+    if points is not None and values is not None:
+        tabs = st.tabs(
+            ["Charts", "Landscape", "Config", "Baseline", "Download & TensorBoard"],
+            key="compare_tabs_lazy" if many else None,
+            on_change="rerun" if many else "ignore",
         )
+        charts_tab, landscape_tab, configs_tab, baseline_tab, export_tab = tabs
         with charts_tab:
-            charts.show(picked, points, charts.options())
-        with landscape_tab:
-            charts.landscape(picked, points)
-        with configs_tab:
-            details.config_table(picked)
-        with baseline_tab:
-            details.baseline(picked)
-        with export_tab:
-            details.downloads(picked)
-            tensorboard_panel.show(picked)
+            charts.show(picked, points, charts.options(picked, values), values)
+        if landscape_tab.open is not False:
+            with landscape_tab:
+                charts.landscape(picked, points)
+        if configs_tab.open is not False:
+            with configs_tab:
+                details.config_table(picked)
+        if baseline_tab.open is not False:
+            with baseline_tab:
+                details.baseline(picked)
+        if export_tab.open is not False:
+            with export_tab:
+                details.downloads(picked)
+                tensorboard_panel.show(picked)
 else:
     st.info(
         "Pick runs to compare: tick rows in the table (or choose them above), then charts, configs, a baseline "

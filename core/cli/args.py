@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any, NoReturn
 
 from core.regression.config import ConfigError, RegressionConfig
-from core.regression.fields import BACKEND_NAMES, FIELD_TABLE, FLAGS
+from core.regression.fields import BACKEND_NAMES, CLI_FIELDS, FLAGS
 from core.regression.value_text import ValueTextError, parse_list, parse_value, resolve_full
 
 
@@ -46,7 +46,7 @@ def strict_list(field: str, text: str) -> list[Any]:
 
 def add_config_flags(parser: argparse.ArgumentParser, as_lists: bool = False) -> None:
     """A flag for every row of the field table (a comma list each with as_lists); unset flags keep defaults."""
-    for spec in FIELD_TABLE:
+    for spec in CLI_FIELDS:
         if spec.kind is bool and not as_lists:
             parser.add_argument(spec.flag, dest=spec.name, action="store_true", default=None, help=spec.help)
             continue

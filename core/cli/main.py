@@ -1,11 +1,11 @@
-"""The headless command line: ``python -m core train|bench|grad|runs|sweep``; TensorFlow loads only when needed."""
+"""The headless command line: ``python -m core train|lr-find|bench|grad|runs|sweep``; TensorFlow loads when needed."""
 
 from __future__ import annotations
 
 import os
 import sys
 
-from core.cli import bench, grad, runs, sweep, train
+from core.cli import bench, grad, inspect, lr_find, runs, sweep, train
 from core.cli.args import OneLineParser, config_error_line, fail
 from core.regression.config import ConfigError
 
@@ -14,7 +14,7 @@ def build_parser() -> OneLineParser:
     """The whole command tree."""
     parser = OneLineParser(prog="python -m core", description="Tapestream's headless engine.")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
-    for command in (train, bench, grad, runs, sweep):
+    for command in (train, lr_find, bench, grad, runs, sweep, inspect):
         command.register(commands)
     return parser
 

@@ -1,4 +1,5 @@
-"""The run store for a command: its problems as one line on stderr with exit code 1, bad names with exit code 2."""
+"""The run store for a command: its problems as one line on stderr with exit code 1; bad names, and a configured
+store that cannot be used at all (unreachable, login refused, no such database, newer schema), with exit code 2."""
 
 from __future__ import annotations
 
@@ -6,9 +7,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from core.cli.args import fail
-from core.store.store_errors import StoreError
+from core.store.store_errors import StoreConfigError, StoreError
 
 STORE_PROBLEM = 1
+STORE_CONFIG_PROBLEM = 2
 
 
 @contextmanager
@@ -16,6 +18,8 @@ def store_problems_reported() -> Iterator[None]:
     """Inside, a StoreError (bad file, missing folder, unknown run, lock held) ends the command: one line, exit 1."""
     try:
         yield
+    except StoreConfigError as error:
+        fail(str(error), code=STORE_CONFIG_PROBLEM)
     except StoreError as error:
         fail(str(error), code=STORE_PROBLEM)
 

@@ -7,7 +7,8 @@ import sys
 import time
 from typing import Any, TextIO
 
-from core.cli.args import add_config_flags, check_backend, config_from_args, fail
+from core.cli.args import add_config_flags, check_backend, fail
+from core.cli.data_flags import add_data_flags, config_and_data
 from core.cli.store_access import checked_run_name, store_problems_reported
 from core.regression.fields import BACKEND_NAMES, DEFAULT_BACKEND
 from core.store.run_saving import final_mean_loss, save_trainer
@@ -23,6 +24,7 @@ def register(commands: Any) -> None:
         description="Exit codes: 0 done, 1 diverged or the save failed, 2 bad arguments.",
     )
     add_config_flags(train)
+    add_data_flags(train)
     train.add_argument("--backend", default=DEFAULT_BACKEND, help=f"one of {', '.join(BACKEND_NAMES)}")
     train.add_argument("--csv", metavar="PATH", help="write the trace (step, epoch, w, b, loss) as CSV")
     train.add_argument("--save", action="store_true", help="save the run in the run store ($TAPESTREAM_DB)")
@@ -70,14 +72,14 @@ def save_run(trainer: Any, name: str | None) -> int:
 
 def cmd_train(args: argparse.Namespace) -> int:
     """Train one run headless, write its CSV, print its summary, then save it; exit 1 if it diverged."""
-    config = config_from_args(args)
+    config, datasets = config_and_data(args)
     backend = check_backend(args.backend)
     name = checked_name(args)
     output = open_output(args.csv)
     from core.regression.trainer import Trainer
 
     started = time.perf_counter()
-    trainer = Trainer(config, backend=backend)
+    trainer = Trainer(config, backend=backend, datasets=datasets)
     trainer.run()
     seconds = time.perf_counter() - started
     if output is not None:

@@ -15,6 +15,7 @@ from core.engine.errors import EngineCallError, EngineError, RunLostError
 from core.engine.task_pool import TaskPool, task_pool_size_from_env
 from core.engine.worker import EngineWorker
 from core.regression.config import ConfigError, RegressionConfig
+from core.regression.dataset import Dataset
 
 DEFAULT_TIMEOUT_S = 60.0
 POOL_SIZE_ENV = "TAPESTREAM_ENGINE_POOL"
@@ -82,6 +83,33 @@ class EngineClient:
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
         self._round_robin = itertools.count()
+        self.datasets: dict[str, Dataset] = {}  # users' data sets by hash, kept here to re-send after a restart
+        self._sent: set[tuple[int, int, str]] = set()  # (worker, generation, hash) already holding a data set
+
+    # --- data sets ----------------------------------------------------------------------------------------------
+    def put_data(self, dataset: Dataset) -> str:
+        """Register a user's data set; returns its content hash, which configs name as data_hash.
+
+        Nothing travels yet: a run's engine gets the data once, when a run first names its hash (open or
+        update), and again only if that engine restarts. Ticks never carry it.
+        """
+        self.datasets.setdefault(dataset.hash, dataset)
+        return dataset.hash
+
+    def _ensure_data(self, index: int, data_hash: str) -> None:
+        """Send a data set to a live engine unless this life of it already holds it."""
+        if not data_hash:
+            return
+        dataset = self.datasets.get(data_hash)
+        if dataset is None:
+            raise ConfigError("data_hash", data_hash, "this data set was never uploaded here; upload the CSV again")
+        worker = self.workers[index]
+        worker.check()
+        if (index, worker.generation, data_hash) in self._sent:
+            return
+        _, generation = worker.request("put_data", {"dataset": dataset.to_payload()}, *self._limits())
+        with self._lock:
+            self._sent.add((index, generation, data_hash))
 
     # --- runs --------------------------------------------------------------------------------------------------
     def open(self, config: RegressionConfig | dict, backend: str = "compiled", affinity: str | None = None) -> int:
@@ -89,6 +117,7 @@ class EngineClient:
         config_dict = config.to_dict() if isinstance(config, RegressionConfig) else dict(config)
         RegressionConfig.from_dict(config_dict)  # validate here, without TensorFlow
         index = self._pick_worker(affinity)
+        self._ensure_data(index, config_dict.get("data_hash", ""))
         worker = self.workers[index]
         worker.check()
         remote, generation = worker.request("open", {"config": config_dict, "backend": backend}, *self._limits())
@@ -96,6 +125,31 @@ class EngineClient:
         with self._lock:
             self.handles[handle] = HandleInfo(index, generation, remote, RunLog(config_dict, backend))
         return handle
+
+    def open_race(
+        self, config: RegressionConfig | dict, lanes: list[dict[str, Any]], affinity: str | None = None
+    ) -> int:
+        """Start a race (lanes: core.race.lane_specs.LaneSpec dicts) in an engine; returns its handle.
+
+        The handle serves every run call for the race's first lane; race() serves the race itself. A race is not
+        rebuilt after an engine restart: its calls raise RunLostError and the page starts it again.
+        """
+        config_dict = config.to_dict() if isinstance(config, RegressionConfig) else dict(config)
+        RegressionConfig.from_dict(config_dict)
+        index = self._pick_worker(affinity)
+        self._ensure_data(index, config_dict.get("data_hash", ""))
+        worker = self.workers[index]
+        worker.check()
+        payload = {"config": config_dict, "lanes": list(lanes)}
+        remote, generation = worker.request("open_race", payload, *self._limits())
+        handle = next(self._ids)
+        with self._lock:
+            self.handles[handle] = HandleInfo(index, generation, remote, RunLog(config_dict, "race"))
+        return handle
+
+    def race(self, handle: int, action: str, **payload: Any) -> Any:
+        """One race request (core.race.service.ACTIONS): tick, view, update_lane, update_shared, relabel, ..."""
+        return self._call(handle, "race", {"action": action, "payload": payload})
 
     def step(self, handle: int, n: int) -> pd.DataFrame:
         """Advance n steps; returns the new rows (step, epoch, w, b, loss)."""
@@ -129,6 +183,9 @@ class EngineClient:
 
     def update(self, handle: int, **changes: Any) -> list[dict[str, Any]]:
         """Change settings mid-run (from the next step; before step 1 the run restarts); returns the events."""
+        info = self.handles.get(handle)
+        if info is not None and changes.get("data_hash"):
+            self._ensure_data(info.worker, changes["data_hash"])
         events = self._call(handle, "update", {"changes": changes})
         log = self.handles[handle].log
         log.updates.append((log.steps, dict(changes)))
@@ -146,6 +203,10 @@ class EngineClient:
     def view(self, handle: int, **options: Any) -> dict[str, Any]:
         """Downsampled series and all a live chart draws; options: max_points, data_version, surface_key, smoothing."""
         return self._call(handle, "view", options)
+
+    def inspect(self, handle: int, step: int) -> dict[str, Any]:
+        """The record of update step `step` (1 to steps done), replayed exactly in the engine."""
+        return self._call(handle, "inspect", {"step": int(step)})
 
     def trace_csv(self, handle: int) -> str:
         """The full trace as CSV text."""

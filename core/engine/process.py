@@ -30,6 +30,7 @@ class Entry:
     extent: Any = None
     optimum_key: tuple = ()
     optimum_loss: float = 0.0
+    race: Any = None  # a core.race.race.Race whose first lane is trainer (see core.race.service)
 
 
 class Engine:
@@ -40,6 +41,7 @@ class Engine:
         self.entries: dict[int, Entry] = {}
         self.next_id = 1
         self.started = time.time()
+        self.datasets: dict[str, Any] = {}  # the users' data sets by content hash, each sent once (put_data)
 
     def entry(self, handle: int) -> Entry:
         """The live entry for a handle, touched as used."""
@@ -63,11 +65,19 @@ class Engine:
     def open(self, config: dict, backend: str = "compiled") -> int:
         from core.regression.trainer import Trainer
 
-        trainer = Trainer(RegressionConfig.from_dict(config), backend=backend)
+        trainer = Trainer(RegressionConfig.from_dict(config), backend=backend, datasets=self.datasets)
         handle = self.next_id
         self.next_id += 1
         self.entries[handle] = Entry(trainer)
         return handle
+
+    def put_data(self, dataset: dict[str, Any]) -> str:
+        """Keep a user's data set (core.regression.dataset payload) for the runs that name its hash."""
+        from core.regression.dataset import Dataset
+
+        kept = Dataset.from_payload(dataset)
+        self.datasets.setdefault(kept.hash, kept)
+        return kept.hash
 
     def close(self, handle: int) -> bool:
         return self.entries.pop(handle, None) is not None
@@ -178,11 +188,16 @@ class Engine:
 
     @staticmethod
     def _summary(trainer: Any) -> dict[str, Any]:
+        from core.regression import live_view
+
         last = trainer.trace_column("loss")
         return {
             "status": trainer.status,
             "message": trainer.message,
-            "config": trainer.config.to_dict(),
+            "config": live_view.chart_config(trainer),
+            "true_line": live_view.has_true_line(trainer.config),
+            "fit": live_view.fit(trainer),
+            "converged_step": trainer.converged_step,
             "backend": trainer.backend,
             "events": [event._asdict() for event in trainer.events],
             "steps_done": trainer.steps_done,
@@ -195,14 +210,23 @@ class Engine:
             "max_stable_learning_rate": trainer.max_stable_learning_rate,
         }
 
+    def inspect(self, handle: int, step: int) -> dict[str, Any]:
+        """Step `step` of the run replayed exactly (core.regression.step_replay): sample, gradients, update."""
+        from core.regression.step_replay import inspect_step
+
+        return inspect_step(self.entry(handle).trainer, step)
+
     def trace_csv(self, handle: int) -> str:
         return self.entry(handle).trainer.trace.to_csv(index=False)
 
     def export_script(self, handle: int) -> str:
         from core.regression.script_export import export_script
 
-        trainer = self.entry(handle).trainer
-        return export_script(trainer.initial_config, trainer.events, trainer.steps_done)
+        entry = self.entry(handle)
+        if entry.race is not None:  # every lane of a race, each with its events
+            return self.race(handle, "export_script", {})
+        trainer = entry.trainer
+        return export_script(trainer.initial_config, trainer.events, trainer.steps_done, dataset=trainer.dataset)
 
     def save(
         self,
@@ -220,6 +244,18 @@ class Engine:
         trainer = self.entry(handle).trainer
         with RunStore(db_path) as store:
             return save_trainer(trainer, name=name, run_id=run_id, status=status, store=store, run_key=run_key)
+
+    def open_race(self, config: dict, lanes: list[dict]) -> int:
+        """Start a race of lanes over a base config (core.race.service); returns its handle."""
+        from core.race.service import open_race
+
+        return open_race(self, config, lanes)
+
+    def race(self, handle: int, action: str, payload: dict[str, Any]) -> Any:
+        """A race's own requests (tick, lane changes, save, export): core.race.service.ACTIONS."""
+        from core.race.service import race_request
+
+        return race_request(self, handle, action, payload)
 
     # --- one-shot tasks ----------------------------------------------------------------------------------------
     def task(self, name: str, payload: dict[str, Any]) -> Any:
@@ -243,6 +279,7 @@ class Engine:
 
 METHODS = (
     "open",
+    "put_data",
     "close",
     "step",
     "advance",
@@ -252,11 +289,14 @@ METHODS = (
     "update",
     "state",
     "view",
+    "inspect",
     "trace_csv",
     "export_script",
     "save",
     "task",
     "stats",
+    "open_race",
+    "race",
 )
 
 

@@ -41,6 +41,16 @@ def sweep(payload: dict[str, Any]) -> dict[str, Any]:
     return run_and_save_sweep(payload["base"], payload["values"], payload.get("name"), payload.get("db_path"))
 
 
+def lr_find(payload: dict[str, Any]) -> dict[str, Any]:
+    """The learning-rate range test: {"config": {...}, "dataset": a data set's payload or None}."""
+    from core.regression.config import RegressionConfig
+    from core.regression.dataset import Dataset
+    from core.sweep.lr_range import find_learning_rate
+
+    dataset = Dataset.from_payload(payload["dataset"]) if payload.get("dataset") else None
+    return find_learning_rate(RegressionConfig.from_dict(payload["config"]), {dataset.hash: dataset} if dataset else {})
+
+
 def tensorboard(payload: dict[str, Any]) -> dict[str, Any]:
     """Write stored runs as TensorBoard event files: {"run_ids": [...], "logdir": path, "db_path": path}."""
     from core.store.tensorboard_saving import export_stored_runs
@@ -54,6 +64,7 @@ TASKS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "card": card,
     "card_listing": card_listing,
     "sweep": sweep,
+    "lr_find": lr_find,
     "tensorboard": tensorboard,
 }
 

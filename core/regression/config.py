@@ -5,11 +5,12 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from core.regression.fields import FIELD_NAMES, FIELD_TABLE, MAX_TOTAL_STEPS, FieldSpec
+from core.regression.fields import FIELD_NAMES, FIELD_TABLE, MAX_TOTAL_STEPS, UPLOADED, FieldSpec
 
 
 class ConfigError(ValueError):
@@ -55,6 +56,13 @@ def _choice(name: str, value: Any, choices: tuple[str, ...]) -> str:
     return value.strip().lower()
 
 
+def _text(name: str, value: Any, pattern: str) -> str:
+    """Return value if it is empty or fully matches pattern, else raise ConfigError."""
+    if not isinstance(value, str) or (value and re.fullmatch(pattern, value) is None):
+        raise ConfigError(name, value, f"must be empty or match {pattern}")
+    return value
+
+
 def _flag(name: str, value: Any) -> bool:
     """Return value if it is a bool, else raise ConfigError."""
     if not isinstance(value, bool):
@@ -67,6 +75,8 @@ def check_value(spec: FieldSpec, value: Any, context: Mapping[str, Any]) -> Any:
     high = context[spec.high] if isinstance(spec.high, str) else spec.high
     if spec.kind is bool:
         return _flag(spec.name, value)
+    if spec.kind is str and spec.pattern:
+        return _text(spec.name, value, spec.pattern)
     if spec.kind is str:
         return _choice(spec.name, value, spec.choices)
     if spec.kind is int:
@@ -105,6 +115,14 @@ def check_total_steps(n_samples: int, batch_size: int, epochs: int) -> None:
         )
 
 
+def check_data_set(data_source: str, data_hash: str) -> None:
+    """Raise ConfigError unless uploaded data names its data set and generated data names none."""
+    if data_source == UPLOADED and not data_hash:
+        raise ConfigError("data_hash", data_hash, "your own data needs a data set: upload a CSV (or --data FILE)")
+    if data_source != UPLOADED and data_hash:
+        raise ConfigError("data_hash", data_hash, f"only data_source={UPLOADED} has a data set; leave it empty")
+
+
 @_from_table
 class RegressionConfig:
     """Settings of one y = w·x + b run: one field per row of core.regression.fields, defaults the tutorial's."""
@@ -116,6 +134,7 @@ class RegressionConfig:
         for name, value in checked.items():
             object.__setattr__(self, name, value)
         check_total_steps(self.n_samples, self.batch_size, self.epochs)
+        check_data_set(self.data_source, self.data_hash)
 
     @property
     def steps_per_epoch(self) -> int:

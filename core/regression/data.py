@@ -7,21 +7,19 @@ from functools import lru_cache
 import numpy as np
 
 from core.regression.config import RegressionConfig
+from core.regression.data_sources import source_data
+from core.regression.dataset import Datasets
 
 HUBER_DELTA = 1.0
 
 
-def make_data(config: RegressionConfig) -> tuple[np.ndarray, np.ndarray]:
-    """x ~ N(0, 1) and y = w_target·x + b_target (+ N(0, noise_std²)), float32, fixed by the seed.
+def make_data(config: RegressionConfig, datasets: Datasets | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The config's samples, float32: by default the tutorial's x ~ N(0, 1), y = w_target·x + b_target (+ noise).
 
-    x comes from its own random stream, so changing the targets or the noise keeps the same x.
+    x comes from its own random stream, so changing the targets or the noise keeps the same x. Other data
+    sources are drawn by core.regression.data_sources; a user's data set comes from datasets, by its hash.
     """
-    x = np.random.default_rng([config.seed, 0]).standard_normal(config.n_samples, dtype=np.float32)
-    y = np.float32(config.w_target) * x + np.float32(config.b_target)
-    if config.noise_std > 0:
-        noise = np.random.default_rng([config.seed, 1]).standard_normal(config.n_samples, dtype=np.float32)
-        y = y + np.float32(config.noise_std) * noise
-    return x, y.astype(np.float32)
+    return source_data(config, datasets)
 
 
 @lru_cache(maxsize=4)

@@ -15,6 +15,17 @@ LOSSES: tuple[str, ...] = ("mse", "mae", "huber")
 BACKEND_NAMES: tuple[str, ...] = ("compiled", "eager")
 DEFAULT_BACKEND = "compiled"
 FULL_BATCH = "full"  # the batch_size word for "all samples in one batch"
+# Where the samples come from (core.regression.data_sources draws them); "csv" is a user's own data set.
+DATA_SOURCES: tuple[str, ...] = ("synthetic", "outliers", "heteroscedastic", "curved", "csv")
+DATA_SOURCE_LABELS: tuple[str, ...] = (
+    "Synthetic (the tutorial's)",
+    "Outliers",
+    "Heteroscedastic",
+    "Curved",
+    "Your data (CSV)",
+)
+UPLOADED = "csv"
+GENERATED = DATA_SOURCES[:-1]  # the sources drawn from the seed, with a true w*, b* (curved adds a·x²)
 
 # Hard limits that keep a 24 GB machine safe. A trace row costs about 24 bytes in the engine, so the
 # longest allowed run keeps its full trace in roughly 250 MB; the largest data set is 80 MB of float32.
@@ -26,6 +37,9 @@ MAX_ABS_INIT = 10_000.0
 MAX_NOISE_STD = 1_000.0
 MAX_LEARNING_RATE = 10.0
 MAX_SEED = 2**31 - 1
+MAX_OUTLIER_FRACTION = 0.5
+MAX_ABS_CURVATURE = 100.0
+DATA_HASH_PATTERN = r"[0-9a-f]{16}"  # core.regression.dataset.content_hash
 
 Kind = type[float] | type[int] | type[bool] | type[str]
 Section = Literal["data", "training"]
@@ -50,7 +64,13 @@ class FieldSpec:
     log_scale: bool = False
     takes_full: bool = False  # the word "full" stands for the largest value (its limit field's value)
     choices: tuple[str, ...] = ()
+    choice_labels: tuple[str, ...] = ()  # what a form shows for each of choices (default: the choices)
+    pattern: str = ""  # a text field (kind str, no choices): the full-match regular expression it must meet
     data: bool = False
+    sources: tuple[str, ...] = DATA_SOURCES  # the data sources the field means something for
+    in_url: bool = True  # the Live page's URL mirrors it
+    in_cli: bool = True  # the CLI has a flag for it
+    in_form: bool = True  # the sidebar form shows it
     step: float = 1.0
     number_format: str | None = None
     sweep: SweepInput = None
@@ -73,6 +93,36 @@ class FieldSpec:
 
 FIELD_TABLE: tuple[FieldSpec, ...] = (
     FieldSpec(
+        name="data_source",
+        kind=str,
+        default="synthetic",
+        label="Data source",
+        short="data",
+        flag="--data-source",
+        help="where the samples come from: the tutorial's line, with outliers, with noise growing with |x|, "
+        "curved (a·x² + w·x + b), or your own CSV",
+        section="data",
+        choices=DATA_SOURCES,
+        choice_labels=DATA_SOURCE_LABELS,
+        data=True,
+    ),
+    FieldSpec(
+        name="data_hash",
+        kind=str,
+        default="",
+        label="Data set",
+        short="data set",
+        flag="--data-hash",
+        help="the content hash of your own data set (set by an upload or --data, never typed)",
+        section="data",
+        pattern=DATA_HASH_PATTERN,
+        data=True,
+        sources=(UPLOADED,),
+        in_url=False,
+        in_cli=False,
+        in_form=False,
+    ),
+    FieldSpec(
         name="w_target",
         kind=float,
         default=5.0,
@@ -81,6 +131,7 @@ FIELD_TABLE: tuple[FieldSpec, ...] = (
         flag="--w-target",
         help="the true slope of the data",
         section="data",
+        sources=GENERATED,
         low=-MAX_ABS_TARGET,
         high=MAX_ABS_TARGET,
         data=True,
@@ -96,6 +147,7 @@ FIELD_TABLE: tuple[FieldSpec, ...] = (
         flag="--b-target",
         help="the true intercept of the data",
         section="data",
+        sources=GENERATED,
         low=-MAX_ABS_TARGET,
         high=MAX_ABS_TARGET,
         data=True,
@@ -111,6 +163,7 @@ FIELD_TABLE: tuple[FieldSpec, ...] = (
         flag="--n-samples",
         help="how many (x, y) points",
         section="data",
+        sources=GENERATED,
         low=1,
         high=MAX_SAMPLES,
         data=True,
@@ -131,6 +184,7 @@ FIELD_TABLE: tuple[FieldSpec, ...] = (
         flag="--noise-std",
         help="standard deviation of the noise added to y",
         section="data",
+        sources=GENERATED,
         low=0.0,
         high=MAX_NOISE_STD,
         data=True,
@@ -142,6 +196,54 @@ FIELD_TABLE: tuple[FieldSpec, ...] = (
         sweep_example="0,0.5",
         column="noise",
         column_rank=7,
+    ),
+    FieldSpec(
+        name="outlier_fraction",
+        kind=float,
+        default=0.1,
+        label="Outlier fraction",
+        short="outliers",
+        flag="--outlier-fraction",
+        help="the share of points given a large error (±10 to ±30)",
+        section="data",
+        low=0.0,
+        high=MAX_OUTLIER_FRACTION,
+        data=True,
+        step=0.05,
+        number_format="%.3f",
+        sources=("outliers",),
+    ),
+    FieldSpec(
+        name="noise_growth",
+        kind=float,
+        default=1.0,
+        label="Noise growth",
+        short="noise growth",
+        flag="--noise-growth",
+        help="the noise's standard deviation grows by this much per unit of |x| (on top of Noise std)",
+        section="data",
+        low=0.0,
+        high=MAX_NOISE_STD,
+        data=True,
+        step=0.1,
+        number_format="%.3f",
+        sources=("heteroscedastic",),
+    ),
+    FieldSpec(
+        name="curvature",
+        kind=float,
+        default=1.0,
+        label="Curvature a",
+        short="a",
+        flag="--curvature",
+        help="a in y = a·x² + w*·x + b*: what a line cannot fit",
+        section="data",
+        low=-MAX_ABS_CURVATURE,
+        high=MAX_ABS_CURVATURE,
+        data=True,
+        step=0.5,
+        number_format="%.3f",
+        sources=("curved",),
     ),
     FieldSpec(
         name="seed",
@@ -262,6 +364,16 @@ FIELD_TABLE: tuple[FieldSpec, ...] = (
         column_rank=4,
     ),
     FieldSpec(
+        name="stop_when_converged",
+        kind=bool,
+        default=False,
+        label="Stop when converged",
+        short="stop at convergence",
+        flag="--stop-when-converged",
+        help="end the run at the step it converged (core.regression.convergence says when)",
+        section="training",
+    ),
+    FieldSpec(
         name="w_init",
         kind=float,
         default=0.0,
@@ -301,6 +413,23 @@ SWEEP_FORM: tuple[FieldSpec, ...] = tuple(
 KEY_COLUMNS: dict[str, str] = {
     spec.name: spec.column for spec in sorted(FIELD_TABLE, key=lambda spec: spec.column_rank) if spec.column
 }
+
+
+URL_FIELDS: tuple[FieldSpec, ...] = tuple(spec for spec in FIELD_TABLE if spec.in_url)
+CLI_FIELDS: tuple[FieldSpec, ...] = tuple(spec for spec in FIELD_TABLE if spec.in_cli)
+FORM_FIELDS: tuple[FieldSpec, ...] = tuple(spec for spec in FIELD_TABLE if spec.in_form)
+
+
+def applies(spec: FieldSpec, data_source: str) -> bool:
+    """Whether a field means something for a data source (Curvature a only for curved data, and so on)."""
+    return data_source in spec.sources
+
+
+def choice_label(spec: FieldSpec, choice: str) -> str:
+    """What a form shows for one of a field's choices ("Your data (CSV)" for csv)."""
+    if spec.choice_labels and choice in spec.choices:
+        return spec.choice_labels[spec.choices.index(choice)]
+    return choice
 
 
 def short_name(field: str) -> str:

@@ -7,7 +7,9 @@ from typing import Any
 import numpy as np
 
 from core.regression.data import mean_loss
+from core.regression.data_sources import has_true_line
 from core.regression.downsample import MAX_POINTS, joint_indices, minmax_indices
+from core.regression.fit_quality import fit_quality
 from core.regression.landscape import Surface, bounds, mean_loss_surface
 from core.regression.smoothing import EmaCache
 
@@ -57,6 +59,26 @@ def data_mean_loss(trainer: Any, at: tuple[float, float] | None = None) -> float
     return mean_loss(x[::step], y[::step], w, b, trainer.config.loss)
 
 
+def fit(trainer: Any) -> dict[str, float]:
+    """R², RMSE and MAE of the current line over the data (or the same even subsample as data_mean_loss)."""
+    x, y = trainer.arrays
+    step = max(1, -(-len(x) // MAX_METRIC_SAMPLES))
+    quality = fit_quality(x[::step], y[::step], trainer.w, trainer.b)
+    return quality._asdict()
+
+
+def chart_config(trainer: Any) -> dict[str, Any]:
+    """The run's config for the page, whose w_target and b_target are the line the charts and deltas aim at.
+
+    Data without a true line (curved, or a user's own) has no w* or b*: there they are the least-squares fit,
+    and the view's true_line says so.
+    """
+    config = trainer.config.to_dict()
+    if not has_true_line(trainer.config):
+        config["w_target"], config["b_target"] = trainer.least_squares
+    return config
+
+
 def surface_box(trainer: Any, path: dict[str, np.ndarray], keep: tuple[float, ...] = ()) -> tuple[float, ...]:
     """A box holding the target, optimum, start and the path so far, rounded so it changes rarely.
 
@@ -64,7 +86,8 @@ def surface_box(trainer: Any, path: dict[str, np.ndarray], keep: tuple[float, ..
     a path that wanders a little within its margin does not redraw the contours.
     """
     config = trainer.config
-    points = [(config.w_target, config.b_target), trainer.least_squares, (config.w_init, config.b_init)]
+    target = (config.w_target, config.b_target) if has_true_line(config) else trainer.least_squares
+    points = [target, trainer.least_squares, (config.w_init, config.b_init)]
     if len(path["w"]):
         points += [(float(path["w"].min()), float(path["b"].min())), (float(path["w"].max()), float(path["b"].max()))]
     box = tuple(float(np.format_float_positional(v, precision=2, fractional=False)) for v in bounds(points))

@@ -7,7 +7,71 @@ from collections.abc import Sequence
 from typing import Any
 
 from core.regression.config import RegressionConfig
+from core.regression.dataset import Dataset
 from core.regression.fields import DATA_FIELDS, FIELD_NAMES
+
+MAX_EMBEDDED_ROWS = 10_000  # more rows than this go in a companion CSV beside the script
+EMBEDDED_DATA = """# Your data set ({rows:,} rows, columns {x_name!r} and {y_name!r}), embedded as float32 values.
+OWN_DATA = {{
+    "x": {x},
+    "y": {y},
+}}
+
+
+def load_own_data():
+    return np.array(OWN_DATA["x"], np.float32), np.array(OWN_DATA["y"], np.float32)
+"""
+COMPANION_DATA = """# Your data set ({rows:,} rows) is in the companion CSV {csv_name!r} (columns x, y) beside it.
+OWN_DATA_CSV = {csv_name!r}
+
+
+def load_own_data():
+    import os
+
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), OWN_DATA_CSV)
+    columns = np.loadtxt(path, delimiter=",", skiprows=1, dtype=np.float64, ndmin=2)
+    return columns[:, 0].astype(np.float32), columns[:, 1].astype(np.float32)
+"""
+NO_OWN_DATA = """def load_own_data():
+    raise SystemExit("this run used no data set of its own")
+"""
+
+
+def companion_name(filename: str) -> str:
+    """The companion CSV's file name for a script's file name: tapestream_run.py → tapestream_run_data.csv."""
+    stem = filename[:-3] if filename.endswith(".py") else filename
+    return f"{stem}_data.csv"
+
+
+def companion_csv(dataset: Dataset) -> str:
+    """The data set as the companion CSV: a header x,y and one row per point, each value exact as float32."""
+    rows = "".join(f"{float(a)!r},{float(b)!r}\n" for a, b in zip(dataset.x.tolist(), dataset.y.tolist()))
+    return "x,y\n" + rows
+
+
+def needs_companion(dataset: Dataset | None) -> bool:
+    """Whether a run's script comes with a companion CSV (its data set has more than MAX_EMBEDDED_ROWS rows)."""
+    return dataset is not None and len(dataset) > MAX_EMBEDDED_ROWS
+
+
+def _float_list(values) -> str:
+    return "[" + ", ".join(repr(float(value)) for value in values.tolist()) + "]"
+
+
+def data_block(dataset: Dataset | None, filename: str) -> str:
+    """The script's own-data part: embedded rows, a companion CSV's loader, or a stub for generated data."""
+    if dataset is None:
+        return NO_OWN_DATA
+    if needs_companion(dataset):
+        return COMPANION_DATA.format(rows=len(dataset), csv_name=companion_name(filename))
+    return EMBEDDED_DATA.format(
+        rows=len(dataset),
+        x_name=dataset.x_name,
+        y_name=dataset.y_name,
+        x=_float_list(dataset.x),
+        y=_float_list(dataset.y),
+    )
+
 
 TEMPLATE = '''"""Reproduces a Tapestream run with plain TensorFlow: the tutorial's GradientTape loop.
 
@@ -31,15 +95,32 @@ EVENTS = {events}
 
 STOP_AFTER = {stop_after}  # steps to run, as in the dashboard; None runs to the end
 
+{data_block}
 
 def make_data(config):
-    """x ~ N(0, 1) from its own seeded stream; y = w_target * x + b_target (+ noise)."""
+    """x ~ N(0, 1) from its own seeded stream; y = w_target * x + b_target (+ noise), or the chosen data source."""
+    if config.get("data_source") == "csv":
+        return load_own_data()
     x = np.random.default_rng([config["seed"], 0]).standard_normal(config["n_samples"], dtype=np.float32)
+    noise = np.random.default_rng([config["seed"], 1]).standard_normal(config["n_samples"], dtype=np.float32)
     y = np.float32(config["w_target"]) * x + np.float32(config["b_target"])
+    if config.get("data_source") == "heteroscedastic":
+        spread = np.float32(config["noise_std"]) + np.float32(config["noise_growth"]) * np.abs(x)
+        return x, (y + spread * noise).astype(np.float32)
     if config["noise_std"] > 0:
-        noise = np.random.default_rng([config["seed"], 1]).standard_normal(config["n_samples"], dtype=np.float32)
         y = y + np.float32(config["noise_std"]) * noise
-    return x, y.astype(np.float32)
+    y = y.astype(np.float32)
+    if config.get("data_source") == "outliers":  # a fraction of the points get errors of 10 to 30
+        count = int(round(config["outlier_fraction"] * config["n_samples"]))
+        rng = np.random.default_rng([config["seed"], 3])
+        chosen = rng.choice(config["n_samples"], size=count, replace=False)
+        sizes = rng.uniform(10.0, 30.0, size=count)
+        signs = rng.choice(np.array([-1.0, 1.0]), size=count)
+        y = y.copy()
+        y[chosen] += (signs * sizes).astype(np.float32)
+    if config.get("data_source") == "curved":  # y = a x^2 + w x + b
+        y = (y + np.float32(config["curvature"]) * x * x).astype(np.float32)
+    return x, y
 
 
 def loss_func(target, pred, kind):
@@ -170,14 +251,22 @@ if __name__ == "__main__":
 
 
 def export_script(
-    config: RegressionConfig, events: Sequence[Any], steps_done: int | None, filename: str = "tapestream_run.py"
+    config: RegressionConfig,
+    events: Sequence[Any],
+    steps_done: int | None,
+    filename: str = "tapestream_run.py",
+    dataset: Dataset | None = None,
 ) -> str:
-    """The script's source: config at the start, each event as (step, field, new), and where to stop."""
+    """The script's source: config at the start, each event as (step, field, new), and where to stop.
+
+    A run on the user's own data embeds its rows (up to MAX_EMBEDDED_ROWS), else reads companion_csv's file.
+    """
     event_rows = [(int(event.step), str(event.field), event.new) for event in events]
     return TEMPLATE.format(
         filename=filename,
         config=pprint.pformat(config.to_dict(), sort_dicts=False, width=100),
         events=pprint.pformat(event_rows, width=100),
         stop_after=repr(steps_done),
+        data_block=data_block(dataset, filename),
         data_fields=repr(tuple(spec for spec in FIELD_NAMES if spec in DATA_FIELDS)),
     )

@@ -11,9 +11,12 @@ import tensorflow as tf
 
 from core.regression.backends import BACKENDS, OptimizerState, diverged_message, is_bad
 from core.regression.config import ConfigError, RegressionConfig
+from core.regression.convergence import ConvergenceTracker, criterion_for
 from core.regression.data import least_squares, make_data, max_stable_learning_rate, mean_loss
+from core.regression.dataset import Datasets
 from core.regression.fields import BACKEND_NAMES, DATA_FIELDS
 from core.regression.schedule import Position, plan_steps, steps_left
+from core.regression.step_checkpoints import CheckpointLog
 from core.regression.trace_buffer import TraceBuffer
 
 MAX_CHUNK_STEPS = 1 << 20
@@ -49,13 +52,15 @@ def data_settings(config: RegressionConfig) -> tuple:
 class Trainer:
     """Trains one run step by step on the chosen backend, keeping the full trace and every mid-run change."""
 
-    def __init__(self, config: RegressionConfig, backend: str = "compiled") -> None:
+    def __init__(self, config: RegressionConfig, backend: str = "compiled", datasets: Datasets | None = None) -> None:
+        """datasets holds the user's data sets by content hash, for configs with data_source csv."""
         if not isinstance(config, RegressionConfig):
             raise ConfigError("config", config, "must be a RegressionConfig")
         if backend not in BACKEND_NAMES:
             raise ConfigError("backend", backend, f"must be one of {', '.join(BACKEND_NAMES)}")
         self.backend = backend
         self.data_version = 0
+        self._datasets = datasets if datasets is not None else {}
         self._start(config)
 
     def _start(self, config: RegressionConfig) -> None:
@@ -67,7 +72,9 @@ class Trainer:
         self.status = "running"
         self.message = ""
         self._position = Position()
+        self.checkpoints = CheckpointLog()  # optimizer state every K steps, to replay any step (step_replay)
         self.last_batch = np.zeros(0, dtype=np.int32)
+        self.stopped_converged = False
         self._load_data()
         self._state = OptimizerState.fresh(config.optimizer, config.w_init, config.b_init)
         initial_loss = mean_loss(self._x, self._y, config.w_init, config.b_init, config.loss)
@@ -75,14 +82,36 @@ class Trainer:
         self._trace.append([0], [0], [config.w_init], [config.b_init], [initial_loss])
 
     def _load_data(self) -> None:
-        self._x, self._y = make_data(self.config)
+        self._x, self._y = make_data(self.config, self._datasets)
         self._data_config = data_settings(self.config)
-        self._x.flags.writeable = self._y.flags.writeable = False
+        if self._x.flags.writeable:
+            self._x.flags.writeable = self._y.flags.writeable = False
         self.data_version += 1
         self._x_tf = tf.constant(self._x)
         self._y_tf = tf.constant(self._y)
         self._optimum: tuple[float, float] | None = None
         self._stable_rates: dict[str, float] = {}
+        self._tracker = ConvergenceTracker(self._criterion())
+
+    def _criterion(self):
+        """What converged means on this data with this loss (core.regression.convergence)."""
+        config = self.config
+        synthetic = config.data_source == "synthetic"
+        return criterion_for(synthetic, config.w_target, config.b_target, self._x, self._y, config.loss)
+
+    @property
+    def converged_step(self) -> int | None:
+        """The step from which the fit has stayed close to the best one (core.regression.convergence), or None."""
+        return self._tracker.step
+
+    @property
+    def dataset(self):
+        """The user's data set this run trains on (a core.regression.dataset.Dataset), or None."""
+        return self.dataset_by_hash(self.config.data_hash)
+
+    def dataset_by_hash(self, data_hash: str):
+        """One of the users' data sets this trainer can reach, by hash, or None."""
+        return self._datasets.get(data_hash) if data_hash else None
 
     @property
     def data(self) -> pd.DataFrame:
@@ -117,6 +146,8 @@ class Trainer:
     def total_steps(self) -> int:
         """Steps done plus steps still planned with the current settings."""
         config = self.config
+        if self.stopped_converged:
+            return self.steps_done
         return self.steps_done + steps_left(config.n_samples, config.batch_size, config.epochs, self._position)
 
     @property
@@ -164,6 +195,8 @@ class Trainer:
             raise ConfigError("n", n, "must be a whole number ≥ 0")
         before = self.steps_done
         remaining = int(n)
+        if self.config.stop_when_converged and self._tracker.step is not None and self.status == "running":
+            self._stop_converged()
         while remaining > 0 and self.status == "running":
             made = self._run_chunk(min(remaining, self._chunk_limit()))
             remaining -= made
@@ -182,6 +215,8 @@ class Trainer:
 
     def _run_chunk(self, n: int) -> int:
         config = self.config
+        n = min(n, self.checkpoints.steps_to_boundary(self.steps_done, config, self.backend))
+        self.checkpoints.note(self.steps_done, config, self.backend, self._state, self._position)
         plan = plan_steps(
             config.n_samples, config.batch_size, config.seed, config.shuffle, config.epochs, self._position, n
         )
@@ -201,10 +236,34 @@ class Trainer:
         made = len(result.w)
         diverged = made > 0 and is_bad(result.w[-1], result.b[-1], result.loss[-1])
         kept = made - 1 if diverged else made
+        converged_at = self._first_close(result, kept) if config.stop_when_converged else None
+        if converged_at is not None and converged_at < made:  # run again, exactly up to that step
+            plan = plan_steps(
+                config.n_samples,
+                config.batch_size,
+                config.seed,
+                config.shuffle,
+                config.epochs,
+                self._position,
+                converged_at,
+            )
+            result = BACKENDS[self.backend](
+                self._x_tf,
+                self._y_tf,
+                plan.indices,
+                plan.mask,
+                self._state,
+                config.optimizer,
+                config.loss,
+                config.learning_rate,
+            )
+            made = kept = len(result.w)
+            diverged = False
         start = self.steps_done + 1
         self._trace.append(
             np.arange(start, start + kept), plan.epochs[:kept], result.w[:kept], result.b[:kept], result.loss[:kept]
         )
+        self._tracker.update(np.arange(start, start + kept), result.w[:kept], result.b[:kept])
         if kept:
             self.last_batch = plan.indices[kept - 1][plan.mask[kept - 1] > 0]
         if diverged:
@@ -217,7 +276,19 @@ class Trainer:
         self._position = plan.end
         if self._position.epoch >= config.epochs:
             self.status = "done"
+        elif converged_at is not None:
+            self._stop_converged()
         return made
+
+    def _first_close(self, result: Any, kept: int) -> int | None:
+        """How many of a chunk's rows run up to its first close one (the step a stop at convergence ends on)."""
+        hits = np.flatnonzero(self._tracker.close(result.w[:kept], result.b[:kept]))
+        return int(hits[0]) + 1 if len(hits) else None
+
+    def _stop_converged(self) -> None:
+        """Stop when converged: the run ends here."""
+        self.status, self.stopped_converged = "done", True
+        self.message = f"Converged at step {self._tracker.step:,}; stopped there (Stop when converged)."
 
     def _diverge(self, step: int, w: float, b: float, loss: float) -> None:
         last = self._trace.last()
@@ -262,6 +333,8 @@ class Trainer:
         self.config = new_config
         if self._data_config != data_settings(new_config):
             self._load_data()
+        elif "loss" in changed:
+            self._tracker.restart(self._criterion())
         if not changed:
             return
         if self._position.offset >= new_config.n_samples:
@@ -272,7 +345,8 @@ class Trainer:
             w = new_config.w_init if "w_init" in changed else self.w
             b = new_config.b_init if "b_init" in changed else self.b
             self._state = dataclasses.replace(self._state, params=np.array([w, b], dtype=np.float32))
-        if self.status == "diverged":
+        if self.status == "diverged" or self.stopped_converged:
             self.message = ""
+        self.stopped_converged = False
         self.status = "running" if self._position.epoch < new_config.epochs else "done"
         self._trace.reserve(self.total_steps + 1)

@@ -14,24 +14,29 @@ from core.regression.config import ConfigError, RegressionConfig, check_value, s
 from core.regression.fields import (
     BACKEND_NAMES,
     DEFAULT_BACKEND,
-    FIELD_TABLE,
     FIELDS,
     MAX_TOTAL_STEPS,
+    UPLOADED,
+    URL_FIELDS,
     range_text,
 )
 from core.regression.value_text import ValueTextError, parse_value, query_text, resolve_full
 
 DEFAULTS = RegressionConfig()
-URL_KEYS: dict[str, str] = {spec.url_key: spec.name for spec in FIELD_TABLE}
+URL_KEYS: dict[str, str] = {spec.url_key: spec.name for spec in URL_FIELDS}
 BACKEND_KEY = "backend"
 STEP_FIELDS: tuple[str, ...] = ("n_samples", "batch_size", "epochs")  # the fields a run's length depends on
+UPLOADED_WARNING = (
+    f"URL parameter data_source={UPLOADED}: uploaded data cannot travel in a link, so this link opens the "
+    "tutorial's synthetic data; choose Your data (CSV) in the sidebar and upload the file again."
+)
 DROP_ORDER: tuple[str, ...] = ("batch_size", "epochs", "n_samples")  # which clashing field falls back first
 
 
 def config_to_query(config: RegressionConfig, backend: str = DEFAULT_BACKEND) -> dict[str, str]:
     """Only the fields that differ from the defaults, as short strings (booleans as 1/0)."""
     query = {}
-    for spec in FIELD_TABLE:
+    for spec in URL_FIELDS:
         value = getattr(config, spec.name)
         if value != spec.default:
             query[spec.url_key] = query_text(value)
@@ -95,6 +100,9 @@ def config_from_query(
             warnings.append(f"Ignored unknown URL parameter {key!r}; known: {known}.")
             continue
         name = URL_KEYS[key]
+        if name == "data_source" and str(text).strip().lower() == UPLOADED:
+            warnings.append(UPLOADED_WARNING)
+            continue
         try:
             values[name] = _parse(name, str(text))
             texts[name] = str(text)

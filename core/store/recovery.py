@@ -1,7 +1,8 @@
 """Runs that could not be saved when their session closed: kept as JSON files beside the store, imported later.
 
 Each file holds one run's save_run arguments (config, status, events, name, message, final_loss and the trace's
-columns). The folder is the store's path plus ".recovery", e.g. tapestream.sqlite3.recovery/.
+columns). The folder is the store's path plus ".recovery", e.g. tapestream.sqlite3.recovery/; for a PostgreSQL
+store (which may be the thing that is down) it is tapestream-<database>.recovery/ in the working directory.
 """
 
 from __future__ import annotations
@@ -9,10 +10,13 @@ from __future__ import annotations
 import json
 import os
 import pathlib
+import re
 import secrets
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
+from core.store.location import is_postgres_url
 from core.store.points import POINT_COLUMNS
 from core.store.run_store import RunStore, default_db_path
 from core.store.store_errors import StoreError
@@ -23,8 +27,12 @@ SAVED_KEYS = ("config", "status", "events", "name", "message", "final_loss")
 
 
 def recovery_dir(db_path: str | os.PathLike | None = None) -> pathlib.Path:
-    """The folder beside the store that holds its recovered runs."""
-    path = pathlib.Path(db_path) if db_path is not None else default_db_path()
+    """The folder beside the store that holds its recovered runs (in the working directory for PostgreSQL)."""
+    location = db_path if db_path is not None else default_db_path()
+    if is_postgres_url(location):
+        database = urlsplit(str(location).strip()).path.lstrip("/") or "postgresql"
+        return pathlib.Path.cwd() / f"tapestream-{re.sub(r'[^A-Za-z0-9_.-]', '_', database)}{RECOVERY_SUFFIX}"
+    path = pathlib.Path(location)
     return path.with_name(path.name + RECOVERY_SUFFIX)
 
 

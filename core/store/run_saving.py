@@ -23,12 +23,13 @@ def save_trainer(
     status: str | None = None,
     store: RunStore | None = None,
     run_key: str | None = None,
+    sweep_id: str | None = None,
 ) -> int:
     """Save a core.regression.trainer.Trainer's run; returns the run id.
 
     With run_id, the stored run gets the new points and fields (a new id when that row is gone); run_key ties every
     save of one live run to one row. status defaults to the trainer's own, with "running" stored as "paused"; store
-    defaults to a RunStore on default_db_path(), closed afterwards.
+    defaults to a RunStore on default_db_path(), closed afterwards. sweep_id groups it (a race's lanes share one).
     """
     owned = store is None
     store = RunStore() if owned else store
@@ -39,17 +40,28 @@ def save_trainer(
         "name": name,
         "message": trainer.message,
         "final_loss": final_mean_loss(trainer),
+        "converged_step": trainer.converged_step,
     }
     try:
+        for dataset in datasets_used(trainer):  # before the run, so a stored run always finds its data
+            store.save_dataset(dataset)
         if run_id is not None:
             try:
                 return _append(store, trainer, run_id, fields)
             except RunNotFound:
                 run_id = None  # deleted meanwhile: save it again as a new run
-        return store.save_run(**fields, **_columns(trainer, 0), run_id=run_id, run_key=run_key)
+        return store.save_run(**fields, **_columns(trainer, 0), run_id=run_id, run_key=run_key, sweep_id=sweep_id)
     finally:
         if owned:
             store.close()
+
+
+def datasets_used(trainer: Any) -> list[Any]:
+    """The users' data sets a run trained on: its current one and any it had before a mid-run change."""
+    hashes = {trainer.config.data_hash, trainer.initial_config.data_hash}
+    hashes |= {value for event in trainer.events if event.field == "data_hash" for value in (event.old, event.new)}
+    found = (trainer.dataset_by_hash(data_hash) for data_hash in sorted(hashes) if data_hash)
+    return [dataset for dataset in found if dataset is not None]
 
 
 def _stored_status(status: str) -> str:

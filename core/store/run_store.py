@@ -1,6 +1,7 @@
-"""The run store's API in one place: saved runs and their full traces in one SQLite file (WAL), crash-safe.
+"""The run store's API in one place: saved runs and their full traces, in SQLite or PostgreSQL, crash-safe.
 
-``RunStore(path=None)`` opens (and migrates) the file at ``path``, ``$TAPESTREAM_DB`` or ./tapestream.sqlite3.
+``RunStore(path=None)`` opens (and migrates) the store at ``path``, ``$TAPESTREAM_DB`` or ./tapestream.sqlite3: a
+file path is a SQLite file (WAL), a ``postgresql://user:pass@host:port/db`` URL a PostgreSQL database.
 Every method is one transaction; every problem raises ``StoreError`` (``RunNotFound`` for an unknown id).
 
 - ``save_run(config, status, step, epoch, w, b, loss, ...) -> id``: a new run, or ``run_id=`` (or the
@@ -13,9 +14,10 @@ Every method is one transaction; every problem raises ``StoreError`` (``RunNotFo
 - ``list_runs(text=, status=, tag=, sweep_id=) -> [run]``: newest first, without points.
 - ``get_run(id) -> run``: the fields of ``RUN_FIELDS``, with config, events and tags decoded.
 - ``points(id, max_points=None) -> DataFrame``: step, epoch, w, b, loss; min-max downsampled on request.
+- ``save_dataset(dataset) -> hash``: a user's data set, stored once per content hash; ``dataset(hash)`` reads it.
 
-Value checks live in core.store.values, point arrays and their SQL in core.store.points, and the schema
-with its migrations in core.store.schema.
+Value checks live in core.store.values, point arrays in core.store.points, the schema with its migrations
+in core.store.schema, and each database's connection, transactions and point I/O in core.store.backends.
 """
 
 from __future__ import annotations
@@ -23,7 +25,6 @@ from __future__ import annotations
 import json
 import os
 import pathlib
-import sqlite3
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -33,10 +34,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from core.regression.dataset import Dataset
 from core.regression.downsample import joint_indices
-from core.store.points import POINT_COLUMNS, POINT_DTYPE, final_values, insert_points, point_columns
+from core.store.backends.backend_api import Backend, open_backend
+from core.store.location import DB_ENV, DEFAULT_DB_NAME, default_db_path, is_postgres_url
+from core.store.points import POINT_COLUMNS, final_values, point_columns
 from core.store.schema import SCHEMA_VERSION, SchemaError, migrate, schema_version
-from core.store.store_errors import RunNotFound, StoreError
+from core.store.store_errors import RunNotFound, StoreConfigError, StoreError
 from core.store.values import (
     MAX_MESSAGE_CHARS,
     MAX_NOTES_CHARS,
@@ -53,8 +57,7 @@ from core.store.values import (
     text_value,
 )
 
-DB_ENV = "TAPESTREAM_DB"
-DEFAULT_DB_NAME = "tapestream.sqlite3"
+__all__ = ["DB_ENV", "DEFAULT_DB_NAME", "RunNotFound", "RunStore", "StoreConfigError", "StoreError", "default_db_path"]
 MIN_MAX_POINTS = 8  # one bucket: a min and a max of w, b and loss, plus the first and last rows
 LOCK_TIMEOUT_S = 30.0
 RUN_FIELDS: tuple[str, ...] = (
@@ -74,33 +77,33 @@ RUN_FIELDS: tuple[str, ...] = (
     "notes",
     "tags",
     "sweep_id",
+    "converged_step",
 )
 JSON_FIELDS = frozenset({"config", "events", "tags"})
 
 
-def default_db_path() -> pathlib.Path:
-    """$TAPESTREAM_DB if set, else tapestream.sqlite3 in the current working directory."""
-    override = os.environ.get(DB_ENV, "").strip()
-    return pathlib.Path(override).expanduser() if override else pathlib.Path.cwd() / DEFAULT_DB_NAME
-
-
 class RunStore:
-    """Saved runs in one SQLite file; every method is one transaction, and the object is thread-safe."""
+    """Saved runs in one SQLite file or PostgreSQL database; every method is one transaction; thread-safe.
+
+    ``path`` is the SQLite file's Path, or for PostgreSQL the URL with its password hidden (what messages show).
+    """
 
     def __init__(self, path: str | os.PathLike | None = None) -> None:
-        self.path = pathlib.Path(path) if path is not None else default_db_path()
+        location = path if path is not None else default_db_path()
+        if not is_postgres_url(location):
+            location = pathlib.Path(location)
         self._lock = threading.RLock()
-        self._connection: sqlite3.Connection | None = None
-        with self._errors():
-            self._connection = sqlite3.connect(
-                self.path, timeout=LOCK_TIMEOUT_S, isolation_level=None, check_same_thread=False
-            )
-            try:
-                self._setup()
-            except BaseException:
-                self._connection.close()
-                self._connection = None
-                raise
+        self._backend: Backend | None = None
+        backend = open_backend(location, LOCK_TIMEOUT_S)
+        self.path = backend.path
+        try:
+            with self._errors(backend):
+                self._setup(backend)
+        except BaseException:
+            backend.rollback()
+            backend.close()
+            raise
+        self._backend = backend
 
     def __repr__(self) -> str:
         return f"RunStore({str(self.path)!r})"
@@ -111,25 +114,21 @@ class RunStore:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    def _setup(self) -> None:
-        connection = self._connection
-        connection.execute("PRAGMA journal_mode = WAL")
-        connection.execute("PRAGMA synchronous = NORMAL")
-        connection.execute("PRAGMA journal_size_limit = 67108864")
-        if schema_version(connection) == SCHEMA_VERSION:
+    def _setup(self, backend: Backend) -> None:
+        if schema_version(backend, backend.dialect) == SCHEMA_VERSION:
             return  # up to date: no write lock needed, so opening never waits for another process's save
         try:
-            with self._transaction():
-                migrate(connection)
+            with self._transaction(backend):
+                migrate(backend, backend.dialect)  # re-reads the version under the write lock
         except SchemaError as error:
-            raise StoreError(f"{self.path} {error}; {_MOVE_HINT}") from None
+            raise StoreConfigError(f"{backend.shown} {error}; {_move_hint(backend)}") from None
 
     def close(self) -> None:
-        """Close the file; later calls raise StoreError. Closing twice is fine."""
+        """Close the store; later calls raise StoreError. Closing twice is fine."""
         with self._lock:
-            if self._connection is not None:
-                self._connection.close()
-                self._connection = None
+            if self._backend is not None:
+                self._backend.close()
+                self._backend = None
 
     # -- writing ---------------------------------------------------------------------------------------------
 
@@ -152,6 +151,7 @@ class RunStore:
         run_id: int | None = None,
         final_loss: float | None = None,
         run_key: str | None = None,
+        converged_step: int | None = None,
     ) -> int:
         """Save a run and all its points in one transaction; returns its id.
 
@@ -188,6 +188,7 @@ class RunStore:
         name: str | None = None,
         message: str = "",
         final_loss: float | None = None,
+        converged_step: int | None = None,
     ) -> int:
         """A live run's later save: add only its new points (after its last stored step) and update its fields.
 
@@ -207,11 +208,12 @@ class RunStore:
             message=message,
             run_id=run_id,
             final_loss=final_loss,
+            converged_step=converged_step,
         )
         columns = run["columns"]
         with self._write() as connection:
             stored = connection.execute(
-                "SELECT (SELECT max(step) FROM points WHERE run_id = :id) FROM runs WHERE id = :id", {"id": run_id}
+                "SELECT (SELECT max(step) FROM points WHERE run_id = ?) FROM runs WHERE id = ?", (run_id, run_id)
             ).fetchone()
             if stored is None:
                 raise RunNotFound(run_id)
@@ -224,10 +226,10 @@ class RunStore:
                 if final_loss is None:
                     row.pop("final_loss")
             self._update_row(connection, run_id, row, run["given"], run["config"], _now())
-            insert_points(connection, run_id, columns)
+            connection.insert_points(run_id, columns)
         return run_id
 
-    def _write_prepared(self, connection: sqlite3.Connection, run: dict, now: str) -> int:
+    def _write_prepared(self, connection: Backend, run: dict, now: str) -> int:
         run_id, key = run["run_id"], run["given"]["run_key"]
         if run_id is None and key is not None:
             found = connection.execute("SELECT id FROM runs WHERE run_key = ?", (key,)).fetchone()
@@ -237,10 +239,10 @@ class RunStore:
         else:
             self._update_row(connection, run_id, run["row"], run["given"], run["config"], now)
             connection.execute("DELETE FROM points WHERE run_id = ?", (run_id,))
-        insert_points(connection, run_id, run["columns"])
+        connection.insert_points(run_id, run["columns"])
         return run_id
 
-    def _insert_row(self, connection: sqlite3.Connection, row: dict, given: dict, config: Mapping, now: str) -> int:
+    def _insert_row(self, connection: Backend, row: dict, given: dict, config: Mapping, now: str) -> int:
         values = {
             **row,
             "name": given["name"] or "",
@@ -252,15 +254,13 @@ class RunStore:
             "updated_at": now,
         }
         names = ", ".join(values)
-        marks = ", ".join(f":{key}" for key in values)
-        run_id = connection.execute(f"INSERT INTO runs ({names}) VALUES ({marks})", values).lastrowid
+        marks = ", ".join("?" for _ in values)
+        run_id = connection.insert_id(f"INSERT INTO runs ({names}) VALUES ({marks})", list(values.values()))
         if given["name"] is None:
             connection.execute("UPDATE runs SET name = ? WHERE id = ?", (auto_name(config, run_id), run_id))
         return run_id
 
-    def _update_row(
-        self, connection: sqlite3.Connection, run_id: int, row: dict, given: dict, config: Mapping, now: str
-    ) -> None:
+    def _update_row(self, connection: Backend, run_id: int, row: dict, given: dict, config: Mapping, now: str) -> None:
         """Update a stored run's fields; RunNotFound if it is gone. An auto-name follows the new config."""
         stored = connection.execute("SELECT name, config FROM runs WHERE id = ?", (run_id,)).fetchone()
         if stored is None:
@@ -268,8 +268,8 @@ class RunStore:
         values = {**row, **{key: value for key, value in given.items() if value is not None}, "updated_at": now}
         if given["name"] is None and stored[0] == auto_name(json.loads(stored[1]), run_id):
             values["name"] = auto_name(config, run_id)
-        assignments = ", ".join(f"{key} = :{key}" for key in values)
-        connection.execute(f"UPDATE runs SET {assignments} WHERE id = :run_id", {**values, "run_id": run_id})
+        assignments = ", ".join(f"{key} = ?" for key in values)
+        connection.execute(f"UPDATE runs SET {assignments} WHERE id = ?", [*values.values(), run_id])
 
     def rename(self, run_id: int, name: str) -> None:
         """Give a run a new name (non-empty, at most 200 characters)."""
@@ -286,11 +286,9 @@ class RunStore:
     def _update(self, run_id: int, **values: Any) -> None:
         run_id = run_id_value(run_id)
         values["updated_at"] = _now()
-        assignments = ", ".join(f"{key} = :{key}" for key in values)
+        assignments = ", ".join(f"{key} = ?" for key in values)
         with self._write() as connection:
-            cursor = connection.execute(
-                f"UPDATE runs SET {assignments} WHERE id = :run_id", {**values, "run_id": run_id}
-            )
+            cursor = connection.execute(f"UPDATE runs SET {assignments} WHERE id = ?", [*values.values(), run_id])
             if cursor.rowcount == 0:
                 raise RunNotFound(run_id)
 
@@ -302,30 +300,51 @@ class RunStore:
                 raise RunNotFound(run_id)
             connection.execute("DELETE FROM points WHERE run_id = ?", (run_id,))
 
+    def save_dataset(self, dataset: Dataset) -> str:
+        """Keep a user's data set (once per content hash: saving it again writes nothing); returns its hash."""
+        values = (
+            dataset.hash,
+            text_value("name", dataset.name, MAX_MESSAGE_CHARS),
+            text_value("x_name", dataset.x_name, MAX_MESSAGE_CHARS),
+            text_value("y_name", dataset.y_name, MAX_MESSAGE_CHARS),
+            len(dataset),
+            dataset.x.astype("<f4").tobytes(),
+            dataset.y.astype("<f4").tobytes(),
+            _now(),
+        )
+        with self._write() as connection:
+            connection.execute(
+                "INSERT INTO datasets (hash, name, x_name, y_name, n_rows, x, y, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (hash) DO NOTHING",
+                values,
+            )
+        return dataset.hash
+
+    def dataset(self, data_hash: str) -> Dataset | None:
+        """A stored data set by its content hash, or None if the store does not hold it."""
+        with self._read() as connection:
+            row = connection.execute(
+                "SELECT name, x_name, y_name, x, y FROM datasets WHERE hash = ?", (str(data_hash),)
+            ).fetchone()
+        if row is None:
+            return None
+        name, x_name, y_name, x, y = row
+        return Dataset.of(np.frombuffer(bytes(x), "<f4"), np.frombuffer(bytes(y), "<f4"), x_name, y_name, name)
+
+    def dataset_count(self) -> int:
+        """How many data sets the store holds."""
+        with self._read() as connection:
+            return connection.execute("SELECT count(*) FROM datasets").fetchone()[0]
+
     # -- reading ---------------------------------------------------------------------------------------------
 
     def list_runs(
         self, text: str | None = None, status: str | None = None, tag: str | None = None, sweep_id: str | None = None
     ) -> list[dict]:
         """Runs newest first, optionally only those matching text (name, notes, tags, message), status, tag, sweep."""
-        clauses, params = [], []
-        if text is not None and str(text).strip():
-            pattern = "%" + _escape_like(str(text).strip()) + "%"
-            fields = ("name", "notes", "tags", "message")
-            clauses.append("(" + " OR ".join(f"{field} LIKE ? ESCAPE '\\'" for field in fields) + " OR id = ?)")
-            params += [pattern] * len(fields) + [str(text).strip()]
-        if status is not None:
-            clauses.append("status = ?")
-            params.append(status_value(status))
-        if tag is not None:
-            clauses.append("EXISTS (SELECT 1 FROM json_each(runs.tags) WHERE json_each.value = ?)")
-            params.append(str(tag).strip())
-        if sweep_id is not None:
-            clauses.append("sweep_id = ?")
-            params.append(str(sweep_id))
-        where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
-        sql = f"SELECT {', '.join(RUN_FIELDS)} FROM runs {where} ORDER BY created_at DESC, id DESC"
         with self._read() as connection:
+            where, params = _run_filter(connection, text, status, tag, sweep_id)
+            sql = f"SELECT {', '.join(RUN_FIELDS)} FROM runs {where} ORDER BY created_at DESC, id DESC"
             return [_run_dict(row) for row in connection.execute(sql, params)]
 
     def get_run(self, run_id: int) -> dict:
@@ -340,7 +359,10 @@ class RunStore:
     def last_point(self, run_id: int) -> dict[str, float] | None:
         """A run's last stored point (step, w, b, loss), or None if it has none; RunNotFound if it is gone."""
         run_id = run_id_value(run_id)
-        sql = "SELECT step, w, b, loss FROM points WHERE run_id = ? ORDER BY step DESC LIMIT 1"
+        sql = (  # NaN reads as None (SQLite stores NaN as NULL; PostgreSQL keeps NaN, which NULLIF turns to NULL)
+            "SELECT step, NULLIF(w, 'NaN'), NULLIF(b, 'NaN'), NULLIF(loss, 'NaN') "
+            "FROM points WHERE run_id = ? ORDER BY step DESC LIMIT 1"
+        )
         with self._read() as connection:
             if connection.execute("SELECT 1 FROM runs WHERE id = ?", (run_id,)).fetchone() is None:
                 raise RunNotFound(run_id)
@@ -354,14 +376,10 @@ class RunStore:
             isinstance(max_points, bool) or not isinstance(max_points, (int, np.integer)) or max_points < MIN_MAX_POINTS
         ):
             raise StoreError(f"max_points={max_points!r} is not allowed: must be a whole number ≥ {MIN_MAX_POINTS}")
-        sql = (
-            "SELECT step, epoch, ifnull(w, 'NaN'), ifnull(b, 'NaN'), ifnull(loss, 'NaN') "
-            "FROM points WHERE run_id = ? ORDER BY step"
-        )
         with self._read() as connection:
             if connection.execute("SELECT 1 FROM runs WHERE id = ?", (run_id,)).fetchone() is None:
                 raise RunNotFound(run_id)
-            table = np.fromiter(connection.execute(sql, (run_id,)), dtype=POINT_DTYPE)
+            table = connection.read_points(run_id)
         frame = pd.DataFrame({name: table[name] for name in POINT_COLUMNS})
         if max_points is not None and len(frame) > max_points:
             keep = joint_indices([table["w"], table["b"], table["loss"]], max_points)
@@ -371,48 +389,54 @@ class RunStore:
     # -- connection handling ---------------------------------------------------------------------------------
 
     @contextmanager
-    def _errors(self) -> Iterator[None]:
-        """Turn sqlite3 errors into StoreError messages that name the file and what to do."""
+    def _errors(self, backend: Backend) -> Iterator[None]:
+        """Turn the driver's errors into StoreError messages that name the store and what to do."""
         try:
             yield
-        except sqlite3.Error as error:
-            raise StoreError(_explain(self.path, error)) from None
-
-    @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        connection = self._connection
-        connection.execute("BEGIN IMMEDIATE")
-        try:
-            yield connection
-        except BaseException:
-            if connection.in_transaction:
-                connection.execute("ROLLBACK")
+        except StoreError:
             raise
-        connection.execute("COMMIT")
+        except Exception as error:
+            message = backend.explain(error)
+            if message is None:
+                raise
+            raise StoreError(message) from None
 
     @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
+    def _transaction(self, backend: Backend) -> Iterator[Backend]:
+        try:
+            backend.begin_write(LOCK_TIMEOUT_S)  # a lock wait that times out leaves an aborted transaction behind
+            yield backend
+        except BaseException:
+            backend.rollback()
+            raise
+        backend.commit()
+
+    @contextmanager
+    def _write(self) -> Iterator[Backend]:
         """One write transaction: waits up to LOCK_TIMEOUT_S for other writers; all or nothing."""
-        with self._lock, self._errors():
-            self._check_open()
-            with self._transaction() as connection:
-                yield connection
+        with self._lock:
+            backend = self._check_open()
+            with self._errors(backend), self._transaction(backend):
+                yield backend
 
     @contextmanager
-    def _read(self) -> Iterator[sqlite3.Connection]:
+    def _read(self) -> Iterator[Backend]:
         """One read transaction, so a multi-query read sees a single snapshot."""
-        with self._lock, self._errors():
-            connection = self._check_open()
-            connection.execute("BEGIN")
-            try:
-                yield connection
-            finally:
-                connection.execute("COMMIT")
+        with self._lock:
+            backend = self._check_open()
+            with self._errors(backend):
+                try:
+                    backend.begin_read()
+                    yield backend
+                except BaseException:
+                    backend.rollback()
+                    raise
+                backend.commit()
 
-    def _check_open(self) -> sqlite3.Connection:
-        if self._connection is None:
+    def _check_open(self) -> Backend:
+        if self._backend is None:
             raise StoreError(f"the run store {self.path} is closed")
-        return self._connection
+        return self._backend
 
 
 _POINT_FINALS = frozenset({"final_w", "final_b", "final_step_loss", "steps"})
@@ -436,9 +460,11 @@ def _prepare(
     run_id: int | None = None,
     final_loss: float | None = None,
     run_key: str | None = None,
+    converged_step: int | None = None,
 ) -> dict[str, Any]:
     """Check one run's values before any transaction starts: its row, its given fields and its point columns."""
     row = {
+        "converged_step": _converged_step_value(converged_step),
         "status": status_value(status),
         "config": json_text("config", mapping_value("config", config)),
         "events": json_text("events", events_value(events)),
@@ -463,22 +489,43 @@ def _prepare(
     }
 
 
-_MOVE_HINT = f"move it away or set {DB_ENV} to another path"
+def _converged_step_value(value: Any) -> int | None:
+    """None, or a whole number ≥ 0 (the step a run converged at)."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
+        raise StoreError(f"converged_step={value!r} is not allowed: must be a whole number ≥ 0, or None")
+    return int(value)
 
 
-def _explain(path: pathlib.Path, error: sqlite3.Error) -> str:
-    """A one-line explanation of an sqlite3 error."""
-    text = str(error)
-    lowered = text.lower()
-    if "locked" in lowered or "busy" in lowered:
-        return f"{path} is locked by another process for more than {LOCK_TIMEOUT_S:g} s ({text}); try again"
-    if "not a database" in lowered or "malformed" in lowered or "encrypted" in lowered:
-        return f"{path} is not a Tapestream run database ({text}); {_MOVE_HINT}"
-    if "unable to open" in lowered:
-        return f"cannot open {path} ({text}): does its folder exist and can you write there? Or set {DB_ENV}"
-    if "readonly" in lowered or "read-only" in lowered:
-        return f"cannot write {path} ({text}): check its permissions, or set {DB_ENV} to another path"
-    return f"run database {path}: {text}"
+def _move_hint(backend: Backend) -> str:
+    """What to do about a database this version cannot use."""
+    if backend.dialect.name == "sqlite":
+        return f"move it away or set {DB_ENV} to another path"
+    return f"use a newer Tapestream, or point {DB_ENV} at another database"
+
+
+def _run_filter(
+    backend: Backend, text: str | None, status: str | None, tag: str | None, sweep_id: str | None
+) -> tuple[str, list[Any]]:
+    """list_runs' WHERE clause and its parameters (text matches ignore ASCII case, as SQLite's LIKE does)."""
+    clauses, params = [], []
+    if text is not None and str(text).strip():
+        pattern = "%" + _escape_like(str(text).strip()) + "%"
+        fields = ("name", "notes", "tags", "message")
+        matches = [f"{field} {backend.text_match} ? ESCAPE '\\'" for field in fields]
+        clauses.append("(" + " OR ".join(matches) + " OR CAST(id AS TEXT) = ?)")
+        params += [pattern] * len(fields) + [str(text).strip()]
+    if status is not None:
+        clauses.append("status = ?")
+        params.append(status_value(status))
+    if tag is not None:
+        clauses.append(backend.tag_clause)
+        params.append(str(tag).strip())
+    if sweep_id is not None:
+        clauses.append("sweep_id = ?")
+        params.append(str(sweep_id))
+    return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
 def _run_dict(row: Sequence) -> dict:

@@ -15,3 +15,7 @@ class RunNotFound(StoreError):  # noqa: N818 (the name is part of the public API
     def __init__(self, run_id: Any) -> None:
         self.run_id = run_id
         super().__init__(f"no run with id {run_id} (see `python -m core runs list`)")
+
+
+class StoreConfigError(StoreError):
+    """The configured store cannot be used at all: unreachable, login refused, no such database, or a newer schema."""

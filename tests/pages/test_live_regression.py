@@ -18,7 +18,7 @@ def test_page_shows_controls_metrics_and_four_live_charts(live_page: AppTest) ->
     labels = [button.label for button in live_page.button]
     for label in ("Play", "Pause", "Step", "Step epoch", "Reset", "Run to end"):
         assert label in labels
-    assert [m.label for m in live_page.metric] == ["Weight", "Bias", "Loss", "Step"]
+    assert [m.label for m in live_page.metric] == ["Weight", "Bias", "Loss", "Step", "R²", "RMSE", "MAE"]
     assert metric(live_page, "Step") == "0"
     for key in CHART_KEYS:
         assert figure(live_page, key)["data"], key

@@ -12,15 +12,34 @@ from core.regression.config import ConfigError, RegressionConfig
 from core.regression.smoothing import SMOOTHING_CHOICES
 from core.store.axis_range import robust_range
 from core.store.compare import X_AXES, chart_series, data_surface, landscape_box, landscape_paths, run_labels
-from ui.compare import run_figures, training_figures
+from core.sweep.summary import seed_band, seed_groups
+from ui.choices import forget_missing
+from ui.compare import many_runs_figures, run_figures, run_highlight, training_figures
+from ui.compare.colour_key import BY_RUN, COLOUR_METRICS, ColourKey, colour_key, colour_options, needs_convergence
+from ui.compare.many_runs_figures import LEGEND_RUNS
 
 LAYOUTS: tuple[str, ...] = ("Overlay", "Side by side")
 PER_ROW = 4
+MAX_SIDE_BY_SIDE = 24
+MAX_LANDSCAPE_RUNS = 50
 PLOTLY_CONFIG = {"displaylogo": False}
+COLOUR_KEY = "compare_colour_by"
+BANDS_KEY = "compare_seed_bands"
+SCATTER_KEY = "compare_result_scatter"
+COLOUR_HELP = (
+    "run: a colour per run. A numeric setting or result gets a continuous scale with a colour bar (log10 where "
+    "the values span two decades or more); a category such as the optimizer gets a colour per value"
+)
 
 
-def options() -> dict[str, Any]:
-    """Layout, x axis (step or fractional epoch), loss EMA smoothing, log-scale loss and ignoring outliers.
+def wants_convergence() -> bool:
+    """Whether the chosen colour needs the runs' steps to converge (read before the widgets are drawn)."""
+    return needs_convergence(st.session_state.get(COLOUR_KEY, BY_RUN))
+
+
+def options(runs: list[dict] | None = None, values: dict[int, dict] | None = None) -> dict[str, Any]:
+    """Layout, x axis (step or fractional epoch), loss EMA smoothing, log-scale loss and ignoring outliers;
+    colour by a setting or result, and seeds as bands.
 
     The switches get a row of their own, each as wide as its label, so no label is cut off at 1280 px.
     """
@@ -47,23 +66,94 @@ def options() -> dict[str, Any]:
             help="fit the y axes to the runs that did not diverge and to the bulk of the values; "
             "every line is still drawn, just cut off at the axis",
         )
+        chosen["bands"] = st.toggle(
+            "Seeds as bands",
+            key=BANDS_KEY,
+            width="content",
+            help="runs that differ only by seed become one mean ± std band per config, on every overlay chart",
+        )
+    choices = colour_options(runs, values) if runs and values else [BY_RUN]
+    if st.session_state.get(COLOUR_KEY) not in choices:
+        varying = [choice for choice in choices if choice not in (BY_RUN, *COLOUR_METRICS)]
+        many = runs is not None and len(runs) > LEGEND_RUNS
+        st.session_state[COLOUR_KEY] = varying[0] if many and varying else BY_RUN
+    chosen["colour"] = st.selectbox("Colour by", choices, key=COLOUR_KEY, help=COLOUR_HELP)
     return chosen
 
 
-def show(runs: list[dict], points: dict[int, pd.DataFrame], chosen: dict[str, Any]) -> None:
-    """Overlay: one chart per quantity, a colour per run. Side by side: one chart per run, four to a row."""
+def show(
+    runs: list[dict], points: dict[int, pd.DataFrame], chosen: dict[str, Any], values: dict[int, dict] | None = None
+) -> None:
+    """Overlay: one chart per quantity, a colour per run (or by the colour key). Side by side: one chart per run,
+    four to a row. Above 12 runs the overlays join lines of a colour into one WebGL trace, without a legend."""
     labels = run_labels(runs)
     series = [
         chart_series(run, points[run["id"]], labels[run["id"]], chosen["axis"], chosen["smoothing"]) for run in runs
     ]
     x_title, log_y, robust = chosen["axis"], chosen["log_y"], chosen.get("ignore_outliers", False)
-    if chosen["layout"] == "Overlay":
+    values = values or {}
+    key = colour_key(runs, values, chosen.get("colour", BY_RUN)) if values else colour_key(runs, {}, BY_RUN)
+    if chosen["layout"] == "Overlay" and chosen.get("bands"):
+        _bands(runs, points, labels, key, log_y)
+    elif chosen["layout"] == "Overlay" and len(runs) > LEGEND_RUNS:
+        _many_overlays(runs, series, values, key, chosen)
+    elif chosen["layout"] == "Overlay":
         for column, quantity in zip(st.columns(3), ("w", "b", "loss")):
             y_range = y_range_of(series, (quantity,), quantity == "loss" and log_y) if robust else None
             figure = training_figures.overlay_figure(series, quantity, x_title, log_y, y_range)
+            if key.column != BY_RUN:
+                figure = many_runs_figures.keyed_colours(figure, key, [run["id"] for run in runs])
             column.plotly_chart(figure, key=f"compare_overlay_{quantity}", config=PLOTLY_CONFIG)
         _changes_caption(series)
-        return
+    else:
+        _side_by_side(series, chosen)
+    if len(runs) > 1 and values:
+        _result_scatter(runs, values, labels, key)
+
+
+def _varying(values: dict[int, dict], runs: list[dict]) -> list[str]:
+    return [choice for choice in colour_options(runs, values) if choice not in (BY_RUN, *COLOUR_METRICS)]
+
+
+def _hover_texts(runs: list[dict], values: dict[int, dict], labels: dict[int, str]) -> dict[int, str]:
+    fields = _varying(values, runs)
+    return {run["id"]: many_runs_figures.hover_text(labels[run["id"]], values[run["id"]], fields) for run in runs}
+
+
+def _many_overlays(
+    runs: list[dict], series: list[dict[str, Any]], values: dict[int, dict], key: ColourKey, chosen: dict[str, Any]
+) -> None:
+    """Many runs: one WebGL trace per colour, the colour key, hover per run; a click on a line highlights it."""
+    labels = {item["id"]: item["label"] for item in series}
+    hover = _hover_texts(runs, values, labels) if values else {}
+    lit = run_highlight.highlighted(runs)
+    log_y, robust = chosen["log_y"], chosen.get("ignore_outliers", False)
+    for column, quantity in zip(st.columns(3), ("w", "b", "loss")):
+        y_range = y_range_of(series, (quantity,), quantity == "loss" and log_y) if robust else None
+        figure = many_runs_figures.many_overlay_figure(
+            series, quantity, chosen["axis"], key, hover, lit, log_y, y_range
+        )
+        chart_key = f"compare_overlay_{quantity}"
+        column.plotly_chart(
+            figure,
+            key=chart_key,
+            config=PLOTLY_CONFIG,
+            on_select=run_highlight.on_select(chart_key),
+            selection_mode="points",
+        )
+    st.caption(
+        f"{len(runs)} runs, coloured by **{key.column}**: hover a line's end for its settings and final values; "
+        "click a line to highlight its run. Mid-run change marks and faint raw losses are left out above "
+        f"{LEGEND_RUNS} runs."
+    )
+    run_highlight.controls(runs)
+
+
+def _side_by_side(series: list[dict[str, Any]], chosen: dict[str, Any]) -> None:
+    x_title, log_y, robust = chosen["axis"], chosen["log_y"], chosen.get("ignore_outliers", False)
+    if len(series) > MAX_SIDE_BY_SIDE:
+        st.caption(f"Side by side shows the first {MAX_SIDE_BY_SIDE} of {len(series)} runs; the overlay shows all.")
+        series = series[:MAX_SIDE_BY_SIDE]
     st.caption("Blue: w, orange: b, dashed: their targets; green below: the loss; dotted: mid-run changes.")
     for start in range(0, len(series), PER_ROW):
         for column, item in zip(st.columns(PER_ROW), series[start : start + PER_ROW]):
@@ -71,6 +161,73 @@ def show(runs: list[dict], points: dict[int, pd.DataFrame], chosen: dict[str, An
             ranges = {"w, b": y_range_of(series, ("w", "b")), "loss": y_range_of(series, ("loss",), log_y)}
             figure = training_figures.run_figure(item, x_title, log_y, ranges if robust else None)
             column.plotly_chart(figure, key=f"compare_run_{item['id']}", config=PLOTLY_CONFIG)
+
+
+def _bands(
+    runs: list[dict], points: dict[int, pd.DataFrame], labels: dict[int, str], key: ColourKey, log_y: bool
+) -> None:
+    """Runs that differ only by seed as mean ± std bands (by step), the other runs as lines, on each overlay."""
+    groups = seed_groups(runs)
+    grouped = {run["id"] for _, members in groups for run in members}
+    singles = [
+        {"id": run["id"], "label": labels[run["id"]], **{c: points[run["id"]][c].to_numpy() for c in POINT_NAMES}}
+        for run in runs
+        if run["id"] not in grouped
+    ]
+    for column, quantity in zip(st.columns(3), ("w", "b", "loss")):
+        bands = [
+            {**seed_band([points[run["id"]] for run in members], quantity), "label": label}
+            | {"ids": [run["id"] for run in members]}
+            for label, members in groups
+        ]
+        figure = many_runs_figures.band_overlay_figure(bands, singles, quantity, key, log_y)
+        column.plotly_chart(figure, key=f"compare_overlay_{quantity}", config=PLOTLY_CONFIG)
+    if groups:
+        st.caption(
+            f"{len(groups)} configs drawn as mean ± one standard deviation over their seeds "
+            f"({len(grouped)} runs), {len(singles)} runs without seed siblings as lines; bands are by step."
+        )
+    else:
+        st.caption("No picked runs differ only by seed, so there are no bands: every run is a line.")
+
+
+def _result_scatter(runs: list[dict], values: dict[int, dict], labels: dict[int, str], key: ColourKey) -> None:
+    """One point per run, a setting against a result; click or lasso points to highlight their runs."""
+    x_choices = [*(_varying(values, runs) or ["learning_rate"]), "id"]
+    y_choices = [metric for metric in COLOUR_METRICS if any(values[run["id"]].get(metric) is not None for run in runs)]
+    if not y_choices:
+        return
+    forget_missing("compare_scatter_x", x_choices)
+    forget_missing("compare_scatter_y", y_choices)
+    x_column, y_column = st.columns(2)
+    x_field = x_column.selectbox("Result chart x", x_choices, key="compare_scatter_x")
+    y_field = y_column.selectbox("Result chart y", y_choices, key="compare_scatter_y")
+    hover = _hover_texts(runs, values, labels)
+    points = [
+        {
+            "id": run["id"],
+            "x": values[run["id"]].get(x_field),
+            "y": values[run["id"]][y_field],
+            "hover": hover[run["id"]],
+        }
+        for run in runs
+        if values[run["id"]].get(y_field) is not None
+    ]
+    lit = run_highlight.highlighted(runs)
+    log_y = y_field in ("final_loss", "final_step_loss")
+    figure = many_runs_figures.result_scatter_figure(points, x_field, y_field, key, lit, log_y)
+    st.plotly_chart(
+        figure,
+        key=SCATTER_KEY,
+        config=PLOTLY_CONFIG,
+        on_select=run_highlight.on_select(SCATTER_KEY),
+        selection_mode=("points", "box", "lasso"),
+    )
+    if len(runs) <= LEGEND_RUNS:
+        run_highlight.controls(runs)
+
+
+POINT_NAMES = ("step", "w", "b", "loss")
 
 
 def y_range_of(series: list[dict[str, Any]], quantities: tuple[str, ...], log: bool = False) -> list[float] | None:
@@ -108,6 +265,9 @@ def landscape(runs: list[dict], points: dict[int, pd.DataFrame]) -> None:
     except ConfigError as error:
         st.info(f"No landscape: run #{first['id']}'s stored config is not usable ({error}).")
         return
+    if len(runs) > MAX_LANDSCAPE_RUNS:
+        st.caption(f"The landscape draws the first {MAX_LANDSCAPE_RUNS} of the {len(runs)} picked runs.")
+        runs = runs[:MAX_LANDSCAPE_RUNS]
     labels = run_labels(runs)
     paths = landscape_paths(runs, points)
     surface, optimum = _surface(config.to_json(), landscape_box(runs, paths))

@@ -19,8 +19,9 @@ COLUMNS = ("step", "w", "b", "loss", "ema")
 
 
 def columns(new: dict[str, Any]) -> dict[str, dict[str, str]]:
-    """The tick's new rows as typed arrays (step as int32, values as float32), each sent once for all charts."""
-    return {name: packed(new[name]) for name in COLUMNS if name in new}
+    """The tick's new rows as typed arrays (step as int32, values as float32), each sent once for all charts; a
+    race's rows come per lane ("w0", "b3", "loss5": ui/live/lane_figures.py)."""
+    return {name: packed(values) for name, values in new.items() if name in COLUMNS or name[-1:].isdigit()}
 
 
 def trace_delta(view: dict[str, Any]) -> Delta:

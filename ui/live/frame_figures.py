@@ -46,6 +46,11 @@ def step_axis_end(steps_done: int, total_steps: int) -> int:
     return int(max(steps_done, min(nice, max(total_steps, 1))))
 
 
+def change_label(event: dict[str, Any]) -> str:
+    """'lr 0.01→0.1 @ step 512', or in a race 'adam: lr 0.01→0.1 @ step 512' (the lane it touched first)."""
+    return f"{event['lane']}: {event_label(event)}" if event.get("lane") else event_label(event)
+
+
 def near_groups(events: list[dict[str, Any]], span: float) -> list[list[dict[str, Any]]]:
     """Events in step order, grouped while each lies within NEAR_FRACTION of span of its group's first."""
     groups: list[list[dict[str, Any]]] = []
@@ -61,7 +66,7 @@ def group_label(group: list[dict[str, Any]]) -> str:
     """One label for events that share a step or lie close: 'lr 0.01→0.1 · bs 1→8 @ step 448', stacked by step."""
     by_step: dict[int, list[str]] = {}
     for event in group:
-        by_step.setdefault(event["step"], []).append(event_label(event).rsplit(" @ step ", 1)[0])
+        by_step.setdefault(event["step"], []).append(change_label(event).rsplit(" @ step ", 1)[0])
     lines = [f"{' · '.join(parts)} @ step {step:,}" for step, parts in by_step.items()]
     if len(lines) > MAX_STACKED:
         hidden = sum(len(by_step[step]) for step in list(by_step)[MAX_STACKED - 1 :])
@@ -271,7 +276,7 @@ def data_notes(view: dict[str, Any]) -> list[dict[str, Any]]:
             "yref": "paper",
             "x": 0.01,
             "y": 0.98 - 0.06 * i,
-            "text": event_label(event),
+            "text": change_label(event),
             "showarrow": False,
             "xanchor": "left",
             "font": {"size": 10, "color": COLORS["event"]},
@@ -331,7 +336,7 @@ def _event_points(events: list[dict[str, Any]], path: dict[str, Any], box: tuple
         else:
             groups.append([index])
     for group in groups:
-        first = event_label(events[group[0]]).rsplit(" @ step ", 1)[0]  # the step is in the hover text
+        first = change_label(events[group[0]]).rsplit(" @ step ", 1)[0]  # the step is in the hover text
         texts[group[0]] = first if len(group) == 1 else f"{first} +{len(group) - 1}"
     return [
         {
@@ -342,7 +347,7 @@ def _event_points(events: list[dict[str, Any]], path: dict[str, Any], box: tuple
             "x": xs,
             "y": ys,
             "text": texts,
-            "hovertext": [event_label(event) for event in events],
+            "hovertext": [change_label(event) for event in events],
             "hoverinfo": "text",
             "textposition": ["top left" if x > (box[0] + box[1]) / 2 else "top right" for x in xs],
             "textfont": {"size": 10, "color": "white"},

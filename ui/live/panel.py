@@ -7,7 +7,7 @@ from typing import Any
 import streamlit as st
 
 from ui.figures import loss_contour
-from ui.live import frame_deltas, frame_figures, readouts
+from ui.live import frame_deltas, frame_figures, lane_figures, readouts
 from ui.live.chart_component import live_chart, live_feed
 from ui.live.feed_stream import FeedStream
 from ui.live.run_state import LiveRun
@@ -46,6 +46,8 @@ def chart_figures(run: LiveRun, view: dict[str, Any], log_scale: bool) -> dict[s
     }
     if run.surface is not None:
         figures["landscape_chart"] = frame_figures.landscape_figure(view, run.surface, revision, frame)
+    if view.get("race"):
+        lane_figures.add_lanes(figures, view, samples)
     st.session_state[STREAM_KEY] = FeedStream.start(f"{revision}/{frame}", view, chart_deltas(run, view))
     return figures
 
@@ -60,6 +62,8 @@ def chart_deltas(run: LiveRun, view: dict[str, Any]) -> dict[str, dict[str, Any]
     }
     if run.surface is not None:
         deltas["landscape_chart"] = frame_deltas.landscape_delta(view, run.surface, _contour(run))
+    if view.get("race"):
+        lane_figures.lane_deltas(deltas, view, samples)
     return deltas
 
 

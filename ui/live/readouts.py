@@ -39,21 +39,40 @@ def delta_to_target(value: float, target: float, name: str) -> str:
 
 
 def metric_texts(view: dict[str, Any]) -> dict[str, tuple[str, str]]:
-    """Each metric's label → (value, delta) as shown: Weight, Bias, Loss and Step."""
+    """Each metric's label → (value, delta) as shown: Weight, Bias, Loss and Step, then R², RMSE and MAE of the fit
+    when the view has them. Without a true line (uploaded or curved data), w_target and b_target hold the
+    least-squares fit, and the deltas say so."""
     config = view["config"]
+    true_line = view.get("true_line", True)
     left = view["total_steps"] - view["steps_done"]
-    return {
-        "Weight": (f"{view['w']:.4f}", delta_to_target(view["w"], config["w_target"], "w*")),
-        "Bias": (f"{view['b']:.4f}", delta_to_target(view["b"], config["b_target"], "b*")),
+    converged = view.get("converged_step")
+    if converged is not None:
+        progress_text = f"converged at step {converged:,}"
+    else:
+        progress_text = f"{left:,} to go" if left else "finished"
+    texts = {
+        "Weight": (f"{view['w']:.4f}", delta_to_target(view["w"], config["w_target"], "w*" if true_line else "LS w")),
+        "Bias": (f"{view['b']:.4f}", delta_to_target(view["b"], config["b_target"], "b*" if true_line else "LS b")),
         "Loss": (
             f"{view['mean_loss']:.4g}",
             f"{view['mean_loss'] - view.get('optimum_loss', 0.0):+.3g} vs best fit",
         ),
-        "Step": (f"{view['steps_done']:,}", f"{left:,} to go" if left else "finished"),
+        "Step": (f"{view['steps_done']:,}", progress_text),
     }
+    fit = view.get("fit")
+    if fit:
+        texts["R²"] = (f"{fit['r2']:.4f}", "")
+        texts["RMSE"] = (f"{fit['rmse']:.4g}", "")
+        texts["MAE"] = (f"{fit['mae']:.4g}", "")
+    return texts
 
 
-HELP = {"Loss": "mean loss over all the data at the current w and b; the loss chart shows each step's own loss"}
+HELP = {
+    "Loss": "mean loss over all the data at the current w and b; the loss chart shows each step's own loss",
+    "R²": "1 − (sum of squared residuals) / (sum of squares of y about its mean), over all the data",
+    "RMSE": "root mean squared error of the current line over all the data",
+    "MAE": "mean absolute error of the current line over all the data",
+}
 
 
 def metrics(view: dict[str, Any]) -> None:
@@ -61,7 +80,7 @@ def metrics(view: dict[str, Any]) -> None:
     updates the texts in place, and an arrow's direction would go stale)."""
     row = st.container(key=METRICS_KEY, horizontal=True)
     for label, (value, delta) in metric_texts(view).items():
-        row.metric(label, value, delta, delta_color="off", delta_arrow="off", help=HELP.get(label))
+        row.metric(label, value, delta or None, delta_color="off", delta_arrow="off", help=HELP.get(label))
 
 
 def shown_rate(run: LiveRun, steps_done: int) -> str:

@@ -17,7 +17,7 @@ from core.engine.errors import EngineError, RunLostError
 from core.regression.config import ConfigError, RegressionConfig
 from core.store.recovery import write_recovery
 from core.store.store_errors import StoreError
-from ui.live import closed_runs
+from ui.live import closed_runs, race_state
 
 TICK_SECONDS = 0.08  # a fragment tick every 80 ms: 10+ chart updates per second after timer jitter
 PLAYING_POINTS = 1000  # per series while streaming (lighter for the browser); 2,000 when paused
@@ -72,13 +72,21 @@ class LiveRun:
     previous_run: closed_runs.ClosedRun | None = None  # after a reload: what the closed session saved
     last_saved_id: int | None = None  # the id of the last run this session saved (kept after Reset)
     pending_reset: RegressionConfig | None = None  # a Reset waiting for the user: its save failed
+    lanes: list[dict[str, Any]] = field(default_factory=list)  # a race's LaneSpec dicts (none or one: a single run)
+    race_id: str = field(default_factory=race_state.new_race_id)  # the lanes' group id in the store
+    lane_run_ids: list[int] = field(default_factory=list)  # each lane's stored run, once saved
     _save_lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     # --- lifecycle ----------------------------------------------------------------------------------------------
+    @property
+    def racing(self) -> bool:
+        """Whether this run is a race of several lanes (ui.live.race_state)."""
+        return len(self.lanes) > 1
+
     def ensure_open(self) -> None:
-        """Open the engine run for the current config if there is none."""
+        """Open the engine run (or race) for the current config if there is none."""
         if self.handle is None:
-            self.handle = self.client.open(self.config, self.backend)
+            self.handle = race_state.open_race(self) if self.racing else self.client.open(self.config, self.backend)
             self.data_version, self.surface_key, self.view = -1, (), None
 
     def reset(self, config: RegressionConfig | None = None) -> bool:
@@ -102,6 +110,7 @@ class LiveRun:
         self.playing = self.run_to_end = False
         self.run_id, self.run_key, self.name, self.saved_as = None, new_run_key(), "", ()
         self.save_error, self.pending_reset = "", None
+        self.race_id, self.lane_run_ids = race_state.new_race_id(), []
         self.carry = 0.0
         self.revision += 1
         self.ensure_open()
@@ -160,14 +169,25 @@ class LiveRun:
         The run carries on from its current w and b. Bad values raise ConfigError.
         """
         new_config = self.config.replace(**changes)
-        events = self._with_engine(lambda handle: self.client.update(handle, **changes)) if self.handle else []
+
+        def update(handle: int) -> list[dict[str, Any]]:
+            if self.racing:  # every lane; a lane keeps its own value of a field it sets
+                return self.client.race(handle, "update_shared", changes=changes)
+            return self.client.update(handle, **changes)
+
+        events = self._with_engine(update) if self.handle else []
         self.config = new_config
         return events
 
     def set_backend(self, backend: str) -> None:
         """Switch eager/compiled mid-run."""
         if self.handle is not None:
-            self._with_engine(lambda handle: self.client.set_backend(handle, backend))
+            for index in range(len(self.lanes)) if self.racing else ():
+                self._with_engine(
+                    lambda handle, lane=index: self.client.race(handle, "set_backend", index=lane, backend=backend)
+                )
+            if not self.racing:
+                self._with_engine(lambda handle: self.client.set_backend(handle, backend))
         self.backend = backend
 
     # --- play control -------------------------------------------------------------------------------------------
@@ -181,9 +201,15 @@ class LiveRun:
         return self.autosave()
 
     def step_once(self) -> None:
+        if self.racing:
+            self._with_engine(lambda handle: self.client.race(handle, "tick", n=1, max_seconds=5.0))
+            return
         self._with_engine(lambda handle: self.client.advance(handle, 1, max_seconds=5.0))
 
     def step_epoch(self) -> None:
+        if self.racing:
+            self._with_engine(lambda handle: self.client.race(handle, "step_epoch"))
+            return
         self._with_engine(lambda handle: self.client.step_epoch(handle))
 
     def steps_for_tick(self, now: float) -> tuple[int, float]:
@@ -207,8 +233,10 @@ class LiveRun:
         self.ensure_open()
         started = time.perf_counter()
         steps, budget = self.steps_for_tick(started) if self.playing else (0, 0.0)
+        tick = race_state.race_tick if self.racing else lambda _, *args, **kw: self.client.tick(*args, **kw)
         view = self._with_engine(
-            lambda handle: self.client.tick(
+            lambda handle: tick(
+                self,
                 handle,
                 steps,
                 budget,
@@ -259,7 +287,11 @@ class LiveRun:
                 return True
             try:
                 run_id = self._with_engine(
-                    lambda handle: self.client.save(handle, self.name or None, self.run_id, status, self.run_key)
+                    lambda handle: (
+                        race_state.save_race(self, handle, status)
+                        if self.racing
+                        else self.client.save(handle, self.name or None, self.run_id, status, self.run_key)
+                    )
                 )
             except (EngineError, ConfigError, StoreError) as error:
                 self.save_error = f"This run is not saved: could not save it to the run store ({error})."
@@ -280,6 +312,11 @@ class LiveRun:
             return action(self.handle)
         except RunLostError:
             steps = self.view["steps_done"] if self.view else 0
+            if self.racing:  # a race is not replayed: it starts again
+                self.handle, self.data_version, self.surface_key = None, -1, ()
+                self.notices.append(f"The engine restarted; this race ({steps:,} steps) was lost and starts again.")
+                self.ensure_open()
+                return action(self.handle)
             self.handle = self.client.rebuild(self.handle)
             self.data_version, self.surface_key = -1, ()
             self.notices.append(f"The engine restarted; this run was rebuilt from its log ({steps:,} steps replayed).")

@@ -8,7 +8,7 @@ from typing import Any
 import streamlit as st
 
 from core.regression.config import RegressionConfig
-from core.regression.fields import BACKEND_NAMES, FIELD_TABLE, FieldSpec, range_text
+from core.regression.fields import BACKEND_NAMES, FIELD_TABLE, FORM_FIELDS, FieldSpec, applies, choice_label, range_text
 
 KEY_PREFIX = "cfg_"
 LEARNING_RATES = [m * 10.0**e for e in range(-5, 1) for m in (1, 2, 5)] + [10.0]
@@ -60,8 +60,15 @@ def _lr_options(current: float) -> list[float]:
     return sorted(set(LEARNING_RATES) | {current})
 
 
-def render(config: RegressionConfig, on_change: OnChange) -> None:
-    """Draw the sidebar; each change calls on_change(field, new value) before the page reruns."""
+def render(
+    config: RegressionConfig, on_change: OnChange, data_source_panel: Callable[[], RegressionConfig] | None = None
+) -> None:
+    """Draw the sidebar; each change calls on_change(field, new value) before the page reruns.
+
+    Only the fields that mean something for the run's data source are shown (Curvature a for curved data, no
+    targets or Samples for your own data). data_source_panel, if given, draws the Data source box and what
+    goes with it (ui.live.data_upload) in its place, and returns the run's config after it (an upload changes it).
+    """
 
     def changed(field: str) -> Callable[[], None]:
         return lambda: on_change(field, st.session_state[widget_key(field)])
@@ -71,8 +78,12 @@ def render(config: RegressionConfig, on_change: OnChange) -> None:
     sidebar.caption("Changes apply to the running run from its next step; Reset starts over.")
     for section, title in SECTIONS.items():
         with sidebar.expander(title, expanded=True):
-            for spec in FIELD_TABLE:
-                if spec.section == section:
+            for spec in FORM_FIELDS:
+                if spec.section != section or not applies(spec, config.data_source):
+                    continue
+                if spec.name == "data_source" and data_source_panel is not None:
+                    config = data_source_panel()
+                else:
                     _field_widget(spec, config, changed(spec.name))
     with sidebar.expander("Engine", expanded=True):
         st.selectbox(
@@ -104,7 +115,8 @@ def _field_widget(spec: FieldSpec, config: RegressionConfig, on_change: Callable
     if spec.kind is bool:
         st.toggle(label, key=key, on_change=on_change, help=spec.help)
     elif spec.choices:
-        st.selectbox(label, spec.choices, key=key, on_change=on_change, help=spec.help)
+        labels = lambda choice: choice_label(spec, choice)  # noqa: E731
+        st.selectbox(label, spec.choices, key=key, on_change=on_change, help=spec.help, format_func=labels)
     elif spec.log_scale:
         options = _lr_options(getattr(config, spec.name))
         st.select_slider(

@@ -24,7 +24,8 @@ def parser(as_lists: bool = False) -> OneLineParser:
 
 def test_every_field_has_its_flag_and_unset_flags_keep_the_defaults() -> None:
     options = {option for action in parser()._actions for option in action.option_strings}
-    assert {spec.flag for spec in FIELD_TABLE} <= options
+    assert {spec.flag for spec in FIELD_TABLE if spec.in_cli} <= options
+    assert "--data-hash" not in options  # set by --data, never typed
     args = parser().parse_args([])
     assert given_fields(args) == {} and config_from_args(args) == RegressionConfig()
 

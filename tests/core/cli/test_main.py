@@ -14,7 +14,7 @@ from core.regression.config import ConfigError
 def test_every_command_is_in_the_tree_and_one_is_required(capsys: pytest.CaptureFixture) -> None:
     parser = build_parser()
     commands = next(action for action in parser._actions if isinstance(action, argparse._SubParsersAction))
-    assert sorted(commands.choices) == ["bench", "grad", "runs", "sweep", "train"]
+    assert sorted(commands.choices) == ["bench", "grad", "inspect", "lr-find", "runs", "sweep", "train"]
     with pytest.raises(SystemExit) as exited:
         parser.parse_args([])
     assert exited.value.code == 2 and capsys.readouterr().err.startswith("error: python -m core: ")

@@ -6,14 +6,19 @@ import dataclasses
 
 from core.regression.config import RegressionConfig
 from core.regression.fields import (
+    CLI_FIELDS,
     DATA_FIELDS,
     FIELD_NAMES,
     FIELD_TABLE,
     FIELDS,
     FLAGS,
+    FORM_FIELDS,
     KEY_COLUMNS,
     MAX_SAMPLES,
     SWEEP_FORM,
+    URL_FIELDS,
+    applies,
+    choice_label,
     flag_name,
     number_text,
     range_text,
@@ -48,8 +53,11 @@ def test_flags_labels_and_short_names_are_unique_and_non_empty() -> None:
 
 def test_limits_and_choices_fit_each_kind() -> None:
     for spec in FIELD_TABLE:
-        if spec.kind is str:
+        if spec.kind is str and spec.pattern:
+            assert not spec.choices and spec.default == ""  # a text field: empty by default
+        elif spec.kind is str:
             assert spec.default in spec.choices and unique(list(spec.choices))
+            assert not spec.choice_labels or len(spec.choice_labels) == len(spec.choices)
         elif spec.kind in (int, float):
             assert spec.low < spec.widget_high and spec.low <= spec.default <= spec.widget_high, spec.name
     assert FIELDS["batch_size"].high == "n_samples" and FIELDS["batch_size"].widget_high == MAX_SAMPLES
@@ -71,7 +79,18 @@ def test_key_columns_follow_their_rank() -> None:
 
 
 def test_data_fields_and_the_sweep_form() -> None:
-    assert DATA_FIELDS == {"w_target", "b_target", "n_samples", "noise_std", "seed"}
+    assert DATA_FIELDS == {
+        "data_source",
+        "data_hash",
+        "w_target",
+        "b_target",
+        "n_samples",
+        "noise_std",
+        "outlier_fraction",
+        "noise_growth",
+        "curvature",
+        "seed",
+    }
     ranks = [spec.sweep_rank for spec in SWEEP_FORM]
     assert ranks == sorted(ranks) and unique(ranks) and all(spec.sweep_label for spec in SWEEP_FORM)
     assert [spec.name for spec in SWEEP_FORM][:2] == ["learning_rate", "seed"]
@@ -94,3 +113,16 @@ def test_range_text_reads_each_rows_limits() -> None:
     assert range_text(FIELDS["optimizer"]).startswith("one of sgd, momentum")
     assert range_text(FIELDS["shuffle"]) == "on or off"
     assert number_text(0.5) == "0.5" and number_text(2**31 - 1) == "2,147,483,647"
+
+
+def test_fields_say_where_they_apply_and_show() -> None:
+    assert FIELDS["data_source"].default == "synthetic" and FIELDS["data_source"].label == "Data source"
+    assert choice_label(FIELDS["data_source"], "csv") == "Your data (CSV)"
+    assert choice_label(FIELDS["data_source"], "synthetic") == "Synthetic (the tutorial's)"
+    assert applies(FIELDS["curvature"], "curved") and not applies(FIELDS["curvature"], "synthetic")
+    assert not applies(FIELDS["w_target"], "csv") and applies(FIELDS["seed"], "csv")
+    hidden = {spec.name for spec in FIELD_TABLE if not (spec.in_url and spec.in_cli and spec.in_form)}
+    assert hidden == {"data_hash"}
+    assert (
+        [spec.name for spec in URL_FIELDS] == [spec.name for spec in CLI_FIELDS] == [spec.name for spec in FORM_FIELDS]
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from core.regression.config import RegressionConfig
-from core.regression.fields import FIELD_TABLE, MAX_TOTAL_STEPS
+from core.regression.fields import MAX_TOTAL_STEPS, URL_FIELDS
 from core.regression.url_query import URL_KEYS, config_from_query, config_to_query, single_values
 
 BAD_TEXTS: dict[str, str] = {
@@ -50,7 +50,7 @@ def test_every_bad_text_for_every_key_warns_naming_the_key_and_keeps_the_default
     assert len(warnings) == 1 and f"{key}={bad!r}" in warnings[0] and "allowed" in warnings[0]
 
 
-@pytest.mark.parametrize("spec", [spec for spec in FIELD_TABLE if spec.low >= 0 and not spec.choices], ids=str)
+@pytest.mark.parametrize("spec", [spec for spec in URL_FIELDS if spec.low >= 0 and not spec.choices], ids=str)
 def test_negative_values_warn_for_fields_that_start_at_zero_or_above(spec) -> None:
     config, _, warnings = config_from_query({spec.url_key: "-1"})
     assert config == RegressionConfig() and f"{spec.url_key}='-1'" in " ".join(warnings)
@@ -116,3 +116,14 @@ def test_extra_keys_are_known_but_left_to_the_page() -> None:
     assert config == RegressionConfig(epochs=3) and warnings == []
     _, _, warnings = config_from_query({"sped": "1"}, extra_keys=("speed",))
     assert "'sped'" in warnings[0] and "speed" in warnings[0].split("known:")[1]
+
+
+def test_synthetic_sources_travel_in_the_url_and_uploaded_data_says_it_cannot() -> None:
+    config = RegressionConfig(data_source="curved", curvature=2.5)
+    assert config_to_query(config) == {"data_source": "curved", "curvature": "2.5"}
+    assert config_from_query(config_to_query(config))[0] == config
+    back, _, warnings = config_from_query({"data_source": "csv", "learning_rate": "0.1"})
+    assert back == RegressionConfig(learning_rate=0.1)
+    assert len(warnings) == 1 and "uploaded data cannot travel in a link" in warnings[0]
+    hashed, _, warnings = config_from_query({"data_hash": "0123456789abcdef"})
+    assert hashed == RegressionConfig() and "Ignored unknown URL parameter 'data_hash'" in warnings[0]

@@ -27,10 +27,17 @@ def a_run() -> dict:
     }
 
 
-def test_a_recovered_run_is_kept_beside_the_store_and_imported_once(tmp_path: Path) -> None:
-    db = tmp_path / "runs.sqlite3"
+def test_a_recovered_run_is_kept_beside_the_store_and_imported_once(
+    location: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    db = location
     path = write_recovery(a_run(), db)
-    assert path.parent == recovery_dir(db) == tmp_path / "runs.sqlite3.recovery"
+    database = db.rpartition("/")[2]
+    expected = tmp_path / (
+        f"tapestream-{database}.recovery" if db.startswith("postgresql://") else "runs.sqlite3.recovery"
+    )
+    assert path.parent == recovery_dir(db) == expected
     assert recovered_files(db) == [path] and not list(recovery_dir(db).glob("*.partial"))
     with RunStore(db) as store:
         run_id = import_recovered(store, path)

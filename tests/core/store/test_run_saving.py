@@ -1,8 +1,7 @@
-"""Tests for core.store.run_saving: a real Trainer's run (real TensorFlow, no mocks) saved and read back."""
+"""Tests for core.store.run_saving: a real Trainer's run (real TensorFlow, no mocks) saved, read back; both stores."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import numpy as np
@@ -12,12 +11,7 @@ from core.regression.config import RegressionConfig
 from core.regression.trainer import Trainer
 from core.store.run_saving import save_trainer
 from core.store.run_store import RunNotFound, RunStore
-
-
-@pytest.fixture
-def store(tmp_path: Path):
-    with RunStore(tmp_path / "runs.sqlite3") as opened:
-        yield opened
+from tests.core.store.conftest import RawDatabase
 
 
 def assert_trace_saved(store: RunStore, run_id: int, trainer: Trainer) -> None:
@@ -79,12 +73,11 @@ def test_a_run_whose_row_was_deleted_is_saved_as_a_new_run(store: RunStore) -> N
         store.get_run(run_id)
 
 
-def test_later_saves_append_only_the_new_points(store: RunStore, tmp_path: Path) -> None:
+def test_later_saves_append_only_the_new_points(store: RunStore, raw: RawDatabase) -> None:
     trainer = Trainer(RegressionConfig(n_samples=50, epochs=2), backend="compiled")
     trainer.step(30)
     run_id = save_trainer(trainer, status="paused", store=store)
-    with sqlite3.connect(tmp_path / "runs.sqlite3") as raw:  # mark an early point: a rewrite would undo the mark
-        raw.execute("UPDATE points SET loss = -1 WHERE run_id = ? AND step = 3", (run_id,))
+    raw.execute("UPDATE points SET loss = -1 WHERE run_id = ? AND step = 3", (run_id,))  # a rewrite would undo it
     trainer.step(40)
     assert save_trainer(trainer, run_id=run_id, status="paused", store=store) == run_id
     points = store.points(run_id)
@@ -92,12 +85,11 @@ def test_later_saves_append_only_the_new_points(store: RunStore, tmp_path: Path)
     np.testing.assert_array_equal(points["w"][4:].to_numpy(), trainer.trace["w"][4:].to_numpy().astype(np.float64))
 
 
-def test_a_stored_trace_that_is_not_this_one_is_replaced_whole(store: RunStore, tmp_path: Path) -> None:
+def test_a_stored_trace_that_is_not_this_one_is_replaced_whole(store: RunStore, raw: RawDatabase) -> None:
     trainer = Trainer(RegressionConfig(n_samples=50, epochs=2), backend="compiled")
     trainer.step(30)
     run_id = save_trainer(trainer, status="paused", store=store)
-    with sqlite3.connect(tmp_path / "runs.sqlite3") as raw:
-        raw.execute("UPDATE points SET w = 99 WHERE run_id = ? AND step = 30", (run_id,))
+    raw.execute("UPDATE points SET w = 99 WHERE run_id = ? AND step = 30", (run_id,))
     trainer.step(10)
     save_trainer(trainer, run_id=run_id, status="paused", store=store)
     assert_trace_saved(store, run_id, trainer)

@@ -1,4 +1,7 @@
-"""Tests for core.store.run_store: round trips, migrations, replacing, downsampling, crashes, concurrency, bad files."""
+"""Tests for core.store.run_store: round trips, migrations, replacing, downsampling, crashes, concurrency, bad files.
+
+Tests taking ``store``, ``location`` or ``raw`` run on both backends (SQLite and PostgreSQL; see conftest.py).
+"""
 
 from __future__ import annotations
 
@@ -22,6 +25,7 @@ import pytest
 import core.store.run_store as store_module
 from core.store.run_store import RunNotFound, RunStore, StoreError, default_db_path
 from core.store.schema import SCHEMA_VERSION
+from tests.core.store.conftest import RawDatabase
 
 REPO = Path(__file__).resolve().parents[3]
 RUN_KEYS = {
@@ -41,6 +45,7 @@ RUN_KEYS = {
     "notes",
     "tags",
     "sweep_id",
+    "converged_step",
 }
 CONFIG = {"optimizer": "sgd", "learning_rate": 0.01, "epochs": 2}
 
@@ -61,12 +66,6 @@ def assert_points(frame: pd.DataFrame, expected: dict[str, np.ndarray]) -> None:
     assert list(frame.columns) == ["step", "epoch", "w", "b", "loss"]
     for name, values in expected.items():
         np.testing.assert_array_equal(frame[name].to_numpy(), values.astype(frame[name].dtype), err_msg=name)
-
-
-@pytest.fixture
-def store(tmp_path: Path):
-    with RunStore(tmp_path / "runs.sqlite3") as opened:
-        yield opened
 
 
 def child(code: str, *args: str, **popen: object) -> subprocess.Popen:
@@ -248,13 +247,12 @@ def test_replace_by_run_id_swaps_fields_and_points(store: RunStore) -> None:
     assert_points(store.points(other), columns(7, seed=9))
 
 
-def test_replace_of_unknown_run_changes_nothing(store: RunStore) -> None:
+def test_replace_of_unknown_run_changes_nothing(store: RunStore, raw: RawDatabase) -> None:
     run_id = store.save_run(config={}, status="done", **columns(3))
     with pytest.raises(RunNotFound, match="no run with id 99"):
         store.save_run(config={}, status="done", run_id=99, **columns(8))
     assert [run["id"] for run in store.list_runs()] == [run_id]
-    with sqlite3.connect(store.path) as raw:
-        assert raw.execute("SELECT count(*) FROM points").fetchone()[0] == 3
+    assert raw.scalar("SELECT count(*) FROM points") == 3
 
 
 # -- downsampling ---------------------------------------------------------------------------------------------
@@ -431,12 +429,14 @@ def test_store_does_not_import_tensorflow_or_streamlit() -> None:
 
 # -- crashes and concurrent writers ---------------------------------------------------------------------------
 
-PAUSE_MID_SAVE = """
+PAUSE_MID_SAVE = {
+    # SQLite: a tiny cache spills uncommitted pages into the WAL; pause after 1,000 multi-row INSERTs.
+    "sqlite": """
 import sys, time
 import numpy as np
 from core.store.run_store import RunStore
 store = RunStore(sys.argv[1])
-store._connection.execute("PRAGMA cache_size = -64")  # a tiny cache spills uncommitted pages into the WAL
+store._backend.connection.execute("PRAGMA cache_size = -64")
 inserts = 0
 def pause_mid_save(sql):
     global inserts
@@ -445,7 +445,28 @@ def pause_mid_save(sql):
         if inserts == 1000:
             print("mid-save", flush=True)
             time.sleep(120)
-store._connection.set_trace_callback(pause_mid_save)
+store._backend.connection.set_trace_callback(pause_mid_save)
+""",
+    # PostgreSQL: pause inside the COPY, after two chunks of points have reached the server.
+    "postgresql": """
+import sys, time
+import numpy as np
+import core.store.backends.postgres_backend as backend
+from core.store.run_store import RunStore
+store = RunStore(sys.argv[1])
+chunks, copy_rows = 0, backend.copy_rows
+def pause_mid_save(*args):
+    global chunks
+    chunks += 1
+    if chunks == 3:
+        print("mid-save", flush=True)
+        time.sleep(120)
+    return copy_rows(*args)
+backend.copy_rows = pause_mid_save
+backend.ROWS_PER_COPY_CHUNK = 50_000
+""",
+}
+SAVE_HALF = """
 n = 300_000
 store.save_run(config={}, status="done", name="half", step=np.arange(n), epoch=np.zeros(n, int),
                w=np.ones(n), b=np.ones(n), loss=np.ones(n))
@@ -465,48 +486,58 @@ while True:
 """
 
 
-def save_earlier_runs(path: Path) -> dict[int, dict[str, np.ndarray]]:
-    with RunStore(path) as store:
+def save_earlier_runs(location: str) -> dict[int, dict[str, np.ndarray]]:
+    with RunStore(location) as store:
         return {
             store.save_run(config=CONFIG, status="done", **columns(1_000, seed)): columns(1_000, seed)
             for seed in range(3)
         }
 
 
-def assert_earlier_runs_intact(path: Path, earlier: dict[int, dict[str, np.ndarray]]) -> None:
-    with sqlite3.connect(path) as raw:
-        assert raw.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
-    with RunStore(path) as store:
+def assert_earlier_runs_intact(location: str, earlier: dict[int, dict[str, np.ndarray]]) -> None:
+    if not location.startswith("postgresql://"):
+        with sqlite3.connect(location) as raw:
+            assert raw.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    with RunStore(location) as store:
         for run_id, data in earlier.items():
             assert store.get_run(run_id)["steps"] == 999
             assert_points(store.points(run_id), data)
 
 
-def test_sigkill_mid_save_leaves_no_half_run(tmp_path: Path) -> None:
-    path = tmp_path / "crash.sqlite3"
-    earlier = save_earlier_runs(path)
-    process = child(PAUSE_MID_SAVE, str(path))
+def test_sigkill_mid_save_leaves_no_half_run(location: str) -> None:
+    backend = "postgresql" if location.startswith("postgresql://") else "sqlite"
+    earlier = save_earlier_runs(location)
+    process = child(PAUSE_MID_SAVE[backend] + SAVE_HALF, location)
     try:
         assert read_line(process) == "mid-save"
-        with RunStore(path) as reader:  # the open transaction is invisible and blocks no reader
+        with RunStore(location) as reader:  # the open transaction is invisible and blocks no reader
             assert sorted(run["id"] for run in reader.list_runs()) == sorted(earlier)
-        assert (tmp_path / "crash.sqlite3-wal").stat().st_size > 1_000_000, "uncommitted pages reached the WAL"
+        if backend == "sqlite":
+            assert Path(location + "-wal").stat().st_size > 1_000_000, "uncommitted pages reached the WAL"
+        else:
+            with RawDatabase(location) as raw:
+                copying = "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'COPY points%' AND state = 'active'"
+                assert raw.scalar(copying) == 1, "the save was not in the middle of its COPY"
     finally:
         process.send_signal(signal.SIGKILL)
         process.communicate(timeout=30)
     assert process.returncode == -signal.SIGKILL
-    assert_earlier_runs_intact(path, earlier)
-    with RunStore(path) as store:
+    assert_earlier_runs_intact(location, earlier)
+    with RunStore(location) as store:
         assert sorted(run["id"] for run in store.list_runs()) == sorted(earlier)
-        with sqlite3.connect(path) as raw:
-            assert raw.execute("SELECT count(*) FROM points").fetchone()[0] == 3_000
+        deadline = time.monotonic() + 30  # PostgreSQL ends the dead client's transaction when it sees the socket close
+        while True:
+            with RawDatabase(location) as raw:
+                if raw.scalar("SELECT count(*) FROM points") == 3_000 or time.monotonic() > deadline:
+                    assert raw.scalar("SELECT count(*) FROM points") == 3_000
+                    break
+            time.sleep(0.1)
         assert store.save_run(config={}, status="done", **columns(10)) > max(earlier)
 
 
-def test_sigkill_at_a_random_moment_keeps_every_visible_run_whole(tmp_path: Path) -> None:
-    path = tmp_path / "crash.sqlite3"
-    earlier = save_earlier_runs(path)
-    process = child(SAVE_FOREVER, str(path))
+def test_sigkill_at_a_random_moment_keeps_every_visible_run_whole(location: str) -> None:
+    earlier = save_earlier_runs(location)
+    process = child(SAVE_FOREVER, location)
     try:
         for _ in range(2):
             read_line(process)
@@ -514,8 +545,8 @@ def test_sigkill_at_a_random_moment_keeps_every_visible_run_whole(tmp_path: Path
     finally:
         process.send_signal(signal.SIGKILL)
         process.communicate(timeout=30)
-    assert_earlier_runs_intact(path, earlier)
-    with RunStore(path) as store:
+    assert_earlier_runs_intact(location, earlier)
+    with RunStore(location) as store:
         new_runs = [run for run in store.list_runs() if run["id"] not in earlier]
         assert len(new_runs) >= 2
         for run in new_runs:
@@ -540,15 +571,15 @@ print(json.dumps(ids), flush=True)
 """
 
 
-def test_two_writer_processes_both_succeed(tmp_path: Path) -> None:
-    path, go = tmp_path / "shared.sqlite3", tmp_path / "go"
-    writers = [child(CONCURRENT_WRITER, str(path), str(go), str(writer)) for writer in (1, 2)]
+def test_two_writer_processes_both_succeed(location: str, tmp_path: Path) -> None:
+    go = tmp_path / "go"
+    writers = [child(CONCURRENT_WRITER, location, str(go), str(writer)) for writer in (1, 2)]
     go.touch()
     outputs = [writer.communicate(timeout=120)[0] for writer in writers]
     assert [writer.returncode for writer in writers] == [0, 0]
     ids = [json.loads(output) for output in outputs]
     assert len(set(ids[0]) | set(ids[1])) == 16
-    with RunStore(path) as store:
+    with RunStore(location) as store:
         assert len(store.list_runs()) == 16
         for writer, written in zip((1, 2), ids):
             for run_id in written:

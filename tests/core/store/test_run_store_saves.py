@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 
@@ -15,12 +13,6 @@ CONFIG = {"optimizer": "sgd", "learning_rate": 0.01}
 def columns(start: int, stop: int) -> dict[str, np.ndarray]:
     steps = np.arange(start, stop, dtype=np.int64)
     return {"step": steps, "epoch": steps // 10, "w": steps * 0.5, "b": -steps * 1.0, "loss": 1.0 / (steps + 1)}
-
-
-@pytest.fixture
-def store(tmp_path: Path):
-    with RunStore(tmp_path / "runs.sqlite3") as opened:
-        yield opened
 
 
 def test_a_sweep_is_saved_all_or_none(store: RunStore) -> None:

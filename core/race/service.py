@@ -1,0 +1,189 @@
+"""A race's requests inside the engine process: open, tick, lane changes, save and export (core.engine.process).
+
+A race lives in the engine as one entry whose trainer is its first lane, so everything the engine already does
+for a run (view, state, trace, save) serves the first lane as it does a single run; these requests add the
+other lanes. The client reaches them as engine.race(handle, action, payload).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from core.race.lane_specs import LaneSpec
+from core.race.lane_views import RaceExtent, lane_rows, lane_series, lane_summary
+from core.race.race import Race
+from core.regression.config import ConfigError, RegressionConfig
+from core.regression.smoothing import EmaCache
+
+MAX_ADVANCE_SECONDS = 10.0
+
+
+def open_race(engine: Any, config: dict, lanes: list[dict]) -> int:
+    """Start a race of lanes (LaneSpec dicts) over the base config; returns its engine handle."""
+    from core.engine.process import Entry
+
+    race = Race(RegressionConfig.from_dict(config), [LaneSpec.from_dict(lane) for lane in lanes], engine.datasets)
+    handle = engine.next_id
+    engine.next_id += 1
+    engine.entries[handle] = Entry(race.lanes[0], race=race, ema=EmaCache(), extent=RaceExtent(race))
+    return handle
+
+
+def race_of(engine: Any, handle: int) -> Race:
+    """The race behind a handle (a plain run's handle is refused)."""
+    race = engine.entry(handle).race
+    if race is None:
+        raise ConfigError("handle", handle, "is a single run, not a race")
+    return race
+
+
+def advance(race: Race, n: int, max_seconds: float) -> int:
+    """Up to n steps for every lane, a growing chunk at a time, until max_seconds pass; a lane behind catches up."""
+    deadline = time.perf_counter() + min(max(max_seconds, 0.0), MAX_ADVANCE_SECONDS)
+    start = race.steps_done
+    chunk = 4096
+    while race.status == "running" and race.steps_done - start < n:
+        lead = race.steps_done + min(chunk, n - (race.steps_done - start))
+        race.advance([max(0, lead - lane.steps_done) for lane in race.lanes])
+        if time.perf_counter() >= deadline:
+            break
+        chunk = min(chunk * 2, 1 << 20)
+    return race.steps_done - start
+
+
+def tick(engine: Any, handle: int, n: int, max_seconds: float = 0.08, **view: Any) -> dict[str, Any]:
+    """One live update of a race: advance every lane, then the first lane's view with the race's status, steps and
+    lanes; with since, ``new`` holds every lane's rows after it on one step column (core.race.lane_views)."""
+    race = race_of(engine, handle)
+    made = advance(race, n, max_seconds) if n > 0 else 0
+    return {**race_view(engine, handle, **view), "made": made}
+
+
+def race_view(engine: Any, handle: int, max_points: int = 2000, **options: Any) -> dict[str, Any]:
+    """The first lane's view (engine.view) made the race's: status, steps and total are the race's; plus lanes.
+
+    since = (stream, step) is the race's: the last step the charts hold of any lane. The new rows then are every
+    lane's (lane_rows); the loss's EMA is drawn by full draws only in a race.
+    """
+    race = race_of(engine, handle)
+    since = options.pop("since", None)
+    first = race.lanes[0]
+    first_since = None if since is None else (since[0], min(int(since[1]), first.steps_done))
+    view = engine.view(handle, max_points=max_points, since=first_since, **options)
+    view.update(
+        status=race.status,
+        steps_done=race.steps_done,
+        total_steps=max(lane.total_steps for lane in race.lanes),
+        lanes=[lane_summary(race, index) for index in range(len(race.lanes))],
+        race=True,
+    )
+    view["events"] = sorted(  # every lane's changes, each marked with its lane ("adam: lr 0.01→0.1 @ step 512")
+        ({**event, "lane": lane["label"]} for lane in view["lanes"] for event in lane["events"]),
+        key=lambda event: event["step"],
+    )
+    if "new" in view:
+        view["new"] = lane_rows(race, int(since[1]))
+    else:
+        view["lane_series"] = lane_series(race, max_points)
+    return view
+
+
+def update_lane(engine: Any, handle: int, index: int, changes: dict[str, Any]) -> list[dict[str, Any]]:
+    """Change one lane from its next step; returns its events."""
+    return [event._asdict() for event in race_of(engine, handle).update_lane(index, **changes)]
+
+
+def update_shared(engine: Any, handle: int, changes: dict[str, Any]) -> list[dict[str, Any]]:
+    """A sidebar change for every lane (a lane keeps its own value of a lane field it sets); the first lane's events."""
+    events = race_of(engine, handle).update_shared(**changes)
+    return [event._asdict() for event in events[0]]
+
+
+def relabel(engine: Any, handle: int, index: int, label: str) -> str:
+    """A lane's own label ("" = made from its overrides); returns the label shown."""
+    return race_of(engine, handle).relabel(index, label)
+
+
+def set_backend(engine: Any, handle: int, index: int, backend: str) -> str:
+    """Move one lane between the compiled and eager backends."""
+    race_of(engine, handle).set_backend(index, backend)
+    return backend
+
+
+def step_epoch(engine: Any, handle: int, max_seconds: float = MAX_ADVANCE_SECONDS) -> int:
+    """Every lane steps as far as the first running lane's epoch has left."""
+    race = race_of(engine, handle)
+    left = [lane.steps_left_in_epoch for lane in race.lanes if lane.status == "running"]
+    return advance(race, left[0] if left else 0, max_seconds)
+
+
+def specs(engine: Any, handle: int) -> list[dict[str, Any]]:
+    """Each lane as a LaneSpec dict (for the URL and the page's lane list)."""
+    return [spec.to_dict() for spec in race_of(engine, handle).specs]
+
+
+def save(
+    engine: Any,
+    handle: int,
+    db_path: str,
+    race_id: str,
+    run_ids: list[int | None],
+    status: str | None = None,
+    run_key: str = "",
+) -> list[int]:
+    """Save every lane as its own run, all with sweep_id race_id (the store's group id); returns their ids."""
+    from core.store.run_saving import save_trainer
+    from core.store.run_store import RunStore
+
+    race = race_of(engine, handle)
+    ids = []
+    with RunStore(db_path) as store:
+        for index, lane in enumerate(race.lanes):
+            run_id = run_ids[index] if index < len(run_ids) else None
+            lane_status = status if status is not None and lane.status == "running" else None
+            ids.append(
+                save_trainer(
+                    lane,
+                    name=f"{lane.label} · {race_id}",
+                    run_id=run_id,
+                    status=lane_status,
+                    store=store,
+                    run_key=f"{run_key}/{index}" if run_key else None,
+                    sweep_id=race_id,
+                )
+            )
+    return ids
+
+
+def export_script(engine: Any, handle: int) -> str:
+    """One standalone TensorFlow script per lane, with its events, one after the other in one file."""
+    from core.regression.script_export import export_script as lane_script
+
+    race = race_of(engine, handle)
+    parts = []
+    for index, lane in enumerate(race.lanes):
+        script = lane_script(lane.initial_config, lane.events, lane.steps_done, dataset=lane.dataset)
+        parts.append(f"# ==== Lane {index + 1} of {len(race.lanes)}: {lane.label} ====\n{script}")
+    return "\n\n".join(parts)
+
+
+ACTIONS = {
+    "tick": tick,
+    "view": race_view,
+    "update_lane": update_lane,
+    "update_shared": update_shared,
+    "relabel": relabel,
+    "set_backend": set_backend,
+    "step_epoch": step_epoch,
+    "specs": specs,
+    "save": save,
+    "export_script": export_script,
+}
+
+
+def race_request(engine: Any, handle: int, action: str, payload: dict[str, Any]) -> Any:
+    """Dispatch one race request by name."""
+    if action not in ACTIONS:
+        raise ConfigError("race action", action, f"must be one of {', '.join(ACTIONS)}")
+    return ACTIONS[action](engine, handle, **payload)

@@ -1,0 +1,122 @@
+"""One step written out: each optimizer's update rule with the step's numbers, and the tutorial's loop body."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from core.regression.optimizers import (
+    ADAM_BETA_1,
+    ADAM_BETA_2,
+    EPSILON,
+    MOMENTUM,
+    RMSPROP_RHO,
+)
+
+SLOT_NAMES: dict[str, tuple[str, ...]] = {
+    "sgd": (),
+    "momentum": ("velocity",),
+    "nesterov": ("velocity",),
+    "rmsprop": ("velocity",),
+    "adam": ("m", "v"),
+    "adagrad": ("accumulator",),
+}
+
+PARAMS = (("w", 0), ("b", 1))
+
+
+def num(value: float) -> str:
+    """A number as shown in the inspector: 6 significant digits, with a real minus sign."""
+    return f"{value:.6g}".replace("-", "−")
+
+
+def wrapped(value: float) -> str:
+    """A number in brackets when negative, so 'lr × (−4.321)' reads right."""
+    return f"({num(value)})" if value < 0 else num(value)
+
+
+def _rule(record: dict[str, Any], name: str, index: int) -> list[str]:
+    """The update of one parameter, line by line, with the step's numbers."""
+    optimizer, lr = record["optimizer"], num(record["learning_rate"])
+    old, new = num(record[f"{name}_before"]), num(record[f"{name}_after"])
+    g = wrapped(record[f"grad_{name}"])
+    before = {slot: values[index] for slot, values in record["slots_before"].items()}
+    after = {slot: values[index] for slot, values in record["slots_after"].items()}
+    if optimizer == "sgd":
+        return [f"{name} ← {old} − {lr} × {g} = {new}"]
+    if optimizer in ("momentum", "nesterov"):
+        velocity = f"velocity_{name} ← {MOMENTUM:g} × {wrapped(before['velocity'])} − {lr} × {g} = "
+        velocity += num(after["velocity"])
+        v_new = wrapped(after["velocity"])
+        if optimizer == "momentum":
+            return [velocity, f"{name} ← {old} + {v_new} = {new}"]
+        return [velocity, f"{name} ← {old} + {MOMENTUM:g} × {v_new} − {lr} × {g} = {new}"]
+    if optimizer == "rmsprop":
+        v_new = num(after["velocity"])
+        return [
+            f"v_{name} ← {RMSPROP_RHO:g} × {num(before['velocity'])} + {1 - RMSPROP_RHO:g} × {g}² = {v_new}",
+            f"{name} ← {old} − {lr} × {g} / √({v_new} + {EPSILON:g}) = {new}",
+        ]
+    if optimizer == "adagrad":
+        acc = num(after["accumulator"])
+        return [
+            f"accumulator_{name} ← {num(before['accumulator'])} + {g}² = {acc}",
+            f"{name} ← {old} − {lr} × {g} / √({acc} + {EPSILON:g}) = {new}",
+        ]
+    t = record["iteration_before"] + 1
+    alpha = record["learning_rate"] * (1 - ADAM_BETA_2**t) ** 0.5 / (1 - ADAM_BETA_1**t)
+    m_new, v_new = num(after["m"]), num(after["v"])
+    return [
+        f"m_{name} ← {wrapped(before['m'])} + ({g} − {wrapped(before['m'])}) × {1 - ADAM_BETA_1:g} = {m_new}",
+        f"v_{name} ← {num(before['v'])} + ({g}² − {num(before['v'])}) × {1 - ADAM_BETA_2:g} = {v_new}",
+        f"α = {lr} × √(1 − {ADAM_BETA_2:g}^{t}) / (1 − {ADAM_BETA_1:g}^{t}) = {num(alpha)}",
+        f"{name} ← {old} − {num(alpha)} × {wrapped(after['m'])} / (√{v_new} + {EPSILON:g}) = {new}",
+    ]
+
+
+def update_lines(record: dict[str, Any]) -> list[str]:
+    """The optimizer's update of w, then of b, with the step's numbers (what param.assign_sub(delta) did)."""
+    return [line for name, index in PARAMS for line in _rule(record, name, index)]
+
+
+def _first(value: Any) -> float:
+    return value[0] if isinstance(value, list) else value
+
+
+def loop_body(record: dict[str, Any]) -> str:
+    """The tutorial's loop body for this step, with the step's numbers in comments."""
+    per_sample = record["batch_size"] == 1
+    w = num(record["w_before"])
+    x, y, pred = num(_first(record["x"])), num(_first(record["y"])), num(_first(record["prediction"]))
+    loss_call = {"mse": "loss_func", "mae": "abs_error", "huber": "huber"}[record["loss_name"]]
+    if per_sample:
+        head = [
+            f"# step {record['step']:,}: sample {record['index']:,}",
+            f"x, y = x_data[{record['index']}], y_data[{record['index']}]  # x = {x}, y = {y}",
+        ]
+        forward = [
+            f"    pred = w*x + b  # {w} × {x} + {wrapped(record['b_before'])} = {pred}",
+            f"    loss = {loss_call}(target=y, pred=pred)  # {num(record['loss'])}",
+        ]
+    else:
+        head = [
+            f"# step {record['step']:,}: a batch of {record['batch_size']:,} samples",
+            f"x, y = x_data[batch], y_data[batch]  # first: x = {x}, y = {y}",
+        ]
+        forward = [
+            f"    pred = w*x + b  # first: {w} × {x} + {wrapped(record['b_before'])} = {pred}",
+            f"    loss = tf.reduce_mean({loss_call}(target=y, pred=pred))  # {num(record['loss'])}",
+        ]
+    gradients = f"gradients = tape.gradient(loss, [w, b])  # [{num(record['grad_w'])}, {num(record['grad_b'])}]"
+    if record["optimizer"] == "sgd":
+        update = [
+            "# Update weights",
+            f"w.assign_sub(LR * gradients[0])  # LR = {num(record['learning_rate'])}: w = {num(record['w_after'])}",
+            f"b.assign_sub(LR * gradients[1])  # b = {num(record['b_after'])}",
+        ]
+    else:
+        update = [
+            f"# Update weights ({record['optimizer']}, learning rate {num(record['learning_rate'])})",
+            f"optimizer.apply_gradients(zip(gradients, [w, b]))  # w = {num(record['w_after'])}, "
+            f"b = {num(record['b_after'])}",
+        ]
+    return "\n".join([*head, "with tf.GradientTape() as tape:", *forward, "", gradients, "", *update])

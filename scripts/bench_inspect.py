@@ -1,0 +1,103 @@
+"""Benchmark: inspect any step of a 10,000,000-step run (target: within 200 ms), and what the checkpoints cost.
+
+Run: ``python scripts/bench_inspect.py [--json] [--optimizer adam]``. Through the engine client (a real engine
+process, as the Live page calls it): the first inspect (cold: it may compile the replay's chunk shapes), then
+warm inspects of random steps (median, p95, max). In this process: the 10M-step run's training time with
+checkpoints every K steps against one with chunks as long as before (K = 2^20), and the checkpoints kept.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from core.engine.client import EngineClient  # noqa: E402
+from core.regression.config import RegressionConfig  # noqa: E402
+
+WARM_INSPECTS = 50
+
+
+def through_engine(config: RegressionConfig) -> dict[str, float]:
+    """Open and run the config in an engine process, then time inspect requests of random steps."""
+    import numpy as np
+
+    client = EngineClient(timeout=600)
+    try:
+        handle = client.open(config)
+        while client.advance(handle, 10_000_000, max_seconds=10.0):
+            pass
+        total = client.state(handle)["steps_done"]
+        rng = np.random.default_rng(0)
+        started = time.perf_counter()
+        client.inspect(handle, int(rng.integers(1, total + 1)))
+        cold = time.perf_counter() - started
+        times = []
+        for step in rng.integers(1, total + 1, WARM_INSPECTS):
+            started = time.perf_counter()
+            client.inspect(handle, int(step))
+            times.append(time.perf_counter() - started)
+        times.sort()
+        return {
+            "steps": total,
+            "inspect_first_ms": cold * 1000,
+            "inspect_warm_median_ms": statistics.median(times) * 1000,
+            "inspect_warm_p95_ms": times[int(0.95 * len(times)) - 1] * 1000,
+            "inspect_warm_max_ms": times[-1] * 1000,
+        }
+    finally:
+        client.shutdown()
+
+
+def training_cost(config: RegressionConfig) -> dict[str, float]:
+    """The 10M-step run in this process: with checkpoints every K steps, and with chunks as long as before."""
+    from core.regression import step_checkpoints
+    from core.regression.trainer import Trainer
+
+    def timed_run() -> tuple[float, int]:
+        trainer = Trainer(config, backend="compiled")
+        trainer.step(1)  # trace and compile outside the timing
+        started = time.perf_counter()
+        trainer.run()
+        return time.perf_counter() - started, len(trainer.checkpoints)
+
+    timed_run()  # warm every chunk shape
+    with_checkpoints, kept = timed_run()
+    interval = step_checkpoints.checkpoint_interval
+    step_checkpoints.checkpoint_interval = lambda backend, batch_size: 1 << 20
+    try:
+        timed_run()
+        long_chunks, _ = timed_run()
+    finally:
+        step_checkpoints.checkpoint_interval = interval
+    return {
+        "train_s_with_checkpoints": with_checkpoints,
+        "train_s_long_chunks": long_chunks,
+        "checkpoints": kept,
+        "interval": interval("compiled", config.batch_size),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--optimizer", default="adam")
+    parser.add_argument("--no-training-cost", action="store_true")
+    args = parser.parse_args()
+    config = RegressionConfig(n_samples=1000, epochs=10_000, optimizer=args.optimizer)
+    result = {"optimizer": args.optimizer, **through_engine(config)}
+    if not args.no_training_cost:
+        result.update(training_cost(config))
+    if not args.json:
+        for key, value in result.items():
+            print(f"{key}: {value:.2f}" if isinstance(value, float) else f"{key}: {value}")
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

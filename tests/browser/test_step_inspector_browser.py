@@ -1,0 +1,56 @@
+"""The Timeline and step inspector in Chromium: pause, move the Timeline; the cursor and the landscape point move,
+the inspector's w equals the trace at that step, and a move sends only a few kilobytes."""
+
+from __future__ import annotations
+
+import re
+
+from test_live_regression_browser import open_live_page
+
+PLOT = "sel => document.querySelector(sel + ' .js-plotly-plot')"
+LAST_SHAPE = "shapes => (shapes && shapes.length ? shapes[shapes.length - 1].x0 : null)"
+CURSOR = f"() => ({LAST_SHAPE})(({PLOT})('.st-key-trace_chart').layout.shapes)"
+LOSS_CURSOR = f"() => ({LAST_SHAPE})(({PLOT})('.st-key-loss_chart').layout.shapes)"
+POINT = f"() => {{ const d = ({PLOT})('.st-key-landscape_chart').data[2]; return [d.x[0], d.y[0]]; }}"
+ARROWS = f"() => (({PLOT})('.st-key-landscape_chart').layout.annotations || []).filter(a => a.text === '−∇L').length"
+TRACE_W = (
+    f"step => {{ const d = ({PLOT})('.st-key-trace_chart').data[0]; const i = Array.from(d.x).indexOf(step); "
+    "return i < 0 ? null : d.y[i]; }"
+)
+INSPECTOR = "() => { const e = document.querySelector('.st-key-step_inspector'); return e ? e.innerText : ''; }"
+
+
+def shown_w_after(text: str) -> float:
+    """The w after the step, from the loop body's comment (written with a real minus sign)."""
+    match = re.search(r"(?:w = )([−\-]?[0-9.e+−\-]+), b = |LR = [0-9.e\-]+: w = ([−\-]?[0-9.e+−\-]+)", text)
+    assert match, text
+    return float((match.group(1) or match.group(2)).replace("−", "-"))
+
+
+def test_moving_the_timeline_moves_the_cursor_the_point_and_the_inspector(page, app_url: str) -> None:
+    received: list[int] = []  # the sizes of the messages the server sends, from the page's first one
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: received.append(len(payload))))
+    open_live_page(page, app_url)
+    page.get_by_role("button", name="Step epoch").click()
+    page.wait_for_selector(".st-key-step_inspector")
+    page.wait_for_function(f"() => ({INSPECTOR})().includes('step 1,000 ')")
+    page.wait_for_function(f"() => ({CURSOR})() === 1000 && ({LOSS_CURSOR})() === 1000")
+    point_before = page.evaluate(POINT)
+    page.wait_for_timeout(500)
+    received.clear()
+    handle = page.get_by_role("slider", name="Timeline")
+    handle.focus()
+    page.keyboard.press("Home")  # to step 1
+    page.wait_for_function(f"() => ({CURSOR})() === 1 && ({LOSS_CURSOR})() === 1", timeout=30_000)
+    page.wait_for_function(f"() => ({INSPECTOR})().includes('step 1 ')")
+    page.wait_for_timeout(800)
+    point_after = page.evaluate(POINT)
+    assert point_after != point_before
+    assert page.evaluate(ARROWS) == 1
+    trace_w = page.evaluate(TRACE_W, 1)
+    assert trace_w is not None and point_after[0] == trace_w  # the landscape point is the trace's w at step 1
+    assert abs(shown_w_after(page.evaluate(INSPECTOR)) - trace_w) <= 5e-6 * max(1.0, abs(trace_w))
+    print(f"bytes received for one Timeline move: {sum(received)} in {len(received)} messages")
+    assert sum(received) <= 12_000  # the feed delta is under 5 KB; the rest is the inspector's own text
+    page.screenshot(path="/tmp/step_inspector_browser.png", full_page=True)
+    assert not [e for e in page.console_errors if "Chart failed" in e]

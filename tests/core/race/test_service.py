@@ -1,0 +1,118 @@
+"""A race inside the engine: open, ticks with only the new rows, lane changes, saving as one group, export."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from core.engine.process import Engine
+from core.race.presets import RACE_PRESETS
+from core.regression.config import ConfigError, RegressionConfig
+from core.store.run_store import RunStore
+
+BASE = RegressionConfig(n_samples=300)
+
+
+def optimizers_race(engine: Engine) -> int:
+    _, lanes = RACE_PRESETS["Optimizers"](BASE)
+    return engine.open_race(BASE.to_dict(), [{"overrides": lane} for lane in lanes])
+
+
+def test_a_tick_advances_every_lane_and_sends_each_lane_only_its_new_rows():
+    engine = Engine()
+    handle = optimizers_race(engine)
+    full = engine.race(handle, "tick", {"n": 40, "max_seconds": 5.0})
+    assert full["race"] and full["made"] == 40 and full["steps_done"] == 40 and full["status"] == "running"
+    assert [lane["label"] for lane in full["lanes"]] == ["sgd", "momentum", "nesterov", "rmsprop", "adam", "adagrad"]
+    assert len(full["lane_series"]) == 6 and "new" not in full
+    assert full["lane_series"][4]["trajectory"]["w"][-1] == pytest.approx(full["lanes"][4]["w"])
+    later = engine.race(handle, "tick", {"n": 25, "max_seconds": 5.0, "since": (full["stream"], 40)})
+    new = later["new"]
+    assert new["from"] == 40 and list(new["step"]) == list(range(41, 66))
+    for index, lane in enumerate(later["lanes"]):
+        assert new[f"w{index}"][-1] == np.float32(lane["w"]) and new[f"b{index}"][-1] == np.float32(lane["b"])
+    assert "lane_series" not in later
+    assert later["w"] == later["lanes"][0]["w"]  # the page's Weight and Bias are the first lane's
+
+
+def test_a_lane_that_stops_leaves_gaps_while_the_others_go_on():
+    engine = Engine()
+    lanes = [{"overrides": {}}, {"overrides": {"learning_rate": 5.0}}]
+    handle = engine.open_race(BASE.to_dict(), lanes)
+    view = engine.race(handle, "tick", {"n": 5, "max_seconds": 5.0})
+    view = engine.race(handle, "tick", {"n": 200, "max_seconds": 5.0, "since": (view["stream"], 5)})
+    wild = view["lanes"][1]
+    assert wild["status"] == "diverged" and "Diverged at step" in wild["message"]
+    assert view["status"] == "running" and view["lanes"][0]["steps_done"] == 205
+    assert np.isnan(view["new"]["w1"][-1]) and np.isfinite(view["new"]["w0"]).all()
+
+
+def test_lane_changes_relabel_and_refuse_shared_fields():
+    engine = Engine()
+    handle = optimizers_race(engine)
+    engine.race(handle, "tick", {"n": 10, "max_seconds": 5.0})
+    events = engine.race(handle, "update_lane", {"index": 4, "changes": {"learning_rate": 0.1}})
+    assert events == [{"step": 10, "field": "learning_rate", "old": 0.01, "new": 0.1}]
+    assert engine.race(handle, "relabel", {"index": 4, "label": "fast adam"}) == "fast adam"
+    view = engine.race(handle, "view", {})
+    assert view["lanes"][4]["label"] == "fast adam" and view["lanes"][4]["events"][0]["new"] == 0.1
+    with pytest.raises(ConfigError, match="shared by every lane"):
+        engine.race(handle, "update_lane", {"index": 0, "changes": {"seed": 3}})
+    engine.race(handle, "update_shared", {"changes": {"w_target": 2.0}})
+    assert {lane["config"]["w_target"] for lane in [engine.state(handle)]} == {2.0}
+    with pytest.raises(ConfigError, match="race action"):
+        engine.race(handle, "explode", {})
+    plain = engine.open(BASE.to_dict())
+    with pytest.raises(ConfigError, match="not a race"):
+        engine.race(plain, "tick", {"n": 1})
+
+
+def test_saving_a_race_stores_each_lane_as_a_run_under_one_group_id(tmp_path):
+    db = str(tmp_path / "runs.sqlite3")
+    engine = Engine()
+    handle = optimizers_race(engine)
+    engine.race(handle, "tick", {"n": 30, "max_seconds": 5.0})
+    ids = engine.race(handle, "save", {"db_path": db, "race_id": "race-abc", "run_ids": [], "run_key": "k"})
+    engine.race(handle, "tick", {"n": 30, "max_seconds": 5.0})
+    again = engine.race(handle, "save", {"db_path": db, "race_id": "race-abc", "run_ids": ids, "run_key": "k"})
+    assert again == ids and len(set(ids)) == 6
+    with RunStore(db) as store:
+        runs = store.list_runs(sweep_id="race-abc")
+        assert sorted(run["id"] for run in runs) == sorted(ids)
+        assert {run["steps"] for run in runs} == {60}
+        assert {run["config"]["optimizer"] for run in runs} == {
+            "sgd",
+            "momentum",
+            "nesterov",
+            "rmsprop",
+            "adam",
+            "adagrad",
+        }
+    listed = subprocess.run(
+        [sys.executable, "-m", "core", "runs", "list", "--json"],
+        capture_output=True,
+        text=True,
+        env={"TAPESTREAM_DB": db, "PATH": "/usr/bin:/bin"},
+        check=True,
+    )
+    items = json.loads(listed.stdout)
+    assert {item["sweep_id"] for item in items} == {"race-abc"} and len(items) == 6
+
+
+def test_the_exported_script_holds_every_lane_and_runs(tmp_path):
+    engine = Engine()
+    lanes = [{"overrides": {}}, {"overrides": {"optimizer": "adam"}}]
+    handle = engine.open_race(RegressionConfig(n_samples=50, epochs=1).to_dict(), lanes)
+    engine.race(handle, "tick", {"n": 20, "max_seconds": 5.0})
+    engine.race(handle, "update_lane", {"index": 1, "changes": {"learning_rate": 0.2}})
+    engine.race(handle, "tick", {"n": 30, "max_seconds": 5.0})
+    script = engine.race(handle, "export_script", {})
+    assert "Lane 1 of 2: sgd" in script and "Lane 2 of 2: adam" in script
+    path = tmp_path / "race.py"
+    path.write_text(script)
+    done = subprocess.run([sys.executable, str(path)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]

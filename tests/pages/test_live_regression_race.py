@@ -1,0 +1,109 @@
+"""AppTest for races on the Live Regression page: Add lane, every preset, one lane changed, shared change, reset."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from page_helpers import click, figure, metric
+from streamlit.testing.v1 import AppTest
+
+from core.store.run_store import RunStore
+from ui.live.lane_editor import PRESET_OPTIONS
+
+OPTIMIZERS = ("sgd", "momentum", "nesterov", "rmsprop", "adam", "adagrad")
+
+
+def names(app: AppTest, key: str) -> list[str]:
+    return [trace.get("name", "") for trace in figure(app, key)["data"]]
+
+
+def table(app: AppTest):
+    (frame,) = app.dataframe  # the only table on the page, in the block keyed lanes_table
+    return frame.value
+
+
+def preset(app: AppTest, word: str) -> AppTest:
+    option = next(option for option in PRESET_OPTIONS if option.startswith(word))
+    return app.selectbox(key="race_preset").set_value(option).run()
+
+
+def test_one_lane_by_default_with_its_lanes_table(live_page: AppTest) -> None:
+    live_page.run()
+    assert not live_page.exception
+    assert "Add lane" in [button.label for button in live_page.button]
+    assert any("Optimizers" in option for option in live_page.selectbox(key="race_preset").options)
+    rows = table(live_page)
+    assert list(rows["lane"]) == ["sgd"] and list(rows["step"]) == [0]
+    assert names(live_page, "trace_chart")[:2] == ["Weight", "Bias"]  # a single run draws as it always did
+
+
+def test_add_lane_starts_a_race_of_two_that_steps_together(live_page: AppTest) -> None:
+    live_page.run()
+    click(live_page, "Add lane")
+    assert not live_page.exception
+    assert list(table(live_page)["lane"]) == ["sgd", "momentum"]
+    click(live_page, "Step epoch")
+    rows = table(live_page)
+    assert list(rows["step"]) == [1000, 1000]
+    assert rows["w"][0] != rows["w"][1]
+    assert metric(live_page, "Weight") == f"{rows['w'][0]:.4f}"  # Weight and Bias are the first lane's
+    assert any("momentum" in name for name in names(live_page, "trace_chart"))
+
+
+@pytest.mark.parametrize("word", ["Optimizers", "Learning rates", "Batch sizes", "Losses", "Starting points"])
+def test_every_preset_fills_in_its_lanes_and_every_chart_shows_them(live_page: AppTest, word: str) -> None:
+    live_page.run()
+    preset(live_page, word)
+    assert not live_page.exception, live_page.exception
+    click(live_page, "Step")
+    click(live_page, "Step")
+    labels = list(table(live_page)["lane"])
+    expected = {"Optimizers": 6, "Learning rates": 4, "Batch sizes": 3, "Losses": 3, "Starting points": 4}[word]
+    assert len(labels) == expected and list(table(live_page)["step"]) == [2] * expected
+    for key in ("trace_chart", "loss_chart", "landscape_chart", "data_chart"):
+        drawn = " ".join(names(live_page, key))
+        assert all(label in drawn for label in labels), (key, labels, drawn)
+    if word == "Optimizers":
+        assert labels == list(OPTIMIZERS)
+    if word == "Losses":
+        assert live_page.sidebar.number_input(key="cfg_noise_std").value == 1.0  # "with noise on"
+
+
+def test_changing_one_lane_marks_its_change_and_leaves_the_others(live_page: AppTest) -> None:
+    live_page.run()
+    preset(live_page, "Optimizers")
+    click(live_page, "Step")
+    click(live_page, "Step")
+    live_page.selectbox(key="race_lane_pick").set_value(4).run()
+    key = next(box.key for box in live_page.number_input if box.key.endswith("_4_learning_rate"))
+    live_page.number_input(key=key).set_value(0.1).run()
+    assert not live_page.exception
+    click(live_page, "Step")
+    rows = table(live_page)
+    assert rows["lane"][4] == "adam, lr 0.1" and rows["overrides"][0] == "optimizer sgd"
+    notes = [note["text"] for note in figure(live_page, "trace_chart")["layout"]["annotations"]]
+    assert any("adam, lr 0.1: lr 0.01→0.1 @ step 2" in note for note in notes), notes
+
+
+def test_a_shared_change_reaches_every_lane_and_reset_starts_the_race_again(live_page: AppTest, tmp_path: Path):
+    live_page.run()
+    preset(live_page, "Learning rates")
+    click(live_page, "Step epoch")
+    live_page.sidebar.number_input(key="cfg_w_target").set_value(-2.0).run()
+    assert not live_page.exception
+    click(live_page, "Step")
+    assert list(table(live_page)["step"]) == [1001] * 4
+    run = live_page.session_state["live_run"]
+    assert run.view["config"]["w_target"] == -2.0 and run.config.w_target == -2.0
+    before = list(table(live_page)["w"])
+    click(live_page, "Step epoch")
+    after = list(table(live_page)["w"])
+    assert abs(after[1] + 2) < abs(before[1] + 2) - 1  # lr 0.01 heads for the new w* = -2 too
+    assert abs(after[3] + 2) < 0.1
+    click(live_page, "Reset")
+    rows = table(live_page)
+    assert list(rows["step"]) == [0] * 4 and list(rows["lane"]) == ["lr 0.001", "lr 0.01", "lr 0.1", "lr 0.5"]
+    runs = RunStore(tmp_path / "runs.sqlite3").list_runs()
+    assert len(runs) == 4 and len({run["sweep_id"] for run in runs}) == 1
+    assert runs[0]["sweep_id"].startswith("race-") and {run["steps"] for run in runs} == {2000}

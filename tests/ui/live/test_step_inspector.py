@@ -1,0 +1,53 @@
+"""The step inspector's text: the sample, the forward pass with numbers, tape vs closed form, the slots."""
+
+from __future__ import annotations
+
+from ui.live.step_inspector import forward_text, gradient_table, sample_text, slot_table
+
+RECORD = {
+    "step": 3,
+    "epoch": 0,
+    "batch_size": 1,
+    "index": 2,
+    "x": 0.5,
+    "y": 5.5,
+    "prediction": 1.0,
+    "loss": 20.25,
+    "loss_name": "mse",
+    "w_before": 1.0,
+    "b_before": 0.5,
+    "grad_w": -4.5,
+    "grad_b": -9.0,
+    "grad_w_closed_form": -4.5,
+    "grad_b_closed_form": -9.0000001,
+    "closed_form_text": ["−2·x·(y − ŷ)", "−2·(y − ŷ)"],
+    "optimizer": "momentum",
+    "slots_before": {"velocity": [0.0, 0.0]},
+    "slots_after": {"velocity": [0.045, 0.09]},
+}
+
+
+def test_a_single_sample_shows_its_index_x_and_y() -> None:
+    assert sample_text(RECORD) == "Sample **2**: x = `0.5`, y = `5.5`"
+
+
+def test_a_mini_batch_shows_its_first_rows_then_an_ellipsis() -> None:
+    batch = {**RECORD, "batch_size": 32, "index": [0, 1], "x": [0.5, -1.0], "y": [5.5, -2.0]}
+    text = sample_text(batch)
+    assert "A batch of **32** samples" in text and "| 1 | −1 | −2 |" in text and text.endswith("| … | … | … |")
+
+
+def test_the_forward_pass_has_the_numbers_plugged_in() -> None:
+    assert "ŷ = w·x + b = 1 × 0.5 + 0.5 = **1**" in forward_text(RECORD)
+    assert "loss (mse) = **20.25**" in forward_text(RECORD)
+
+
+def test_the_gradients_sit_beside_the_closed_form_with_their_difference() -> None:
+    table = gradient_table(RECORD)
+    assert "| ∂L/∂w | −4.5 | −2·x·(y − ŷ) = −4.5 | 0 |" in table
+    assert "| ∂L/∂b | −9 | −2·(y − ŷ) = −9 | 1e-07 |" in table
+
+
+def test_the_optimizer_state_before_and_after() -> None:
+    assert "| velocity | 0, 0 | 0.045, 0.09 |" in slot_table(RECORD)
+    assert "keeps no state" in slot_table({**RECORD, "optimizer": "sgd", "slots_before": {}})

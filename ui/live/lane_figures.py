@@ -1,0 +1,117 @@
+"""A race on the live charts: every lane's traces added to the four figures, and each tick's rows for them.
+
+The first lane keeps the traces a single run draws (recoloured and named after its lane); each other lane's
+traces follow the figure's own, at offsets recorded by the full draw so the ticks' deltas find them. A tick's
+rows arrive on one shared step column with a column per lane and value ("w3", "b3", "loss3": see
+core.race.lane_views), so every lane rides on the same incremental update as a single run.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from ui.figures import packed
+from ui.live import frame_figures
+
+OFFSETS_KEY = "live_lane_offsets"  # per chart: the index of its second lane's first trace
+
+
+def _line(x: Any, y: Any, name: str, colour: str, **line: Any) -> dict[str, Any]:
+    return {
+        "type": "scatter",
+        "mode": "lines",
+        "x": packed(x),
+        "y": packed(y),
+        "name": name,
+        "line": {"color": colour, **line},
+    }
+
+
+def _recolour(trace: dict[str, Any], name: str, colour: str) -> None:
+    trace["name"] = name
+    trace.setdefault("line", {})["color"] = colour
+    if "marker" in trace:
+        trace["marker"] = {**trace["marker"], "color": colour}
+
+
+def fit(lane: dict[str, Any], ends: list[float]) -> dict[str, Any]:
+    """A lane's current line y = w·x + b across the data."""
+    ys = [lane["w"] * v + lane["b"] for v in ends]
+    return _line(ends, ys, f"fit · {lane['label']}", lane["colour"], width=2)
+
+
+def now(lane: dict[str, Any]) -> dict[str, Any]:
+    """A lane's current (w, b) on the landscape."""
+    return {
+        "type": "scatter",
+        "mode": "markers",
+        "x": [lane["w"]],
+        "y": [lane["b"]],
+        "name": f"now · {lane['label']}",
+        "showlegend": False,
+        "marker": {"size": 11, "color": lane["colour"], "line": {"color": "white", "width": 2}},
+    }
+
+
+def add_lanes(figures: dict[str, dict[str, Any]], view: dict[str, Any], samples: dict[str, Any]) -> None:
+    """Put every lane on the full figures (in place) and record where the other lanes' traces start."""
+    lanes, series = view["lanes"], view["lane_series"]
+    first = lanes[0]
+    offsets = {key: len(figure["data"]) for key, figure in figures.items()}
+    trace, loss = figures["trace_chart"]["data"], figures["loss_chart"]["data"]
+    _recolour(trace[0], f"w · {first['label']}", first["colour"])
+    _recolour(trace[1], f"b · {first['label']}", first["colour"])
+    trace[1]["line"]["dash"] = "dot"
+    _recolour(loss[0], f"loss · {first['label']}", first["colour"])
+    for lane, drawn in zip(lanes[1:], series[1:]):
+        lines = drawn["series"]
+        trace.append(_line(lines["w"]["step"], lines["w"]["value"], f"w · {lane['label']}", lane["colour"]))
+        trace.append(_line(lines["b"]["step"], lines["b"]["value"], f"b · {lane['label']}", lane["colour"], dash="dot"))
+        loss.append(_line(lines["loss"]["step"], lines["loss"]["value"], f"loss · {lane['label']}", lane["colour"]))
+    ends = frame_figures.sample_ends(samples)
+    data = figures["data_chart"]["data"]
+    data[2] = fit(first, ends)
+    data.extend(fit(lane, ends) for lane in lanes[1:])
+    if "landscape_chart" in figures:
+        land = figures["landscape_chart"]["data"]
+        _recolour(land[1], f"path · {first['label']}", first["colour"])
+        land[2] = now(first)
+        for lane, drawn in zip(lanes[1:], series[1:]):
+            path = drawn["trajectory"]
+            land.append(_line(path["w"], path["b"], f"path · {lane['label']}", lane["colour"], width=2))
+            land.append(now(lane))
+    st.session_state[OFFSETS_KEY] = offsets
+
+
+def lane_deltas(deltas: dict[str, dict[str, Any]], view: dict[str, Any], samples: dict[str, Any]) -> None:
+    """Each tick's deltas (in place) for every lane: rows from the lane columns, markers and fit lines set."""
+    lanes = view["lanes"]
+    offsets = st.session_state.get(OFFSETS_KEY, {})
+    others = list(enumerate(lanes))[1:]
+    if "trace_chart" in offsets:
+        base = offsets["trace_chart"]
+        deltas["trace_chart"]["append"] = [[0, "step", "w0"], [1, "step", "b0"]] + [
+            entry
+            for i, _ in others
+            for entry in ([base + 2 * (i - 1), "step", f"w{i}"], [base + 2 * (i - 1) + 1, "step", f"b{i}"])
+        ]
+    if "loss_chart" in offsets:
+        base = offsets["loss_chart"]
+        deltas["loss_chart"]["append"] = [[0, "step", "loss0"]] + [
+            [base + i - 1, "step", f"loss{i}"] for i, _ in others
+        ]
+    if "data_chart" in offsets:
+        ends = frame_figures.sample_ends(samples)
+        parts = deltas["data_chart"]["set"]
+        parts["data.2"] = fit(lanes[0], ends)
+        parts.update({f"data.{offsets['data_chart'] + i - 1}": fit(lane, ends) for i, lane in others})
+    if "landscape_chart" in offsets and "landscape_chart" in deltas:
+        base = offsets["landscape_chart"]
+        deltas["landscape_chart"]["append"] = [[1, "w0", "b0"]] + [
+            [base + 2 * (i - 1), f"w{i}", f"b{i}"] for i, _ in others
+        ]
+        parts = deltas["landscape_chart"]["set"]
+        parts["data.2"] = now(lanes[0])
+        parts.update({f"data.{base + 2 * (i - 1) + 1}": now(lane) for i, lane in others})

@@ -1,0 +1,67 @@
+"""The live run as a race: its lanes (LaneSpec dicts), race id and each lane's stored run, and the race's calls."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from core.race.lane_fields import MAX_LANES
+from core.race.lane_specs import LaneSpec, check_specs
+from core.race.presets import RACE_PRESETS
+from core.regression.config import ConfigError, RegressionConfig
+from core.regression.fields import OPTIMIZERS
+
+
+def new_race_id() -> str:
+    """A race's group id in the run store (its lanes' sweep_id): every save of one race uses it."""
+    return f"race-{secrets.token_hex(4)}"
+
+
+def preset_lanes(name: str, config: RegressionConfig) -> tuple[RegressionConfig, list[dict[str, Any]]]:
+    """A preset's base config (its shared settings applied) and lanes; an unknown name raises ConfigError."""
+    if name not in RACE_PRESETS:
+        raise ConfigError("Race preset", name, f"must be one of {', '.join(RACE_PRESETS)}")
+    shared, lanes = RACE_PRESETS[name](config)
+    base = config.replace(**shared)
+    specs = [LaneSpec(overrides) for overrides in lanes]
+    check_specs(base, specs)
+    return base, [spec.to_dict() for spec in specs]
+
+
+def added_lane(config: RegressionConfig, lanes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The lanes with one more: the first optimizer no lane uses yet (else a copy of the base), checked."""
+    current = lanes or [LaneSpec().to_dict()]
+    if len(current) >= MAX_LANES:
+        raise ConfigError("lanes", len(current) + 1, f"a race has at most {MAX_LANES} lanes")
+    used = {lane["overrides"].get("optimizer", config.optimizer) for lane in current}
+    fresh = next((name for name in OPTIMIZERS if name not in used), None)
+    lane = LaneSpec({"optimizer": fresh} if fresh else {})
+    check_specs(config, [LaneSpec.from_dict(spec) for spec in current] + [lane])
+    return [*current, lane.to_dict()]
+
+
+def open_race(run: Any) -> int:
+    """Open the run's race in an engine; returns its handle."""
+    return run.client.open_race(run.config, run.lanes)
+
+
+def race_tick(run: Any, handle: int, steps: int, budget: float, **view: Any) -> dict[str, Any]:
+    """One race tick: every lane advances, then the view (lanes included)."""
+    return run.client.race(handle, "tick", n=steps, max_seconds=budget, **view)
+
+
+def save_race(run: Any, handle: int, status: str) -> int:
+    """Save every lane as its own run under the race id; returns the first lane's run id."""
+    from core.store.run_store import default_db_path
+
+    ids = run.client.race(
+        handle,
+        "save",
+        db_path=str(default_db_path()),
+        race_id=run.race_id,
+        run_ids=list(run.lane_run_ids),
+        status=status,
+        run_key=run.run_key,
+    )
+    run.lane_run_ids = ids
+    return ids[0]
