@@ -10,6 +10,7 @@ from ui.live import (
     lanes_table,
     lr_find_panel,
     panel,
+    readouts,
     session,
     setting_change,
     sidebar_form,
@@ -39,12 +40,16 @@ session.show_notices(run)
 controls_slot = st.container()
 lane_editor.editor(run)
 log_scale, run.smoothing = view_options.chart_options()
-status_slot, charts_slot, export_slot = st.container(), st.container(), st.container()
+status_slot, tick_slot, charts_slot, export_slot = st.container(), st.container(), st.container(), st.container()
 
 view = session.full_run_view(run)
 with controls_slot:  # drawn after this run's tick, so a run that just finished shows the right buttons
     session.controls(run)
 if view is not None:
+    with status_slot:
+        readouts.metrics(view)
+        readouts.status_line(run, view)
+        panel.divergence(view)
     with charts_slot:
         panel.charts(panel.chart_figures(run, view, log_scale))
         if timeline.available(run, view):
@@ -52,30 +57,28 @@ if view is not None:
 with export_slot:
     session.exports(run)
     lr_find_panel.panel(run)
-
-
 session.note_playing(run)
 
 
 @st.fragment
-def live_area() -> None:
-    """Metrics and status each frame; while playing, each tick advances the run and feeds the charts what is new,
-    with the time its next tick is due (the feed's component asks for it: see ui/live/chart_component.py)."""
+def live_ticks() -> None:
+    """While playing, each tick advances the run and feeds the charts, metrics and status line what is new, with
+    when its next tick is due (the feed's component asks for it: see ui/live/chart_component.py)."""
     session.tick_begins(run)
     fresh = session.first_frame_of_full_run(run)
-    view = run.view if fresh else session.refresh(run, panel.feed_since(run) if run.playing else None)
-    if view is None:
-        return
-    panel.metrics(view)
-    panel.status_line(run, view)
-    lanes_table.show(view)
-    panel.divergence(view)
-    if run.playing or run.ticking:  # ticking but not playing: this tick ended the run, its last rows go out
-        panel.feed(run, view, log_scale, session.next_tick_s(run) if run.playing else None, fresh)
-    else:
+    if not (run.playing or run.ticking):
+        if run.view is not None:
+            lanes_table.show(run.view)
         panel.stop_clock(run)
+        return
+    tick_view = run.view if fresh else session.refresh(run, panel.feed_since(run) if run.playing else None)
+    if tick_view is None:
+        return
+    lanes_table.show(tick_view)
+    # ticking but no longer playing: this tick ended the run; its last rows go out, then the page reruns
+    panel.feed(run, tick_view, log_scale, session.next_tick_s(run) if run.playing else None, fresh)
     session.stop_ticking_when_finished(run)
 
 
-with status_slot:  # defined last, so a full run ends right after the fragment starts its timer
-    live_area()
+with tick_slot:  # called last, so a full run's tick reuses the view it just fetched
+    live_ticks()

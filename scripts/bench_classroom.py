@@ -509,6 +509,9 @@ class BrowserSession:
                 return
             payload = feed_payload(component)
             self.feed_clock(component.id, delta.fragment_id, payload)
+            for label, texts in payload.get("readouts", {}).get("metrics", {}).items():  # what the page shows
+                if (value := metric_number(texts[0])) is not None:
+                    self.metrics[label] = value
             if self.run_fragments and ("charts" in payload or "full" in payload):
                 if not self.run_has_feed:
                     self.run_has_feed = True

@@ -172,6 +172,13 @@ def compiled_chunk(optimizer: str, loss: str) -> Callable:
     return run_chunk
 
 
+@cache
+def compiled_call(optimizer: str, loss: str) -> Callable:
+    """compiled_chunk's one concrete function (its signature fixes every input's type): calling it skips the
+    tf.function's per-call dispatch (binding the arguments, looking up the trace), most of a small chunk's cost."""
+    return compiled_chunk(optimizer, loss).get_concrete_function()
+
+
 def chunk_capacity(n_steps: int) -> int:
     """Padded chunk length: the next power of two (at least 64), so XLA compiles only a few shapes."""
     return max(64, 1 << max(0, n_steps - 1).bit_length())
@@ -185,7 +192,7 @@ def run_compiled(x, y, indices, mask, state, optimizer, loss, learning_rate) -> 
         pad = capacity - n_steps
         indices = np.concatenate([indices, np.zeros((pad, indices.shape[1]), np.int32)])
         mask = np.concatenate([mask, np.ones((pad, mask.shape[1]), np.float32)])
-    done, params, slots, iteration, w_rows, b_rows, loss_rows = compiled_chunk(optimizer, loss)(
+    done, params, slots, iteration, w_rows, b_rows, loss_rows = compiled_call(optimizer, loss)(
         x,
         y,
         tf.constant(indices),

@@ -37,6 +37,11 @@ def change_learning_rate_with_the_keyboard(page) -> None:
     )
 
 
+METRIC_VALUE = """label => [...document.querySelectorAll('.st-key-live_metrics [data-testid="stMetric"]')]
+  .find(m => m.querySelector('[data-testid="stMetricLabel"]').innerText.trim() === label)
+  .querySelector('[data-testid="stMetricValue"]').innerText"""
+
+
 def test_play_streams_marks_changes_keeps_zoom_and_runs_to_the_end(page, app_url: str) -> None:
     open_live_page(page, app_url)
     epochs = page.locator("[data-testid='stSidebar'] .st-key-cfg_epochs input")
@@ -53,6 +58,15 @@ def test_play_streams_marks_changes_keeps_zoom_and_runs_to_the_end(page, app_url
         time.sleep(0.05)
     assert len(seen) >= 6, f"chart updated only {len(seen) - 1} times"
     assert visible_every_frame
+    # the metrics, status line and progress bar move with the ticks (the feed writes their texts in place)
+    steps_shown, progress_shown, deadline = set(), set(), time.time() + 15
+    while (len(steps_shown) < 4 or len(progress_shown) < 2) and time.time() < deadline:
+        steps_shown.add(page.evaluate(METRIC_VALUE, "Step"))
+        progress_shown.add(page.get_attribute(".st-key-live_status [role='progressbar']", "aria-valuenow"))
+        time.sleep(0.1)
+    assert len(steps_shown) >= 4, f"the Step metric showed only {steps_shown} while playing"
+    assert len(progress_shown) >= 2, f"the progress bar stayed at {progress_shown}"
+    assert page.locator(".st-key-live_status code").inner_text() == "running"
 
     plot = page.locator(f"{chart} .nsewdrag").first
     box = plot.bounding_box()

@@ -208,10 +208,40 @@ function shared() {
     const wait = Math.max(MIN_GAP_MS, clock.askedAt + payload.next * 1000 - performance.now());
     clock.timer = setTimeout(() => ask(component, payload.tick, RETRIES), wait);
   }
+  // The metrics and the status line, drawn by full runs as Streamlit elements, take a tick's texts in place
+  // (ui/live/readouts.py).
+  function setText(root, selector, text) {
+    const node = root && root.querySelector(selector);
+    if (node && node.textContent !== text) node.textContent = text;
+  }
+  function showReadouts(readouts) {
+    if (!readouts) return;
+    for (const metric of document.querySelectorAll('.st-key-live_metrics [data-testid="stMetric"]')) {
+      const label = metric.querySelector('[data-testid="stMetricLabel"] p');
+      const texts = label && readouts.metrics[label.textContent.trim()];
+      if (!texts) continue;
+      setText(metric, '[data-testid="stMetricValue"] p', texts[0]);
+      setText(metric, '[data-testid="stMetricDelta"] p', texts[1]);
+    }
+    const line = document.querySelector('.st-key-live_status [data-testid="stMarkdownContainer"] p');
+    if (line && line.lastChild && line.lastChild.nodeType === Node.TEXT_NODE) {
+      setText(line, "code", readouts.status[0]);
+      if (line.lastChild.nodeValue !== readouts.status[1]) line.lastChild.nodeValue = readouts.status[1];
+    }
+    const percent = Math.round(readouts.progress * 100);
+    const bar = document.querySelector('.st-key-live_status [role="progressbar"]');
+    if (bar && bar.getAttribute("aria-valuenow") !== String(percent)) {
+      bar.setAttribute("aria-valuenow", String(percent));
+      bar.setAttribute("aria-valuetext", percent + "%");
+      const fill = bar.querySelector('[data-testid="stProgressBarTrack"] > div');
+      if (fill) fill.style.transform = "translateX(" + (percent - 100) + "%)";
+    }
+  }
   // One tick's news for the charts (see live_feed): whole figures, or rows and parts to add to the full draw.
   function feed(component) {
     const payload = parse(component.data);
     schedule(component, payload);
+    showReadouts(payload.readouts);
     for (const [key, figure] of Object.entries(payload.full || {})) {
       const chart = chartFor(key);
       if (chart) draw(chart, figure);

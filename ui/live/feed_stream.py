@@ -15,9 +15,24 @@ from typing import Any
 Prints = dict[str, str]  # path in a figure → its value as JSON text
 
 
+_LAST_PRINT: dict[str, tuple[Any, str]] = {}  # path → (the last value printed there, its text)
+
+
+def fingerprint(path: str, value: Any) -> str:
+    """A part's value as JSON text; the same object as last time at this path is not printed again (the
+    landscape's cached contours are 20 KB of text)."""
+    last = _LAST_PRINT.get(path)
+    if last is not None and last[0] is value:
+        return last[1]
+    text = json.dumps(value, sort_keys=True)
+    if isinstance(value, (dict, list)):
+        _LAST_PRINT[path] = (value, text)
+    return text
+
+
 def fingerprints(delta: dict[str, Any]) -> Prints:
     """Each part a delta sets, as JSON text."""
-    return {path: json.dumps(value, sort_keys=True) for path, value in delta["set"].items()}
+    return {path: fingerprint(path, value) for path, value in delta["set"].items()}
 
 
 @dataclass
