@@ -203,7 +203,8 @@ def _bands(
 
 def _result_scatter(runs: list[dict], values: dict[int, dict], labels: dict[int, str], key: ColourKey) -> None:
     """One point per run, a setting against a result; click or lasso points to highlight their runs."""
-    x_choices = [*(_varying(values, runs) or ["learning_rate"]), "id"]
+    varying = sorted(_varying(values, runs), key=lambda choice: (PREFERRED_COLOURS + (choice,)).index(choice))
+    x_choices = [*(varying or ["learning_rate"]), "id"]
     y_choices = [metric for metric in COLOUR_METRICS if any(values[run["id"]].get(metric) is not None for run in runs)]
     if not y_choices:
         return
