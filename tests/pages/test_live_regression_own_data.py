@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from page_helpers import LIVE_PAGE, click, metric
+from page_helpers import LIVE_PAGE, click, figure, metric
 from streamlit.testing.v1 import AppTest
 
 from core.regression.data import least_squares
@@ -126,6 +126,8 @@ def test_stop_when_converged_ends_the_run_at_its_converged_step(live_page: AppTe
         live_page.run()
     assert metric(live_page, "Step") == "292"
     assert "converged at step 292" in str(next(m.proto for m in live_page.metric if m.label == "Step"))
+    for key in ("trace_chart", "loss_chart"):  # marked on the step charts like a mid-run change
+        assert "converged @ step 292" in [note["text"] for note in figure(live_page, key)["layout"]["annotations"]]
 
 
 def test_find_learning_rate_suggests_one_and_uses_it_as_a_mid_run_change(live_page: AppTest) -> None:
