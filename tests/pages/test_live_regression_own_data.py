@@ -141,3 +141,15 @@ def test_find_learning_rate_suggests_one_and_uses_it_as_a_mid_run_change(live_pa
     assert live_page.sidebar.select_slider(key="cfg_learning_rate").value == pytest.approx(0.46415888)
     click(live_page, "Step epoch")
     assert metric(live_page, "Step") == "2,000"
+
+
+def test_above_ten_thousand_rows_the_companion_csv_is_offered(live_page: AppTest) -> None:
+    live_page.run()
+    rows = "".join(f"{i / 1000},{2 * i / 1000 + 1}\n" for i in range(10_001))
+    uploaded(live_page, ("x,y\n" + rows).encode(), "big.csv")
+    assert not live_page.exception and not live_page.error
+    buttons = [element for element in live_page.get("download_button")]
+    labels = [button.proto.label for button in buttons]
+    assert "Companion CSV for the exported script" in labels
+    uploaded(live_page, b"x,y\n1,2\n2,4\n", "small.csv")
+    assert "Companion CSV for the exported script" not in [b.proto.label for b in live_page.get("download_button")]
