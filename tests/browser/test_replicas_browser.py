@@ -42,14 +42,12 @@ def open_compare(tab, url: str, wait: bool = True) -> None:  # noqa: ANN001
         tab.get_by_role("heading", name="Sweeps").wait_for()
 
 
-def shown_runs(tab, text: str) -> str:  # noqa: ANN001
-    """Filter the Compare table by text; the caption that counts what it shows ("1 of 3 runs. …")."""
+def filter_shows(tab, text: str, count: str) -> None:  # noqa: ANN001
+    """Filter the Compare table by text and wait for the caption that counts what it shows (e.g. "1 of 1")."""
     box = tab.get_by_label("Filter runs")
     box.fill(text)
     box.press("Enter")
-    caption = tab.get_by_text(re.compile(r"^\d+ of \d+ runs"))
-    caption.wait_for()
-    return caption.inner_text()
+    tab.get_by_text(re.compile(rf"^{count} runs\.")).wait_for()
 
 
 def test_a_run_saved_on_one_replica_and_a_sweep_started_on_it_appear_on_the_other(
@@ -75,7 +73,7 @@ def test_a_run_saved_on_one_replica_and_a_sweep_started_on_it_appear_on_the_othe
     assert saved["steps"] == 1000
 
     watcher.get_by_role("link", name=re.compile("Compare Runs")).first.click()  # a rerun, not a restart
-    assert shown_runs(watcher, RUN_NAME).startswith("1 of 1 runs")
+    filter_shows(watcher, RUN_NAME, "1 of 1")
 
     sweeper = new_tab(browser)
     open_compare(sweeper, first)
@@ -93,7 +91,7 @@ def test_a_run_saved_on_one_replica_and_a_sweep_started_on_it_appear_on_the_othe
         ".some(element => (element.value || element.textContent || '').includes(label))"
     )
     watcher.wait_for_function(picked_sweep, arg=f"{sweep_id} (2 runs)")
-    assert shown_runs(watcher, "replica lr=").startswith("2 of 3 runs")
+    filter_shows(watcher, "replica lr=", "2 of 3")
     watcher.screenshot(path=str(tmp_path / "second-replica-compare.png"), full_page=True)
     for tab in (watcher, live, sweeper):
         tab.context.close()
