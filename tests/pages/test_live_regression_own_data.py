@@ -138,7 +138,9 @@ def test_find_learning_rate_suggests_one_and_uses_it_as_a_mid_run_change(live_pa
     suggested = [m.value for m in live_page.markdown if m.value.startswith("Suggested learning rate")]
     assert suggested and "**0.4642**" in suggested[0] and "2/λ_max = 0.9668" in suggested[0]
     click(live_page, "Use this learning rate")
-    assert live_page.sidebar.select_slider(key="cfg_learning_rate").value == pytest.approx(0.46415888)
+    assert live_page.sidebar.select_slider(key="cfg_learning_rate").value == 0.464  # the suggestion to 3 digits
+    notes = [note["text"] for note in figure(live_page, "trace_chart")["layout"]["annotations"]]
+    assert "lr 0.01→0.464 @ step 1,000" in notes and "converged @ step 292" in notes
     click(live_page, "Step epoch")
     assert metric(live_page, "Step") == "2,000"
 

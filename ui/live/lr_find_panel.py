@@ -122,4 +122,5 @@ def panel(run: LiveRun) -> None:
         f"Suggested learning rate **{found['suggested']:.4g}**{stale}; largest stable {found['max_stable']:.4g}; "
         f"2/λ_max = {found['two_over_lambda_max']:.4g}."
     )
-    st.button(USE_LABEL, key="lr_find_use", on_click=lambda: use_suggestion(run, found["suggested"]))
+    rounded = float(f"{found['suggested']:.3g}")  # 0.464, not 0.46415888336127725: the run's labels stay readable
+    st.button(USE_LABEL, key="lr_find_use", on_click=lambda: use_suggestion(run, rounded))
