@@ -140,3 +140,22 @@ def test_a_bad_lanes_link_falls_back_to_one_lane_with_a_warning(live_page: AppTe
     assert any("URL parameter lanes=" in w and says in w and "using one lane" in w for w in warnings), warnings
     assert not live_page.table  # one lane
     assert "lanes" not in live_page.query_params
+
+
+def test_small_multiples_put_each_lane_in_its_own_column_sharing_the_axes(live_page: AppTest) -> None:
+    live_page.run()
+    preset(live_page, "Learning rates")
+    click(live_page, "Step")
+    live_page.toggle(key="race_small_multiples").set_value(True).run()
+    assert not live_page.exception
+    for key in ("trace_chart", "loss_chart"):
+        drawn = figure(live_page, key)
+        layout = drawn["layout"]
+        assert [layout[f"xaxis{n}"]["matches"] for n in (2, 3, 4)] == ["x"] * 3
+        domains = [layout["xaxis"]["domain"]] + [layout[f"xaxis{n}"]["domain"] for n in (2, 3, 4)]
+        assert all(left[1] < right[0] for left, right in zip(domains, domains[1:]))
+        axes = {trace["name"]: trace.get("xaxis", "x") for trace in drawn["data"]}
+        prefix = "w · " if key == "trace_chart" else "loss · "
+        assert [axes[f"{prefix}lr {rate}"] for rate in ("0.001", "0.01", "0.1", "0.5")] == ["x", "x2", "x3", "x4"]
+    live_page.toggle(key="race_small_multiples").set_value(False).run()
+    assert "xaxis2" not in figure(live_page, "trace_chart")["layout"]
