@@ -247,9 +247,12 @@ class Engine:
 
     def open_race(self, config: dict, lanes: list[dict]) -> int:
         """Start a race of lanes over a base config (core.race.service); returns its handle."""
-        from core.race.service import open_race
+        from core.race.service import race_entry
 
-        return open_race(self, config, lanes)
+        handle = self.next_id
+        self.next_id += 1
+        self.entries[handle] = Entry(**race_entry(config, lanes, self.datasets))
+        return handle
 
     def race(self, handle: int, action: str, payload: dict[str, Any]) -> Any:
         """A race's own requests (tick, lane changes, save, export): core.race.service.ACTIONS."""

@@ -19,15 +19,10 @@ from core.regression.smoothing import EmaCache
 MAX_ADVANCE_SECONDS = 10.0
 
 
-def open_race(engine: Any, config: dict, lanes: list[dict]) -> int:
-    """Start a race of lanes (LaneSpec dicts) over the base config; returns its engine handle."""
-    from core.engine.process import Entry
-
-    race = Race(RegressionConfig.from_dict(config), [LaneSpec.from_dict(lane) for lane in lanes], engine.datasets)
-    handle = engine.next_id
-    engine.next_id += 1
-    engine.entries[handle] = Entry(race.lanes[0], race=race, ema=EmaCache(), extent=RaceExtent(race))
-    return handle
+def race_entry(config: dict, lanes: list[dict], datasets: dict) -> dict[str, Any]:
+    """What the engine's entry for a new race holds: its first lane as the trainer, the race, its caches."""
+    race = Race(RegressionConfig.from_dict(config), [LaneSpec.from_dict(lane) for lane in lanes], datasets)
+    return {"trainer": race.lanes[0], "race": race, "ema": EmaCache(), "extent": RaceExtent(race)}
 
 
 def race_of(engine: Any, handle: int) -> Race:
