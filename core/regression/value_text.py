@@ -122,11 +122,14 @@ def display_text(value: Any) -> str:
 
 
 JUMPS = {"w_init": "w", "b_init": "b"}  # a new initial value mid-run sets the parameter to it (it jumps)
+CONVERGED_MARK = "converged"  # not a field: the step charts' mark where a run converged (ui.live.convergence_mark)
 
 
 def event_label(event: Mapping[str, Any]) -> str:
     """'lr 0.01→0.1 @ step 512' for a mid-run change with step, field, old and new; 'w set to 8 @ step 448' for a
     new initial w or b, which sets w or b from the next step."""
+    if event["field"] == CONVERGED_MARK:
+        return f"converged @ step {event['step']:,}"
     if event["field"] in JUMPS:
         return f"{JUMPS[event['field']]} set to {display_text(event['new'])} @ step {event['step']:,}"
     name = short_name(event["field"])

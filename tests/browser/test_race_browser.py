@@ -27,7 +27,6 @@ def test_the_optimizers_preset_races_six_lanes_live(page, app_url: str) -> None:
     page.goto(app_url)
     page.get_by_role("link", name=re.compile("Live Regression")).first.click()
     page.wait_for_selector(".st-key-trace_chart .js-plotly-plot")
-    page.wait_for_selector(".st-key-lanes_table")
     epochs = page.locator("[data-testid='stSidebar'] .st-key-cfg_epochs input")
     epochs.fill("20")  # 20,000 steps: still racing while the test looks
     epochs.press("Enter")

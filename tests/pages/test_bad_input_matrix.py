@@ -12,13 +12,17 @@ from page_helpers import LIVE_PAGE
 from streamlit.testing.v1 import AppTest
 
 from core.regression.config import RegressionConfig
-from core.regression.fields import FIELD_TABLE, FieldSpec
+from core.regression.fields import FIELD_TABLE, FieldSpec, choice_label
 from core.regression.url_query import BACKEND_KEY, URL_KEYS
 from ui.live.sidebar_form import widget_key
 from ui.live.url_sync import VIEW_KEYS
 
-NUMBER_SPECS = [spec for spec in FIELD_TABLE if spec.kind in (int, float) and not spec.log_scale]
-CLOSED_SPECS = [spec for spec in FIELD_TABLE if spec not in NUMBER_SPECS]
+NUMBER_SPECS = [spec for spec in FIELD_TABLE if spec.in_form and spec.kind in (int, float) and not spec.log_scale]
+CLOSED_SPECS = [spec for spec in FIELD_TABLE if spec.in_form and spec not in NUMBER_SPECS]
+# The data source whose sidebar shows a field (Curvature a only for curved data, and so on).
+SHOWN_WITH: dict[str, str] = {
+    spec.name: "synthetic" if "synthetic" in spec.sources else spec.sources[0] for spec in FIELD_TABLE
+}
 ALL_URL_KEYS = [*URL_KEYS, BACKEND_KEY, *VIEW_KEYS]
 SPECS_BY_KEY: dict[str, FieldSpec] = {spec.url_key: spec for spec in FIELD_TABLE}
 URL_TEXTS: dict[str, str] = {
@@ -69,23 +73,24 @@ SIDEBAR_VALUES: dict[str, object] = {
 
 @pytest.mark.parametrize("kind", list(SIDEBAR_VALUES))
 def test_every_number_field_refuses_a_bad_value_by_name_and_keeps_its_value(kind: str) -> None:
-    app = open_page()
-    for spec in NUMBER_SPECS:
-        value = SIDEBAR_VALUES[kind]
-        if value == "below low":
-            value = spec.kind(below_low(spec))
-        elif isinstance(value, float) and spec.kind is int:
-            continue  # a whole-number box sends a 64-bit integer: NaN and ±inf cannot arrive (see test_setting_change)
-        elif isinstance(value, int) and spec.kind is float:
-            value = float(value)
-        before = app.sidebar.number_input(key=widget_key(spec.name)).value
-        app.sidebar.number_input(key=widget_key(spec.name)).set_value(value).run()
-        assert_standing(app)
-        shown = warnings(app)
-        assert len(shown) == 1 and shown[0].startswith(spec.label), (spec.name, value, shown)
-        assert "not allowed" in shown[0] or "needs a number" in shown[0]
-        assert app.sidebar.number_input(key=widget_key(spec.name)).value == before, spec.name
-        assert app.session_state["live_run"].config == RegressionConfig()
+    for source in dict.fromkeys(SHOWN_WITH[spec.name] for spec in NUMBER_SPECS):
+        app = open_page({} if source == "synthetic" else {"data_source": source})
+        for spec in (spec for spec in NUMBER_SPECS if SHOWN_WITH[spec.name] == source):
+            value = SIDEBAR_VALUES[kind]
+            if value == "below low":
+                value = spec.kind(below_low(spec))
+            elif isinstance(value, float) and spec.kind is int:
+                continue  # a whole-number box sends a 64-bit integer: no NaN or ±inf (see test_setting_change)
+            elif isinstance(value, int) and spec.kind is float:
+                value = float(value)
+            before = app.sidebar.number_input(key=widget_key(spec.name)).value
+            app.sidebar.number_input(key=widget_key(spec.name)).set_value(value).run()
+            assert_standing(app)
+            shown = warnings(app)
+            assert len(shown) == 1 and shown[0].startswith(spec.label), (spec.name, value, shown)
+            assert "not allowed" in shown[0] or "needs a number" in shown[0]
+            assert app.sidebar.number_input(key=widget_key(spec.name)).value == before, spec.name
+            assert app.session_state["live_run"].config == RegressionConfig(data_source=source)
 
 
 def test_the_other_fields_offer_only_allowed_values() -> None:
@@ -95,7 +100,7 @@ def test_the_other_fields_offer_only_allowed_values() -> None:
         if spec.kind is bool:
             assert app.sidebar.toggle(key=key).value is spec.default
         elif spec.choices:
-            assert list(app.sidebar.selectbox(key=key).options) == list(spec.choices)
+            assert list(app.sidebar.selectbox(key=key).options) == [choice_label(spec, c) for c in spec.choices]
         else:
             options = [float(option) for option in app.sidebar.select_slider(key=key).options]
             assert all(spec.low < option <= spec.high for option in options), spec.name

@@ -84,7 +84,7 @@ def test_above_twelve_runs_lines_join_per_colour_and_a_category_gets_a_legend_en
     assert "Picked 30 runs" in texts(app.info)
     assert app.selectbox(key="compare_colour_by").value == "learning_rate"  # many runs: the first setting that varies
     figure = chart(app, "compare_overlay_loss")
-    lines = [trace for trace in figure["data"] if trace["type"] == "scattergl" and trace["mode"] == "lines"]
+    lines = [trace for trace in figure["data"] if trace.get("mode") == "lines" and "customdata" in trace]
     assert 1 < len(lines) <= 16 and all(trace["showlegend"] is False for trace in lines)
     assert sorted(set(unpacked(figure["data"][-2]["customdata"]).tolist())) == sorted(ids)  # the end markers
     assert colour_bar(figure)["title"]["text"] == "log10 learning_rate"
@@ -143,7 +143,7 @@ def test_a_highlight_from_the_chart_keeps_only_those_runs(scratch_store: Path) -
     app.session_state["compare_highlight"] = [ids[3], ids[7]]  # what a click or lasso on a chart's points sets
     app.run()
     figure = chart(app, "compare_overlay_w")
-    lit = [t for t in figure["data"] if t["type"] == "scattergl" and t["mode"] == "lines" and t["line"]["width"] > 1]
+    lit = [t for t in figure["data"] if t.get("mode") == "lines" and "customdata" in t and t["line"]["width"] > 1]
     assert sorted(set(np.concatenate([unpacked(t["customdata"]) for t in lit]).tolist())) == [ids[3], ids[7]]
     faint = [t for t in figure["data"] if t.get("mode") == "lines" and "customdata" in t and t["line"]["width"] == 1]
     assert faint and all(t["opacity"] < 0.5 for t in faint)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from page_helpers import LIVE_PAGE, click, metric
+from page_helpers import LIVE_PAGE, click, figure, metric
 from streamlit.testing.v1 import AppTest
 
 from core.regression.data import least_squares
@@ -126,6 +126,8 @@ def test_stop_when_converged_ends_the_run_at_its_converged_step(live_page: AppTe
         live_page.run()
     assert metric(live_page, "Step") == "292"
     assert "converged at step 292" in str(next(m.proto for m in live_page.metric if m.label == "Step"))
+    for key in ("trace_chart", "loss_chart"):  # marked on the step charts like a mid-run change
+        assert "converged @ step 292" in [note["text"] for note in figure(live_page, key)["layout"]["annotations"]]
 
 
 def test_find_learning_rate_suggests_one_and_uses_it_as_a_mid_run_change(live_page: AppTest) -> None:
@@ -136,6 +138,20 @@ def test_find_learning_rate_suggests_one_and_uses_it_as_a_mid_run_change(live_pa
     suggested = [m.value for m in live_page.markdown if m.value.startswith("Suggested learning rate")]
     assert suggested and "**0.4642**" in suggested[0] and "2/λ_max = 0.9668" in suggested[0]
     click(live_page, "Use this learning rate")
-    assert live_page.sidebar.select_slider(key="cfg_learning_rate").value == pytest.approx(0.46415888)
+    assert live_page.sidebar.select_slider(key="cfg_learning_rate").value == 0.464  # the suggestion to 3 digits
+    notes = [note["text"] for note in figure(live_page, "trace_chart")["layout"]["annotations"]]
+    assert "lr 0.01→0.464 @ step 1,000" in notes and "converged @ step 292" in notes
     click(live_page, "Step epoch")
     assert metric(live_page, "Step") == "2,000"
+
+
+def test_above_ten_thousand_rows_the_companion_csv_is_offered(live_page: AppTest) -> None:
+    live_page.run()
+    rows = "".join(f"{i / 1000},{2 * i / 1000 + 1}\n" for i in range(10_001))
+    uploaded(live_page, ("x,y\n" + rows).encode(), "big.csv")
+    assert not live_page.exception and not live_page.error
+    buttons = [element for element in live_page.get("download_button")]
+    labels = [button.proto.label for button in buttons]
+    assert "Companion CSV for the exported script" in labels
+    uploaded(live_page, b"x,y\n1,2\n2,4\n", "small.csv")
+    assert "Companion CSV for the exported script" not in [b.proto.label for b in live_page.get("download_button")]

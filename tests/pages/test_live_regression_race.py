@@ -33,8 +33,7 @@ def test_one_lane_by_default_with_its_lanes_table(live_page: AppTest) -> None:
     assert not live_page.exception
     assert "Add lane" in [button.label for button in live_page.button]
     assert any("Optimizers" in option for option in live_page.selectbox(key="race_preset").options)
-    rows = table(live_page)
-    assert list(rows["lane"]) == ["sgd"] and list(rows["step"]) == [0]
+    assert not live_page.table  # a single run: its metrics say it all, so its lanes block is empty
     assert names(live_page, "trace_chart")[:2] == ["Weight", "Bias"]  # a single run draws as it always did
 
 
@@ -139,5 +138,24 @@ def test_a_bad_lanes_link_falls_back_to_one_lane_with_a_warning(live_page: AppTe
     assert not live_page.exception
     warnings = [warning.value for warning in live_page.warning]
     assert any("URL parameter lanes=" in w and says in w and "using one lane" in w for w in warnings), warnings
-    assert list(table(live_page)["lane"]) == ["sgd"]
+    assert not live_page.table  # one lane
     assert "lanes" not in live_page.query_params
+
+
+def test_small_multiples_put_each_lane_in_its_own_column_sharing_the_axes(live_page: AppTest) -> None:
+    live_page.run()
+    preset(live_page, "Learning rates")
+    click(live_page, "Step")
+    live_page.toggle(key="race_small_multiples").set_value(True).run()
+    assert not live_page.exception
+    for key in ("trace_chart", "loss_chart"):
+        drawn = figure(live_page, key)
+        layout = drawn["layout"]
+        assert [layout[f"xaxis{n}"]["matches"] for n in (2, 3, 4)] == ["x"] * 3
+        domains = [layout["xaxis"]["domain"]] + [layout[f"xaxis{n}"]["domain"] for n in (2, 3, 4)]
+        assert all(left[1] < right[0] for left, right in zip(domains, domains[1:]))
+        axes = {trace["name"]: trace.get("xaxis", "x") for trace in drawn["data"]}
+        prefix = "w · " if key == "trace_chart" else "loss · "
+        assert [axes[f"{prefix}lr {rate}"] for rate in ("0.001", "0.01", "0.1", "0.5")] == ["x", "x2", "x3", "x4"]
+    live_page.toggle(key="race_small_multiples").set_value(False).run()
+    assert "xaxis2" not in figure(live_page, "trace_chart")["layout"]

@@ -89,7 +89,7 @@ def show(
     runs: list[dict], points: dict[int, pd.DataFrame], chosen: dict[str, Any], values: dict[int, dict] | None = None
 ) -> None:
     """Overlay: one chart per quantity, a colour per run (or by the colour key). Side by side: one chart per run,
-    four to a row. Above 12 runs the overlays join lines of a colour into one WebGL trace, without a legend."""
+    four to a row. Above 12 runs the overlays join lines of a colour into one trace, without a legend."""
     labels = run_labels(runs)
     series = [_series(run, points[run["id"]], labels[run["id"]], chosen) for run in runs]
     x_title, log_y, robust = chosen["axis"], chosen["log_y"], chosen.get("ignore_outliers", False)
@@ -133,7 +133,7 @@ def _hover_texts(runs: list[dict], values: dict[int, dict], labels: dict[int, st
 def _many_overlays(
     runs: list[dict], series: list[dict[str, Any]], values: dict[int, dict], key: ColourKey, chosen: dict[str, Any]
 ) -> None:
-    """Many runs: one WebGL trace per colour, the colour key, hover per run; a click on a line highlights it."""
+    """Many runs: one line trace per colour, the colour key, hover per run; a click on a line highlights it."""
     labels = {item["id"]: item["label"] for item in series}
     hover = _hover_texts(runs, values, labels) if values else {}
     lit = run_highlight.highlighted(runs)
@@ -203,7 +203,8 @@ def _bands(
 
 def _result_scatter(runs: list[dict], values: dict[int, dict], labels: dict[int, str], key: ColourKey) -> None:
     """One point per run, a setting against a result; click or lasso points to highlight their runs."""
-    x_choices = [*(_varying(values, runs) or ["learning_rate"]), "id"]
+    varying = sorted(_varying(values, runs), key=lambda choice: (PREFERRED_COLOURS + (choice,)).index(choice))
+    x_choices = [*(varying or ["learning_rate"]), "id"]
     y_choices = [metric for metric in COLOUR_METRICS if any(values[run["id"]].get(metric) is not None for run in runs)]
     if not y_choices:
         return

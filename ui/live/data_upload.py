@@ -12,6 +12,7 @@ from core.regression.config import ConfigError, RegressionConfig
 from core.regression.csv_table import CsvError, Table, dataset_from_table, decode, default_columns, read_table
 from core.regression.dataset import Dataset
 from core.regression.fields import FIELDS, UPLOADED, choice_label
+from core.regression.script_export import MAX_EMBEDDED_ROWS, companion_csv, companion_name, needs_companion
 from ui.engine_handle import engine_error_message
 from ui.live import sidebar_form
 from ui.live.run_state import LiveRun
@@ -23,6 +24,7 @@ PASTE_KEY = "own_data_paste"
 X_KEY, Y_KEY = "own_data_x", "own_data_y"
 PARSED_KEY = "own_data_parsed"
 SPEC = FIELDS["data_source"]
+SCRIPT_NAME = "tapestream_run.py"  # the Live page's Export as Python script file name
 
 
 def panel(run: LiveRun) -> RegressionConfig:
@@ -122,6 +124,21 @@ def own_data(run: LiveRun) -> None:
         use(run, dataset)
     if run.config.data_hash == dataset.hash:
         st.caption(f"Training on {len(dataset):,} rows of {name}: x = {x_column}, y = {y_column}.")
+        companion_download(dataset)
+
+
+def companion_download(dataset: Dataset) -> None:
+    """Above 10,000 rows the exported script reads its data from a companion CSV: offer it beside the upload."""
+    if not needs_companion(dataset):
+        return
+    st.download_button(
+        "Companion CSV for the exported script",
+        data=lambda: companion_csv(dataset),
+        file_name=companion_name(SCRIPT_NAME),
+        mime="text/csv",
+        key="own_data_companion",
+        help=f"Export as Python script embeds up to {MAX_EMBEDDED_ROWS:,} rows; put this file beside the script.",
+    )
 
 
 def use(run: LiveRun, dataset: Dataset) -> None:

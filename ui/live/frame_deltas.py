@@ -13,6 +13,7 @@ from typing import Any
 
 from ui.figures import loss_contour, packed
 from ui.live import frame_figures
+from ui.live.convergence_mark import chart_events
 
 Delta = dict[str, Any]
 COLUMNS = ("step", "w", "b", "loss", "ema")
@@ -27,7 +28,7 @@ def columns(new: dict[str, Any]) -> dict[str, dict[str, str]]:
 def trace_delta(view: dict[str, Any]) -> Delta:
     """w and b grow; the target lines follow the step axis; title and change marks."""
     end = frame_figures.step_axis_end(view["steps_done"], view["total_steps"])
-    shapes, notes = frame_figures.event_marks(view["events"], end)
+    shapes, notes = frame_figures.event_marks(chart_events(view), end)
     return {
         "append": [[0, "step", "w"], [1, "step", "b"]],
         "set": {
@@ -43,7 +44,7 @@ def trace_delta(view: dict[str, Any]) -> Delta:
 def loss_delta(view: dict[str, Any], smoothing: float) -> Delta:
     """The loss (and its EMA, when smoothing) grows; the invisible span follows the step axis."""
     end = frame_figures.step_axis_end(view["steps_done"], view["total_steps"])
-    shapes, notes = frame_figures.event_marks(view["events"], end)
+    shapes, notes = frame_figures.event_marks(chart_events(view), end)
     faint = smoothing > 0
     return {
         "append": [[0, "step", "loss"], *([[1, "step", "ema"]] if faint else [])],

@@ -8,6 +8,7 @@ import numpy as np
 
 from core.regression.value_text import event_label
 from ui.figures import COLORS, Figure, landmarks, linear_text, loss_contour, packed
+from ui.live.convergence_mark import chart_events
 
 HEIGHT = 360
 NICE_STEPS = (1, 2, 5)
@@ -148,7 +149,7 @@ def trace_figure(view: dict[str, Any], revision: Any, frame: int = 0) -> Figure:
         _line([0, end], [config["w_target"]] * 2, "w target", COLORS["w"], line={"dash": "dash", "width": 1}),
         _line([0, end], [config["b_target"]] * 2, "b target", COLORS["b"], line={"dash": "dash", "width": 1}),
     ]
-    shapes, notes = event_marks(view["events"], end)
+    shapes, notes = event_marks(chart_events(view), end)
     title = trace_title(view)
     return {
         "data": data,
@@ -178,7 +179,7 @@ def loss_figure(view: dict[str, Any], revision: Any, log_scale: bool, smoothing:
         data.append(_line(smoothed["step"], smoothed["value"], f"EMA {smoothing:g}", "#145214", line={"width": 2}))
     end = step_axis_end(view["steps_done"], view["total_steps"])
     data.append(_axis_span(end, raw["value"]))
-    shapes, notes = event_marks(view["events"], end)
+    shapes, notes = event_marks(chart_events(view), end)
     axis = {"title": {"text": "loss (log)" if log_scale else "loss"}, "type": "log" if log_scale else "linear"}
     layout = _layout(
         loss_title(view),

@@ -14,6 +14,7 @@ from core.regression.config import ConfigError, RegressionConfig
 from core.regression.fields import FIELDS, LOSSES, OPTIMIZERS
 from ui.engine_handle import engine_error_message
 from ui.live import race_state, sidebar_form
+from ui.live.lane_figures import SMALL_MULTIPLES_KEY
 from ui.live.run_state import LiveRun
 
 PRESET_KEY = "race_preset"
@@ -90,6 +91,12 @@ def controls(run: LiveRun) -> None:
         disabled=lanes >= MAX_LANES,
         width="stretch",
         help=f"race another variant (up to {MAX_LANES} lanes); the lanes start again at step 0",
+    )
+    sidebar.toggle(
+        "Small multiples",
+        key=SMALL_MULTIPLES_KEY,
+        disabled=not run.racing,
+        help="the w/b and loss charts in one column per lane, sharing their axes",
     )
     if run.racing:
         sidebar.caption(f"{lanes} lanes race on the same data: change one under the buttons, shared settings above.")

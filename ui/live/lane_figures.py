@@ -16,6 +16,8 @@ from ui.figures import packed
 from ui.live import frame_figures
 
 OFFSETS_KEY = "live_lane_offsets"  # per chart: the index of its second lane's first trace
+SMALL_MULTIPLES_KEY = "race_small_multiples"  # the sidebar switch: one column per lane on the step charts
+GAP = 0.02  # between small multiples, as a share of the chart's width
 
 
 def _line(x: Any, y: Any, name: str, colour: str, **line: Any) -> dict[str, Any]:
@@ -83,6 +85,31 @@ def add_lanes(figures: dict[str, dict[str, Any]], view: dict[str, Any], samples:
             land.append(_line(path["w"], path["b"], f"path · {lane['label']}", lane["colour"], width=2))
             land.append(now(lane))
     st.session_state[OFFSETS_KEY] = offsets
+    if st.session_state.get(SMALL_MULTIPLES_KEY):
+        for key in ("trace_chart", "loss_chart"):
+            small_multiples(figures[key], offsets[key], len(lanes), 2 if key == "trace_chart" else 1)
+
+
+def small_multiples(figure: dict[str, Any], offset: int, lanes: int, per_lane: int) -> None:
+    """One column per lane, sharing the step and value axes: lane i's traces move to x axis i + 1 (in place).
+
+    Only the layout and each trace's axis change, so the ticks' deltas (by trace index) are the same.
+    """
+    width = (1 - GAP * (lanes - 1)) / lanes
+    layout = figure["layout"]
+    for lane in range(lanes):
+        low = lane * (width + GAP)
+        axis = {**layout.get("xaxis", {}), "domain": [low, low + width]}
+        if lane:
+            axis.update(matches="x", anchor="y")
+            axis.pop("title", None)
+            layout[f"xaxis{lane + 1}"] = axis
+            first = offset + per_lane * (lane - 1)
+            for trace in figure["data"][first : first + per_lane]:
+                trace["xaxis"] = f"x{lane + 1}"
+        else:
+            layout["xaxis"] = axis
+    layout["showlegend"] = True
 
 
 def lane_deltas(deltas: dict[str, dict[str, Any]], view: dict[str, Any], samples: dict[str, Any]) -> None:

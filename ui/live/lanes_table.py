@@ -54,7 +54,18 @@ def rows(view: dict[str, Any]) -> pd.DataFrame:
 
 
 def show(view: dict[str, Any]) -> None:
-    """The table (key lanes_table), each lane's label in its colour; a diverged lane's reason under it."""
+    """The lanes' block (key lanes_table): for a race, the table, each lane's label in its colour, and a diverged
+    lane's reason under it.
+
+    A single run has no other lane to set beside it, and its metrics and status line already say all its one row
+    would, so it draws none: the charts keep their place (the first two show whole at 1280 × 720).
+    """
+    if view.get("lanes"):
+        with st.container(key=TABLE_KEY):
+            _table(view)
+
+
+def _table(view: dict[str, Any]) -> None:
     table = rows(view)
     colours = table.pop("colour")
     styled = table.style.apply(
@@ -70,7 +81,7 @@ def show(view: dict[str, Any]) -> None:
         },
         na_rep="—",
     )
-    st.container(key=TABLE_KEY).table(styled.hide(axis="index"))  # plain HTML cells; the key names its block
+    st.table(styled.hide(axis="index"))  # plain HTML cells, so a browser reads them as text
     for lane in view.get("lanes") or []:
         if lane["status"] == "diverged":
             st.error(f"**{lane['label']}** stopped: {lane['message']} The other lanes go on.", icon="🛑")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import plotly.graph_objects as go
@@ -53,14 +54,17 @@ def range_figure(found: dict[str, Any]) -> go.Figure:
         (found.get("two_over_lambda_max"), "2/λ_max", "#7f7f7f", "dot"),
         (found.get("suggested"), "suggested", "#2ca02c", "solid"),
     )
-    for rate, label, colour, dash in marks:
-        if rate:
-            figure.add_vline(
-                x=rate,
-                line={"color": colour, "dash": dash, "width": 1.5},
-                annotation_text=label,
-                annotation_position="top",
-            )
+    for row, (rate, label, colour, dash) in enumerate(mark for mark in marks if mark[0]):
+        figure.add_vline(x=rate, line={"color": colour, "dash": dash, "width": 1.5})
+        figure.add_annotation(  # on a log axis an annotation's x is log10 of the value (shapes take the value)
+            x=math.log10(rate),
+            y=1.0 - 0.09 * row,
+            yref="paper",
+            text=f"{label} {rate:.3g}",
+            showarrow=False,
+            xanchor="left",
+            font={"color": colour, "size": 11},
+        )
     figure.update_layout(
         title=f"Learning-rate range test ({found['steps']:,} steps each)",
         xaxis={"type": "log", "title": "learning rate"},
@@ -118,4 +122,5 @@ def panel(run: LiveRun) -> None:
         f"Suggested learning rate **{found['suggested']:.4g}**{stale}; largest stable {found['max_stable']:.4g}; "
         f"2/λ_max = {found['two_over_lambda_max']:.4g}."
     )
-    st.button(USE_LABEL, key="lr_find_use", on_click=lambda: use_suggestion(run, found["suggested"]))
+    rounded = float(f"{found['suggested']:.3g}")  # 0.464, not 0.46415888336127725: the run's labels stay readable
+    st.button(USE_LABEL, key="lr_find_use", on_click=lambda: use_suggestion(run, rounded))

@@ -48,6 +48,7 @@ def gradient_table(record: dict[str, Any]) -> str:
     lines = ["| | `tape.gradient` | closed form | difference |", "|---|---|---|---|"]
     for name, form in zip(("w", "b"), forms):
         tape, closed = record[f"grad_{name}"], record[f"grad_{name}_closed_form"]
+        form = form.replace("|", "\\|")  # a table cell: |y − ŷ| must not end the cell
         lines.append(f"| ∂L/∂{name} | {num(tape)} | {mean}{form} = {num(closed)} | {tape - closed:.2g} |")
     return "\n".join(lines)
 
@@ -74,9 +75,8 @@ def show(record: dict[str, Any], navigation: Any) -> None:
         sample.markdown("**The sample**  \n" + sample_text(record))
         forward.markdown("**The forward pass**  \n" + forward_text(record))
         st.markdown("**The gradients**\n\n" + gradient_table(record))
-        update, state = st.columns(2)
-        update.markdown(f"**The update** ({record['optimizer']}, learning rate {num(record['learning_rate'])})")
-        update.code("\n".join(record["update"]), language=None)
-        state.markdown("**Optimizer state**\n\n" + slot_table(record))
+        st.markdown(f"**The update** ({record['optimizer']}, learning rate {num(record['learning_rate'])})")
+        st.code("\n".join(record["update"]), language=None)
+        st.markdown("**Optimizer state**\n\n" + slot_table(record))
         st.markdown("**The code** (the tutorial's loop body, with this step's numbers)")
         st.code(record["code"], language="python")

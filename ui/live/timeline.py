@@ -69,20 +69,26 @@ def _start_playback() -> None:
     st.session_state[PLAYBACK_KEY] = (speed, time.monotonic(), st.session_state.get(TIMELINE_KEY, 1))
 
 
-def _stop_playback() -> None:
-    st.session_state[PLAYBACK_KEY] = None
+def _stop_playback(done: int) -> None:
+    """Stop where playback stands: the Timeline takes that step."""
+    step = playback_step(done)
+    if step is not None:
+        _set_step(step)
 
 
 def playback_step(done: int) -> int | None:
-    """Where playback stands now (None when not playing back); it stops at the last step."""
+    """Where playback stands now (None when not playing back). At the last step it ends, leaving the Timeline there.
+
+    While it plays, the Timeline and the Step box are drawn without their keys (a disabled slider shows the step):
+    a keyed widget would send the browser's older value back on the next tick, which reads as a move and stops it.
+    """
     playback = st.session_state.get(PLAYBACK_KEY)
     if not playback:
         return None
     speed, started, start = playback
     step = min(done, start + int((time.monotonic() - started) * speed))
-    st.session_state[TIMELINE_KEY] = st.session_state[STEP_BOX_KEY] = step
     if step >= done:
-        st.session_state[PLAYBACK_KEY] = None
+        _set_step(done)
     return step
 
 
@@ -115,8 +121,11 @@ def _area(run: LiveRun) -> None:
         return
     done = view["steps_done"]
     playing_back = playback_step(done)
-    step = chosen_step(done)
-    if done > 1:  # a slider needs two ends
+    still_playing = bool(st.session_state.get(PLAYBACK_KEY))
+    step = playing_back if still_playing else chosen_step(done)
+    if still_playing:
+        st.slider("Timeline", min_value=1, max_value=done, value=step, disabled=True, help="playing back the record")
+    elif done > 1:  # a slider needs two ends
         st.slider(
             "Timeline",
             min_value=1,
@@ -128,10 +137,10 @@ def _area(run: LiveRun) -> None:
     else:
         st.caption("Timeline: one step so far.")
     play, speed, _ = st.columns([1, 1, 2], vertical_alignment="bottom")
-    if playing_back is None:
+    if not still_playing:
         play.button("Play back from here", on_click=_start_playback, help="replay the recorded trace (no training)")
     else:
-        play.button("Stop playback", on_click=_stop_playback)
+        play.button("Stop playback", on_click=_stop_playback, args=(done,))
     speed.selectbox("Playback speed (steps/s)", PLAYBACK_SPEEDS, index=2, key=SPEED_KEY)
     try:
         record = run.client.inspect(run.handle, step)
@@ -139,7 +148,7 @@ def _area(run: LiveRun) -> None:
         st.warning(f"Step {step:,} could not be inspected: {error}")
         return
     send_marks(run, view, record)
-    step_inspector.show(record, lambda: navigation(done))
+    step_inspector.show(record, (lambda: st.caption("Playing back…")) if still_playing else lambda: navigation(done))
     if bool(st.session_state.get(PLAYBACK_KEY)) != st.session_state.get(TIMER_KEY, False):
         st.rerun(scope="app")  # playback started or ended: the fragment's timer starts or stops with a full run
 

@@ -67,3 +67,16 @@ def test_column_flags_need_a_file_and_csv_needs_data(tmp_path: Path) -> None:
     ):
         result = run_cli("train", *args)
         assert result.returncode == 2 and expected in error_lines(result)[0]
+
+
+def test_a_saved_run_keeps_its_data_set(heights: Path, tmp_path: Path) -> None:
+    from core.store.run_store import RunStore
+
+    db = tmp_path / "runs.sqlite3"
+    result = run_cli("train", "--data", str(heights), "--x-col", "height", "--y-col", "weight", "--save", db=db)
+    assert result.returncode == 0, result.stderr
+    with RunStore(db) as store:
+        (run,) = store.list_runs()
+        data = store.dataset(run["config"]["data_hash"])
+    assert run["config"]["data_source"] == "csv" and run["config"]["n_samples"] == 200
+    assert data is not None and (data.x_name, data.y_name, data.name) == ("height", "weight", "people.csv")

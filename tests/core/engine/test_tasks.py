@@ -19,7 +19,16 @@ def plain(result: Any) -> Any:
 
 
 def test_the_table_names_every_task() -> None:
-    assert sorted(TASKS) == ["card", "card_listing", "example", "grad", "sweep", "tensorboard"]
+    assert sorted(TASKS) == [
+        "card",
+        "card_listing",
+        "example",
+        "grad",
+        "inspect_run",
+        "lr_find",
+        "sweep",
+        "tensorboard",
+    ]
 
 
 def test_example_card_and_listing() -> None:

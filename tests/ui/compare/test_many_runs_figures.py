@@ -36,11 +36,7 @@ KEY = colour_key(RUNS, {1: {"optimizer": "sgd"}, 2: {"optimizer": "sgd"}, 3: {"o
 
 def test_runs_of_one_colour_share_a_trace_split_by_gaps_with_their_ids() -> None:
     figure = many_overlay_figure(SERIES, "w", "step", KEY, {1: "one"})
-    lines = [
-        trace
-        for trace in figure["data"]
-        if trace["type"] == "scattergl" and "customdata" in trace and trace["mode"] == "lines"
-    ]
+    lines = [trace for trace in figure["data"] if "customdata" in trace and trace["mode"] == "lines"]
     sgd = next(trace for trace in lines if trace["name"] == "optimizer = sgd")
     y = unpacked(sgd["y"])
     assert len(y) == 11 and np.isnan(y[5]) and sgd["connectgaps"] is False

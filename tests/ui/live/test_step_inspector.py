@@ -51,3 +51,9 @@ def test_the_gradients_sit_beside_the_closed_form_with_their_difference() -> Non
 def test_the_optimizer_state_before_and_after() -> None:
     assert "| velocity | 0, 0 | 0.045, 0.09 |" in slot_table(RECORD)
     assert "keeps no state" in slot_table({**RECORD, "optimizer": "sgd", "slots_before": {}})
+
+
+def test_the_huber_closed_form_keeps_its_bars_inside_the_table_cell() -> None:
+    huber = {**RECORD, "closed_form_text": ["−x·(y − ŷ) if |y − ŷ| ≤ 1, else −1·x·sign(y − ŷ)", "−(y − ŷ)"]}
+    row = gradient_table(huber).splitlines()[2]
+    assert row.count(" | ") == 3 and "\\|y − ŷ\\|" in row
