@@ -8,13 +8,17 @@ opens each session the way the browser does, with the protobuf messages of the i
 the server lists (st.navigation's Navigation message, or NewSession.app_pages for a pages/ folder), open it,
 then press Play (a trigger_value for the widget id of the button labelled "Play").
 
-Fragment ticks are answered as Streamlit 1.67's frontend does (App.handleAutoRerun): an AutoRerun message
-arms one timer per fragment id (a repeat with the same interval leaves it alone), and each tick sends a
-rerun_script BackMsg with that fragment_id, is_auto_rerun and the current widget states, without waiting for
-the previous run to finish (the server holds an auto-rerun that arrives mid-run and coalesces repeats). A
-full run's NewSession and a StopAutoRerun clear the timers. Widget states follow the frontend's widget
+Ticks are asked for as the page's own live-feed script does (ui/live/chart_component.py): a feed that carries
+a new "tick" and a "next" interval is answered, once next seconds have passed since the last request, with a
+rerun_script BackMsg for the feed's fragment whose widget states carry the component's "tick" trigger (a JSON
+list of {event, value} under its trigger-aggregator id, as WidgetStateManager.setTriggerValue sends it), asked
+again after a watchdog delay if no answer comes. Fragment auto-reruns (AutoRerun messages) are still answered as
+Streamlit 1.67's frontend does (App.handleAutoRerun): one timer per fragment id that never waits for the last
+run; a full run's NewSession and a StopAutoRerun clear them. Widget states follow the frontend's widget
 manager (a widget's value is its proto default, or its value when the server sets one; triggers are sent
 once), and cacheable messages are cached and their hashes sent back, with the frontend's age-based eviction.
+The metrics the sessions check (Weight, Bias, Step) are read where the page shows them: st.metric elements of
+full runs, and the texts each tick's feed writes into them.
 
 An update is a fragment run whose deltas carry the live_feed component's new chart data. The report: updates
 per second per playing session (over the time it played inside the window), websocket bytes per update,
