@@ -50,6 +50,7 @@ if view is not None:
         readouts.metrics(view)
         readouts.status_line(run, view)
         panel.divergence(view)
+        lanes_table.show(view)
     with charts_slot:
         panel.charts(panel.chart_figures(run, view, log_scale))
         if timeline.available(run, view):
@@ -67,17 +68,16 @@ def live_ticks() -> None:
     session.tick_begins(run)
     fresh = session.first_frame_of_full_run(run)
     if not (run.playing or run.ticking):
-        if run.view is not None:
-            lanes_table.show(run.view)
         panel.stop_clock(run)
         return
     tick_view = run.view if fresh else session.refresh(run, panel.feed_since(run) if run.playing else None)
     if tick_view is None:
         return
-    lanes_table.show(tick_view)
     # ticking but no longer playing: this tick ended the run; its last rows go out, then the page reruns
     panel.feed(run, tick_view, log_scale, session.next_tick_s(run) if run.playing else None, fresh)
     session.stop_ticking_when_finished(run)
+    if lanes_table.needs_redraw(tick_view):  # a lane diverged: its reason shows under the table
+        st.rerun(scope="app")
 
 
 with tick_slot:  # called last, so a full run's tick reuses the view it just fetched

@@ -63,6 +63,11 @@ def test_the_optimizers_preset_races_six_lanes_live(page, app_url: str) -> None:
     assert len(losses) == 6
     table = page.locator(".st-key-lanes_table").inner_text()
     assert all(name in table for name in OPTIMIZERS) and "running" in table
+    # the table's cells follow the race between full runs (each tick's feed writes them in place)
+    step_cells = "() => [...document.querySelectorAll('.st-key-lanes_table tbody tr')].map(r => r.cells[5].innerText)"
+    steps_before = page.evaluate(step_cells)
+    page.wait_for_function(f"before => JSON.stringify(({step_cells})()) !== JSON.stringify(before)", arg=steps_before)
+    assert len(page.evaluate(step_cells)) == 6
     shot(page, "race_playing")
     page.get_by_role("button", name="Pause", exact=True).click()
     page.wait_for_function("() => document.querySelector('.st-key-live_metrics') !== null")

@@ -208,8 +208,8 @@ function shared() {
     const wait = Math.max(MIN_GAP_MS, clock.askedAt + payload.next * 1000 - performance.now());
     clock.timer = setTimeout(() => ask(component, payload.tick, RETRIES), wait);
   }
-  // The metrics and the status line, drawn by full runs as Streamlit elements, take a tick's texts in place
-  // (ui/live/readouts.py).
+  // The metrics, the status line and a race's lanes table, drawn by full runs as Streamlit elements, take a
+  // tick's texts in place (ui/live/readouts.py).
   function setText(root, selector, text) {
     const node = root && root.querySelector(selector);
     if (node && node.textContent !== text) node.textContent = text;
@@ -228,6 +228,12 @@ function shared() {
       setText(line, "code", readouts.status[0]);
       if (line.lastChild.nodeValue !== readouts.status[1]) line.lastChild.nodeValue = readouts.status[1];
     }
+    const rows = document.querySelectorAll(".st-key-lanes_table tbody tr");
+    (readouts.lanes || []).forEach((texts, i) => {
+      const cells = rows[i] ? rows[i].querySelectorAll("td") : [];
+      if (cells.length !== texts.length) return;  // the table drawn holds other lanes: the next full run redraws
+      for (let c = 1; c < texts.length; c++) if (cells[c].textContent !== texts[c]) cells[c].textContent = texts[c];
+    });
     const percent = Math.round(readouts.progress * 100);
     const bar = document.querySelector('.st-key-live_status [role="progressbar"]');
     if (bar && bar.getAttribute("aria-valuenow") !== String(percent)) {

@@ -1,4 +1,9 @@
-"""The lanes table: one row per lane with its label, what it overrides, w, b, loss, step, status and speed."""
+"""The lanes table: one row per lane with its label, what it overrides, w, b, loss, step, status and speed.
+
+Full script runs draw it (st.table, key lanes_table); while a race plays, each tick's live feed carries the cells'
+new texts (``cell_texts``) and the feed's script writes them into the table in place, as it does the metrics (see
+ui/live/readouts.py), so a tick stays one element however many lanes race.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +18,7 @@ from core.regression.fields import short_name
 from core.regression.value_text import display_text
 
 TABLE_KEY = "lanes_table"
+SHOWN_DIVERGED_KEY = "lanes_table_diverged"  # the lanes whose divergence the last full run showed
 
 
 def overrides_text(overrides: dict[str, Any]) -> str:
@@ -53,6 +59,35 @@ def rows(view: dict[str, Any]) -> pd.DataFrame:
     )
 
 
+FORMATS = {  # how each numeric column is shown, in the table and in a tick's cell texts
+    "w": "{:.4f}",
+    "b": "{:.4f}",
+    "loss": "{:.4g}",
+    "step": "{:,}",
+    "steps/s": "{:,.0f}",
+    "steps to converge": "{:,.0f}",
+}
+MISSING = "—"
+
+
+def cell_text(column: str, value: Any) -> str:
+    """One cell as the table shows it."""
+    if value is None or (isinstance(value, float) and value != value):
+        return MISSING
+    return FORMATS[column].format(value) if column in FORMATS else str(value)
+
+
+def cell_texts(view: dict[str, Any]) -> list[list[str]]:
+    """Every row's cells as shown (the lane's label first), for a tick to write into the drawn table."""
+    table = rows(view).drop(columns="colour")
+    return [[cell_text(column, value) for column, value in zip(table.columns, row)] for row in table.itertuples(False)]
+
+
+def diverged_labels(view: dict[str, Any]) -> frozenset[str]:
+    """The lanes that have stopped on a divergence."""
+    return frozenset(lane["label"] for lane in view.get("lanes") or [] if lane["status"] == "diverged")
+
+
 def show(view: dict[str, Any]) -> None:
     """The lanes' block (key lanes_table): for a race, the table, each lane's label in its colour, and a diverged
     lane's reason under it.
@@ -60,9 +95,15 @@ def show(view: dict[str, Any]) -> None:
     A single run has no other lane to set beside it, and its metrics and status line already say all its one row
     would, so it draws none: the charts keep their place (the first two show whole at 1280 × 720).
     """
+    st.session_state[SHOWN_DIVERGED_KEY] = diverged_labels(view)
     if view.get("lanes"):
         with st.container(key=TABLE_KEY):
             _table(view)
+
+
+def needs_redraw(view: dict[str, Any]) -> bool:
+    """A lane diverged since the last full run: its reason goes under the table, so the page draws again."""
+    return bool(diverged_labels(view) - st.session_state.get(SHOWN_DIVERGED_KEY, frozenset()))
 
 
 def _table(view: dict[str, Any]) -> None:
@@ -70,17 +111,7 @@ def _table(view: dict[str, Any]) -> None:
     colours = table.pop("colour")
     styled = table.style.apply(
         lambda column: [f"color: {colour}; font-weight: 600" for colour in colours], subset=["lane"]
-    ).format(
-        {
-            "w": "{:.4f}",
-            "b": "{:.4f}",
-            "loss": "{:.4g}",
-            "step": "{:,}",
-            "steps/s": "{:,.0f}",
-            "steps to converge": "{:,.0f}",
-        },
-        na_rep="—",
-    )
+    ).format(FORMATS, na_rep=MISSING)
     st.table(styled.hide(axis="index"))  # plain HTML cells, so a browser reads them as text
     for lane in view.get("lanes") or []:
         if lane["status"] == "diverged":

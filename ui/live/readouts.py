@@ -1,10 +1,10 @@
-"""The numbers above the live charts: the metrics row and the status line with its progress bar.
+"""The numbers above the live charts: the metrics row, the status line with its progress bar, a race's lanes table.
 
 Full script runs draw them as Streamlit elements (st.metric Weight, Bias, Loss and Step; a markdown status line;
-st.progress). While a run plays, the ticking fragment writes no element for them: each tick's live feed carries
-their new texts (``payload``) and the feed's script puts them into those elements in place (see
-ui/live/chart_component.py, showReadouts). That keeps a tick to one element, which is most of what a tick costs
-the server when a class plays at once.
+st.progress; the st.table of ui/live/lanes_table.py). While a run plays, the ticking fragment writes no element
+for them: each tick's live feed carries their new texts (``payload``) and the feed's script puts them into those
+elements in place (see ui/live/chart_component.py, showReadouts). That keeps a tick to one element, which is most
+of what a tick costs the server when a class plays at once.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 
 import streamlit as st
 
-from ui.live import rate_display
+from ui.live import lanes_table, rate_display
 from ui.live.run_state import LiveRun
 
 RATE_SAMPLES_KEY = "live_rate_samples"
@@ -125,4 +125,7 @@ def status_line(run: LiveRun, view: dict[str, Any]) -> None:
 def payload(run: LiveRun, view: dict[str, Any]) -> dict[str, Any]:
     """What a tick's feed carries for these elements (see ui/live/chart_component.py, showReadouts)."""
     word, rest = status_parts(run, view)
-    return {"metrics": metric_texts(view), "status": [word, rest], "progress": progress(view)}
+    texts = {"metrics": metric_texts(view), "status": [word, rest], "progress": progress(view)}
+    if view.get("lanes"):
+        texts["lanes"] = lanes_table.cell_texts(view)
+    return texts
