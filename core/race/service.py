@@ -127,16 +127,22 @@ def save(
     status: str | None = None,
     run_key: str = "",
 ) -> list[int]:
-    """Save every lane as its own run, all with sweep_id race_id (the store's group id); returns their ids."""
-    from core.store.run_saving import save_trainer
+    """Save every lane as its own run, all with sweep_id race_id (the store's group id); returns their ids. The
+    first save writes every lane in one transaction; later ones append each lane's new points."""
+    from core.store.run_saving import save_new_trainers, save_trainer
     from core.store.run_store import RunStore
 
     race = race_of(engine, handle)
     ids = []
     with RunStore(db_path) as store:
+        statuses = [status if status is not None and lane.status == "running" else None for lane in race.lanes]
+        if not any(run_ids):  # the race's first save: every lane in one transaction
+            names = [f"{lane.label} · {race_id}" for lane in race.lanes]
+            keys = [f"{run_key}/{index}" if run_key else None for index in range(len(race.lanes))]
+            return save_new_trainers(race.lanes, names, statuses, keys, race_id, store)
         for index, lane in enumerate(race.lanes):
             run_id = run_ids[index] if index < len(run_ids) else None
-            lane_status = status if status is not None and lane.status == "running" else None
+            lane_status = statuses[index]
             ids.append(
                 save_trainer(
                     lane,

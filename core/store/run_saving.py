@@ -6,6 +6,7 @@ a run whose stored row was deleted meanwhile is saved again as a new run.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -33,15 +34,7 @@ def save_trainer(
     """
     owned = store is None
     store = RunStore() if owned else store
-    fields = {
-        "config": trainer.config.to_dict(),
-        "status": _stored_status(status if status is not None else trainer.status),
-        "events": [event_dict(event) for event in trainer.events],
-        "name": name,
-        "message": trainer.message,
-        "final_loss": final_mean_loss(trainer),
-        "converged_step": trainer.converged_step,
-    }
+    fields = _fields(trainer, name, status)
     try:
         for dataset in datasets_used(trainer):  # before the run, so a stored run always finds its data
             store.save_dataset(dataset)
@@ -54,6 +47,39 @@ def save_trainer(
     finally:
         if owned:
             store.close()
+
+
+def save_new_trainers(
+    trainers: Sequence[Any],
+    names: Sequence[str | None],
+    statuses: Sequence[str | None],
+    run_keys: Sequence[str | None],
+    sweep_id: str,
+    store: RunStore,
+) -> list[int]:
+    """Several trainers' first saves as new runs grouped under sweep_id (a race's lanes) in ONE transaction: all or
+    none (a status of None is the trainer's own). Later saves of each go through save_trainer (appends)."""
+    for trainer in trainers:
+        for dataset in datasets_used(trainer):
+            store.save_dataset(dataset)
+    runs = [
+        {**_fields(trainer, name, status), **_columns(trainer, 0), "run_key": run_key, "sweep_id": sweep_id}
+        for trainer, name, status, run_key in zip(trainers, names, statuses, run_keys, strict=True)
+    ]
+    return store.save_runs(runs)
+
+
+def _fields(trainer: Any, name: str | None, status: str | None) -> dict[str, Any]:
+    """A run's fields as the store keeps them, from its trainer."""
+    return {
+        "config": trainer.config.to_dict(),
+        "status": _stored_status(status if status is not None else trainer.status),
+        "events": [event_dict(event) for event in trainer.events],
+        "name": name,
+        "message": trainer.message,
+        "final_loss": final_mean_loss(trainer),
+        "converged_step": trainer.converged_step,
+    }
 
 
 def datasets_used(trainer: Any) -> list[Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
 
@@ -13,6 +14,7 @@ from core.engine.process import Engine
 from core.race.presets import RACE_PRESETS
 from core.regression.config import ConfigError, RegressionConfig
 from core.store.run_store import RunStore
+from core.store.store_errors import StoreError
 
 BASE = RegressionConfig(n_samples=300)
 
@@ -116,3 +118,21 @@ def test_the_exported_script_holds_every_lane_and_runs(tmp_path):
     path.write_text(script)
     done = subprocess.run([sys.executable, str(path)], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
+
+
+def test_a_race_whose_first_save_fails_midway_saves_none_of_its_lanes(tmp_path):
+    db = tmp_path / "runs.sqlite3"
+    with RunStore(db) as store:
+        store.save_run(config={}, status="done", step=[0], epoch=[0], w=[0.0], b=[0.0], loss=[1.0], name="earlier")
+    with sqlite3.connect(db) as raw:  # the store fails on the race's fourth lane, as a full disk would
+        raw.execute(
+            "CREATE TRIGGER fourth_lane_fails AFTER INSERT ON runs WHEN (SELECT count(*) FROM runs) >= 5 "
+            "BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END"
+        )
+    engine = Engine()
+    handle = optimizers_race(engine)
+    engine.race(handle, "tick", {"n": 30, "max_seconds": 5.0})
+    with pytest.raises(StoreError, match="full"):
+        engine.race(handle, "save", {"db_path": str(db), "race_id": "race-x", "run_ids": [], "run_key": "k"})
+    with RunStore(db) as store:
+        assert [run["name"] for run in store.list_runs()] == ["earlier"]
