@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from conftest import ROOT, dashboard_server
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from core.store.run_store import RunStore
 
@@ -43,6 +44,36 @@ def choose(page, key: str, option: str | re.Pattern) -> None:
     page.get_by_role("option", name=option).click()
 
 
+LEGEND = "key => [...document.querySelectorAll(`.st-key-${key} .legendtext`)].map(e => e.textContent)"
+HAS_LEGEND = f"""text => [{", ".join(repr(k) for k in OVERLAYS)}].every(k => ({LEGEND})(k).includes(text))"""
+HAS_COLOUR_BAR = f"""() => [{", ".join(repr(k) for k in OVERLAYS)}]
+  .every(k => document.querySelectorAll(`.st-key-${{k}} .colorbar`).length === 1)"""
+
+
+def open_and_pick(page, key: str, option: re.Pattern) -> None:
+    """Open a select and click an option; a rerun that redraws the select can close it, so try again."""
+    for _ in range(6):
+        page.locator(f".st-key-{key} input").first.click()
+        try:
+            page.get_by_role("option", name=option).click(timeout=10_000)
+            return
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+    raise AssertionError(f"could not pick {option.pattern} in {key}")
+
+
+def colour_by(page, option: str, done: str, arg: str | None = None) -> None:
+    """Choose a Colour by option until the charts show it (a click during a rerun can be lost: choose again)."""
+    for _ in range(3):
+        open_and_pick(page, "compare_colour_by", re.compile(rf"^{option}$"))
+        try:
+            page.wait_for_function(done, arg=arg, timeout=60_000)
+            return
+        except PlaywrightTimeout:
+            continue
+    raise AssertionError(f"the charts never showed Colour by {option}")
+
+
 def runs_drawn(page) -> list[int]:
     return [page.evaluate(RUNS_DRAWN, key) for key in OVERLAYS]
 
@@ -69,10 +100,8 @@ def test_two_hundred_runs_coloured_by_learning_rate_then_filtered_by_result(
         choose(page, "compare_group", re.compile(r"^sweep .* \(200 runs\)$"))
         page.wait_for_function(f"() => [{', '.join(repr(k) for k in OVERLAYS)}].every(k => ({RUNS_DRAWN})(k) === 200)")
 
-        choose(page, "compare_colour_by", "optimizer")
-        page.wait_for_selector(".st-key-compare_overlay_loss .legendtext >> text=optimizer = adam")
-        choose(page, "compare_colour_by", "learning_rate")
-        page.wait_for_selector(".st-key-compare_overlay_loss .colorbar")
+        colour_by(page, "optimizer", HAS_LEGEND, "optimizer = adam")
+        colour_by(page, "learning_rate", HAS_COLOUR_BAR)
         for key in OVERLAYS:
             assert page.locator(f".st-key-{key} .colorbar").count() == 1, key
             assert "log10 learning_rate" in page.locator(f".st-key-{key} .colorbar").text_content()
@@ -96,5 +125,8 @@ def test_two_hundred_runs_coloured_by_learning_rate_then_filtered_by_result(
         page.get_by_text(re.compile("unknown column 'accuracy'")).wait_for()
         page.get_by_text(re.compile(r"^200 of 200 runs")).wait_for()  # a bad filter filters nothing
         assert errors == []
+    except Exception:
+        page.screenshot(path=str(tmp_path / "failed.png"), full_page=True)
+        raise
     finally:
         context.close()
