@@ -50,7 +50,7 @@ if view is not None:
         readouts.metrics(view)
         readouts.status_line(run, view)
         panel.divergence(view)
-        lanes_table.show(view)
+        lanes_table.show(view, run.playing)
     with charts_slot:
         panel.charts(panel.chart_figures(run, view, log_scale))
         if timeline.available(run, view):

@@ -93,6 +93,7 @@ def test_a_shared_change_reaches_every_lane_and_reset_starts_the_race_again(live
     assert not live_page.exception
     click(live_page, "Step")
     assert list(table(live_page)["step"]) == [1001] * 4
+    assert set(table(live_page)["status"]) == {"paused"}  # not playing: the lanes say so, as the status line does
     run = live_page.session_state["live_run"]
     assert run.view["config"]["w_target"] == -2.0 and run.config.w_target == -2.0
     before = list(table(live_page)["w"])

@@ -27,8 +27,9 @@ def overrides_text(overrides: dict[str, Any]) -> str:
     return ", ".join(parts) or "—"
 
 
-def rows(view: dict[str, Any]) -> pd.DataFrame:
-    """The table's rows: every lane of a race, or the single run as its one lane."""
+def rows(view: dict[str, Any], playing: bool = True) -> pd.DataFrame:
+    """The table's rows: every lane of a race, or the single run as its one lane. A lane still running in a race
+    that is not playing shows as paused (or ready, before its first step), as the status line does."""
     lanes = view.get("lanes") or [
         {
             "label": view["config"]["optimizer"],
@@ -51,7 +52,7 @@ def rows(view: dict[str, Any]) -> pd.DataFrame:
             "b": [lane["b"] for lane in lanes],
             "loss": [lane["loss"] for lane in lanes],
             "step": [lane["steps_done"] for lane in lanes],
-            "status": [lane["status"] for lane in lanes],
+            "status": [shown_status(lane, playing) for lane in lanes],
             "steps to converge": [lane["converged_step"] for lane in lanes],
             "steps/s": [lane["steps_per_s"] for lane in lanes],
             "colour": [lane["colour"] for lane in lanes],
@@ -77,6 +78,13 @@ def cell_text(column: str, value: Any) -> str:
     return FORMATS[column].format(value) if column in FORMATS else str(value)
 
 
+def shown_status(lane: dict[str, Any], playing: bool) -> str:
+    """running, paused, ready, done or diverged."""
+    if lane["status"] != "running" or playing:
+        return lane["status"]
+    return "paused" if lane["steps_done"] else "ready"
+
+
 def cell_texts(view: dict[str, Any]) -> list[list[str]]:
     """Every row's cells as shown (the lane's label first), for a tick to write into the drawn table."""
     table = rows(view).drop(columns="colour")
@@ -88,7 +96,7 @@ def diverged_labels(view: dict[str, Any]) -> frozenset[str]:
     return frozenset(lane["label"] for lane in view.get("lanes") or [] if lane["status"] == "diverged")
 
 
-def show(view: dict[str, Any]) -> None:
+def show(view: dict[str, Any], playing: bool = False) -> None:
     """The lanes' block (key lanes_table): for a race, the table, each lane's label in its colour, and a diverged
     lane's reason under it.
 
@@ -98,7 +106,7 @@ def show(view: dict[str, Any]) -> None:
     st.session_state[SHOWN_DIVERGED_KEY] = diverged_labels(view)
     if view.get("lanes"):
         with st.container(key=TABLE_KEY):
-            _table(view)
+            _table(view, playing)
 
 
 def needs_redraw(view: dict[str, Any]) -> bool:
@@ -106,8 +114,8 @@ def needs_redraw(view: dict[str, Any]) -> bool:
     return bool(diverged_labels(view) - st.session_state.get(SHOWN_DIVERGED_KEY, frozenset()))
 
 
-def _table(view: dict[str, Any]) -> None:
-    table = rows(view)
+def _table(view: dict[str, Any], playing: bool) -> None:
+    table = rows(view, playing)
     colours = table.pop("colour")
     styled = table.style.apply(
         lambda column: [f"color: {colour}; font-weight: 600" for colour in colours], subset=["lane"]
