@@ -40,7 +40,7 @@ session.show_notices(run)
 controls_slot = st.container()
 lane_editor.editor(run)
 log_scale, run.smoothing = view_options.chart_options()
-status_slot, tick_slot, charts_slot, export_slot = st.container(), st.container(), st.container(), st.container()
+status_slot, tick_slot, charts_slot, lanes_slot, export_slot = (st.container() for _ in range(5))
 
 view = session.full_run_view(run)
 with controls_slot:  # drawn after this run's tick, so a run that just finished shows the right buttons
@@ -50,6 +50,7 @@ if view is not None:
         readouts.metrics(view)
         readouts.status_line(run, view)
         panel.divergence(view)
+    with status_slot if view.get("lanes") else lanes_slot:  # a race's table above the charts, a single run's below
         lanes_table.show(view, run.playing)
     with charts_slot:
         panel.charts(panel.chart_figures(run, view, log_scale))

@@ -97,16 +97,11 @@ def diverged_labels(view: dict[str, Any]) -> frozenset[str]:
 
 
 def show(view: dict[str, Any], playing: bool = False) -> None:
-    """The lanes' block (key lanes_table): for a race, the table, each lane's label in its colour, and a diverged
-    lane's reason under it.
-
-    A single run has no other lane to set beside it, and its metrics and status line already say all its one row
-    would, so it draws none: the charts keep their place (the first two show whole at 1280 × 720).
-    """
+    """The lanes' block (key lanes_table): one row per lane, each lane's label in its colour, and a diverged lane's
+    reason under it. A single run is its one row (the page puts it under the charts, which keep their place)."""
     st.session_state[SHOWN_DIVERGED_KEY] = diverged_labels(view)
-    if view.get("lanes"):
-        with st.container(key=TABLE_KEY):
-            _table(view, playing)
+    with st.container(key=TABLE_KEY):
+        _table(view, playing)
 
 
 def needs_redraw(view: dict[str, Any]) -> bool:

@@ -126,6 +126,5 @@ def payload(run: LiveRun, view: dict[str, Any]) -> dict[str, Any]:
     """What a tick's feed carries for these elements (see ui/live/chart_component.py, showReadouts)."""
     word, rest = status_parts(run, view)
     texts = {"metrics": metric_texts(view), "status": [word, rest], "progress": progress(view)}
-    if view.get("lanes"):
-        texts["lanes"] = lanes_table.cell_texts(view)
+    texts["lanes"] = lanes_table.cell_texts(view)
     return texts
