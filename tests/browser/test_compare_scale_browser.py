@@ -62,9 +62,27 @@ def open_and_pick(page, key: str, option: re.Pattern) -> None:
     raise AssertionError(f"could not pick {option.pattern} in {key}")
 
 
+ALL_DRAWN = f"n => [{', '.join(repr(k) for k in OVERLAYS)}].every(k => ({RUNS_DRAWN})(k) === n)"
+
+
+def pick_the_sweep(page) -> None:
+    """Select the whole sweep and wait until the overlays draw its 200 runs. Under load a rerun racing the group
+    select can leave the picks empty (a known Compare bug, see the closing note of issue 17): pick again."""
+    for _ in range(3):
+        choose(page, "compare_group", re.compile(r"^sweep .* \(200 runs\)$"))
+        try:
+            page.wait_for_function(ALL_DRAWN, arg=200, timeout=90_000)
+            return
+        except PlaywrightTimeout:
+            continue
+    raise AssertionError("the sweep's 200 runs were never drawn")
+
+
 def colour_by(page, option: str, done: str, arg: str | None = None) -> None:
     """Choose a Colour by option until the charts show it (a click during a rerun can be lost: choose again)."""
     for _ in range(3):
+        if runs_drawn(page) != [200] * 3:  # the picks were lost to a racing rerun: pick the sweep again
+            pick_the_sweep(page)
         open_and_pick(page, "compare_colour_by", re.compile(rf"^{option}$"))
         try:
             page.wait_for_function(done, arg=arg, timeout=60_000)
@@ -97,8 +115,7 @@ def test_two_hundred_runs_coloured_by_learning_rate_then_filtered_by_result(
         page.goto(sweep_url)
         page.get_by_role("link", name=re.compile("Compare Runs")).first.click()
         page.get_by_text(re.compile(r"^200 of 200 runs")).wait_for()
-        choose(page, "compare_group", re.compile(r"^sweep .* \(200 runs\)$"))
-        page.wait_for_function(f"() => [{', '.join(repr(k) for k in OVERLAYS)}].every(k => ({RUNS_DRAWN})(k) === 200)")
+        pick_the_sweep(page)
 
         colour_by(page, "optimizer", HAS_LEGEND, "optimizer = adam")
         colour_by(page, "learning_rate", HAS_COLOUR_BAR)
