@@ -127,7 +127,8 @@ def event_marks(events: list[dict[str, Any]], span: float = 0.0) -> tuple[list[d
     return shapes, notes
 
 
-def _line(x: Any, y: Any, name: str, color: str, **style: Any) -> dict[str, Any]:
+def line_trace(x: Any, y: Any, name: str, color: str, **style: Any) -> dict[str, Any]:
+    """A Plotly line trace of packed x and y; style's "line" dict joins the colour, the rest sets the trace."""
     return {
         "type": "scatter",
         "mode": "lines",
@@ -144,10 +145,10 @@ def trace_figure(view: dict[str, Any], revision: Any, frame: int = 0) -> Figure:
     config, series = view["config"], view["series"]
     end = step_axis_end(view["steps_done"], view["total_steps"])
     data = [
-        _line(series["w"]["step"], series["w"]["value"], "Weight", COLORS["w"]),
-        _line(series["b"]["step"], series["b"]["value"], "Bias", COLORS["b"]),
-        _line([0, end], [config["w_target"]] * 2, "w target", COLORS["w"], line={"dash": "dash", "width": 1}),
-        _line([0, end], [config["b_target"]] * 2, "b target", COLORS["b"], line={"dash": "dash", "width": 1}),
+        line_trace(series["w"]["step"], series["w"]["value"], "Weight", COLORS["w"]),
+        line_trace(series["b"]["step"], series["b"]["value"], "Bias", COLORS["b"]),
+        line_trace([0, end], [config["w_target"]] * 2, "w target", COLORS["w"], line={"dash": "dash", "width": 1}),
+        line_trace([0, end], [config["b_target"]] * 2, "b target", COLORS["b"], line={"dash": "dash", "width": 1}),
     ]
     shapes, notes = event_marks(chart_events(view), end)
     title = trace_title(view)
@@ -174,9 +175,9 @@ def loss_figure(view: dict[str, Any], revision: Any, log_scale: bool, smoothing:
     raw = view["series"]["loss"]
     smoothed = view.get("smoothed_loss") or {"step": [], "value": []}
     faint = smoothing > 0 and len(smoothed["step"]) > 0
-    data = [_line(raw["step"], raw["value"], "loss", COLORS["loss"], opacity=0.25 if faint else 1.0)]
+    data = [line_trace(raw["step"], raw["value"], "loss", COLORS["loss"], opacity=0.25 if faint else 1.0)]
     if faint:
-        data.append(_line(smoothed["step"], smoothed["value"], f"EMA {smoothing:g}", "#145214", line={"width": 2}))
+        data.append(line_trace(smoothed["step"], smoothed["value"], f"EMA {smoothing:g}", "#145214", line={"width": 2}))
     end = step_axis_end(view["steps_done"], view["total_steps"])
     data.append(_axis_span(end, raw["value"]))
     shapes, notes = event_marks(chart_events(view), end)
@@ -225,7 +226,7 @@ def data_figure(view: dict[str, Any], samples: dict[str, Any], revision: Any, fr
             "name": "samples",
             "marker": {"size": 4, "color": "rgba(31,119,180,0.35)"},
         },
-        _line(
+        line_trace(
             ends,
             [config["w_target"] * v + config["b_target"] for v in ends],
             "target",
@@ -249,7 +250,7 @@ def sample_ends(samples: dict[str, Any]) -> list[float]:
 
 def fit_line(view: dict[str, Any], ends: list[float]) -> dict[str, Any]:
     """The current fit y = w·x + b across the data."""
-    return _line(ends, [view["w"] * v + view["b"] for v in ends], "current fit", "#d62728", line={"width": 3})
+    return line_trace(ends, [view["w"] * v + view["b"] for v in ends], "current fit", "#d62728", line={"width": 3})
 
 
 def batch_markers(view: dict[str, Any]) -> dict[str, Any]:
@@ -294,7 +295,7 @@ def landscape_figure(
     optimum = view["optimum"]
     data = [
         loss_contour(surface, contour_name),
-        _line(path["w"], path["b"], "path", "white", line={"width": 2}),
+        line_trace(path["w"], path["b"], "path", "white", line={"width": 2}),
         now_marker(view),
         *landmarks((config["w_target"], config["b_target"]), optimum),
     ]

@@ -12,23 +12,12 @@ from typing import Any
 
 import streamlit as st
 
-from ui.figures import packed
 from ui.live import frame_figures
+from ui.live.frame_figures import line_trace
 
 OFFSETS_KEY = "live_lane_offsets"  # per chart: the index of its second lane's first trace
 SMALL_MULTIPLES_KEY = "race_small_multiples"  # the sidebar switch: one column per lane on the step charts
 GAP = 0.02  # between small multiples, as a share of the chart's width
-
-
-def _line(x: Any, y: Any, name: str, colour: str, **line: Any) -> dict[str, Any]:
-    return {
-        "type": "scatter",
-        "mode": "lines",
-        "x": packed(x),
-        "y": packed(y),
-        "name": name,
-        "line": {"color": colour, **line},
-    }
 
 
 def _recolour(trace: dict[str, Any], name: str, colour: str) -> None:
@@ -41,7 +30,7 @@ def _recolour(trace: dict[str, Any], name: str, colour: str) -> None:
 def fit(lane: dict[str, Any], ends: list[float]) -> dict[str, Any]:
     """A lane's current line y = w·x + b across the data."""
     ys = [lane["w"] * v + lane["b"] for v in ends]
-    return _line(ends, ys, f"fit · {lane['label']}", lane["colour"], width=2)
+    return line_trace(ends, ys, f"fit · {lane['label']}", lane["colour"], line={"width": 2})
 
 
 def now(lane: dict[str, Any]) -> dict[str, Any]:
@@ -69,9 +58,10 @@ def add_lanes(figures: dict[str, dict[str, Any]], view: dict[str, Any], samples:
     _recolour(loss[0], f"loss · {first['label']}", first["colour"])
     for lane, drawn in zip(lanes[1:], series[1:]):
         lines = drawn["series"]
-        trace.append(_line(lines["w"]["step"], lines["w"]["value"], f"w · {lane['label']}", lane["colour"]))
-        trace.append(_line(lines["b"]["step"], lines["b"]["value"], f"b · {lane['label']}", lane["colour"], dash="dot"))
-        loss.append(_line(lines["loss"]["step"], lines["loss"]["value"], f"loss · {lane['label']}", lane["colour"]))
+        label, colour = lane["label"], lane["colour"]
+        trace.append(line_trace(lines["w"]["step"], lines["w"]["value"], f"w · {label}", colour))
+        trace.append(line_trace(lines["b"]["step"], lines["b"]["value"], f"b · {label}", colour, line={"dash": "dot"}))
+        loss.append(line_trace(lines["loss"]["step"], lines["loss"]["value"], f"loss · {label}", colour))
     ends = frame_figures.sample_ends(samples)
     data = figures["data_chart"]["data"]
     data[2] = fit(first, ends)
@@ -82,7 +72,7 @@ def add_lanes(figures: dict[str, dict[str, Any]], view: dict[str, Any], samples:
         land[2] = now(first)
         for lane, drawn in zip(lanes[1:], series[1:]):
             path = drawn["trajectory"]
-            land.append(_line(path["w"], path["b"], f"path · {lane['label']}", lane["colour"], width=2))
+            land.append(line_trace(path["w"], path["b"], f"path · {lane['label']}", lane["colour"], line={"width": 2}))
             land.append(now(lane))
     st.session_state[OFFSETS_KEY] = offsets
     if st.session_state.get(SMALL_MULTIPLES_KEY):
