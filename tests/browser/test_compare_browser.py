@@ -8,7 +8,7 @@ from pathlib import Path
 from store_fixtures import app_store, save_ramp_run  # noqa: F401 (app_store is a fixture)
 
 ROW_HEIGHT = 35  # px, the data grid's header and rows
-CHIPS = ".st-key-compare_selected .react-aria-ComboBox [data-tag]"
+CHIPS = ".st-key-compare_picker .react-aria-ComboBox [data-tag]"
 W_LEGEND = ".st-key-compare_overlay_w .legendtext"
 
 

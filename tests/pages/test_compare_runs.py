@@ -62,8 +62,13 @@ def page() -> AppTest:
     return AppTest.from_file(COMPARE_PAGE, default_timeout=180)
 
 
+def picker(app: AppTest) -> Any:
+    """The run picker (its key changes with each pick made elsewhere: ui.compare.picks)."""
+    return next(widget for widget in app.multiselect if widget.label == "Runs to compare")
+
+
 def pick(app: AppTest, *run_ids: int) -> AppTest:
-    app.multiselect(key="compare_selected").set_value(list(run_ids))
+    picker(app).set_value(list(run_ids))
     return app.run()
 
 
@@ -262,12 +267,12 @@ def test_delete_asks_first_and_cancel_keeps_the_runs(two_runs: tuple[int, int], 
     assert "Delete #1 sgd lr=0.01 #1, #2 sgd lr=0.1 #2 and every saved point?" in texts(app.warning)
     click(app, "Cancel")
     assert not app.warning and len(table(app, "compare_table")) == 2
-    app.multiselect(key="compare_selected").set_value([2]).run()
+    picker(app).set_value([2]).run()
     click(app, "Delete 1 picked run…")
     click(app, "Yes, delete")
     with RunStore(scratch_store) as store:
         assert [run["id"] for run in store.list_runs()] == [1]
-    assert table(app, "compare_table")["id"].tolist() == [1] and app.multiselect(key="compare_selected").value == []
+    assert table(app, "compare_table")["id"].tolist() == [1] and picker(app).value == []
     assert "Deleted run #2." in texts(app.success)
 
 

@@ -40,7 +40,7 @@ def test_a_run_link_picks_that_run_and_a_bad_one_says_so(scratch_store: Path) ->
     compare.query_params["run"] = str(run_id)
     compare.run()
     assert not compare.exception
-    assert compare.multiselect(key="compare_selected").value == [run_id]
+    assert compare.session_state["compare_picks"] == [run_id]
     wrong = AppTest.from_file(str(ROOT / "pages" / "3_Compare_Runs.py"), default_timeout=120)
     wrong.query_params["run"] = "999"
     wrong.run()

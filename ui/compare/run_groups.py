@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui.compare.runs_table import SELECTED_KEY, notify
+from ui.compare import picks
+from ui.compare.runs_table import notify
 
 GROUP_KEY = "compare_group"
 NONE = "—"
@@ -52,5 +53,5 @@ def _pick_group(offered: dict[str, tuple[str, list[int]]]) -> None:
     if choice not in offered:
         return
     label, ids = offered[choice]
-    st.session_state[SELECTED_KEY] = list(ids)
+    picks.replace(ids)
     notify("info", f"Picked {len(ids)} runs: {label}.")

@@ -6,7 +6,8 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from ui.compare.runs_table import SELECTED_KEY, notify
+from ui.compare import picks
+from ui.compare.runs_table import notify
 
 HIGHLIGHT_KEY = "compare_highlight"
 
@@ -59,6 +60,6 @@ def controls(picked: list[dict]) -> None:
 
 def _keep_only() -> None:
     ids = st.session_state.get(HIGHLIGHT_KEY, [])
-    st.session_state[SELECTED_KEY] = [run_id for run_id in st.session_state.get(SELECTED_KEY, []) if run_id in ids]
+    picks.replace([run_id for run_id in picks.picked() if run_id in ids])
     st.session_state.pop(HIGHLIGHT_KEY, None)
-    notify("info", f"Kept the {len(st.session_state[SELECTED_KEY])} highlighted runs.")
+    notify("info", f"Kept the {len(picks.picked())} highlighted runs.")

@@ -10,9 +10,11 @@ import streamlit as st
 from core.store.compare import TABLE_COLUMNS, runs_frame
 from core.store.values import STATUSES
 from ui.choices import forget_missing
+from ui.compare import picks
 from ui.compare.table_formats import number_columns
 
-SELECTED_KEY = "compare_selected"
+PICKER_KEY = "compare_selected"  # the run picker's key until the picks change elsewhere
+PICKER_CONTAINER_KEY = "compare_picker"
 TABLE_KEY = "compare_table"
 NOTICES_KEY = "compare_notices"
 ANY = "any"
@@ -44,23 +46,27 @@ def filters(runs: list[dict]) -> dict[str, str | None]:
 
 
 def select(runs: list[dict], shown: list[dict]) -> list[dict]:
-    """The runs table (shown = the filtered runs) and the runs picked for comparison, in the order picked."""
+    """The runs table (shown = the filtered runs) and the runs picked for comparison, in the order picked.
+
+    The picks live in ui.compare.picks; the table and the run picker only show them and report changes.
+    """
     by_id = {run["id"]: run for run in runs}
     _pick_from_url(by_id)
-    chosen = [run_id for run_id in st.session_state.get(SELECTED_KEY, []) if run_id in by_id]
+    chosen = [run_id for run_id in picks.picked() if run_id in by_id]
+    if chosen != picks.picked():
+        picks.replace(chosen)  # forget deleted runs
     shown_ids = [run["id"] for run in shown]
-    st.session_state[SELECTED_KEY] = chosen  # forget deleted runs
     rows = [shown_ids.index(run_id) for run_id in chosen if run_id in shown_ids]
     # One table widget per set of shown rows: a row index then always means the same run, so a filter change
     # can never turn a ticked row into a different run.
-    table_key = f"{TABLE_KEY}_{zlib.crc32(repr(shown_ids).encode()):08x}"
+    table_key = picks.widget_key(picks.TABLE, f"{TABLE_KEY}_{zlib.crc32(repr(shown_ids).encode()):08x}")
     st.session_state[table_key] = {"selection": {"rows": rows, "columns": [], "cells": []}}
     st.caption(f"{len(shown)} of {len(runs)} runs. Tick rows to compare them.")
     with st.container(key=TABLE_KEY):
         st.dataframe(
             runs_frame(shown),
             key=table_key,
-            on_select=_mirror(table_key, shown_ids),
+            on_select=_mirror(table_key, shown_ids, picks.version(picks.TABLE)),
             selection_mode="multi-row",
             hide_index=True,
             column_config=COLUMNS,
@@ -68,16 +74,21 @@ def select(runs: list[dict], shown: list[dict]) -> list[dict]:
     if len(chosen) > MAX_LISTED_PICKS:  # a chip per run would take the browser seconds to draw, and a screen
         with st.container(horizontal=True, vertical_alignment="center", key="compare_many_picked"):
             st.markdown(f"**{len(chosen)} runs to compare**, too many to list as chips: untick rows in the table.")
-            st.button("Clear the picks", on_click=lambda: st.session_state.update({SELECTED_KEY: []}))
+            st.button("Clear the picks", on_click=picks.replace, args=([],))
         return [by_id[run_id] for run_id in chosen]
-    st.multiselect(
-        "Runs to compare",
-        list(by_id),
-        key=SELECTED_KEY,
-        format_func=lambda i: f"#{i} {by_id[i]['name']}",
-        placeholder="tick rows in the table, or pick runs here",
-    )
-    return [by_id[run_id] for run_id in st.session_state[SELECTED_KEY]]
+    picker_key = picks.widget_key(picks.PICKER, PICKER_KEY)
+    with st.container(key=PICKER_CONTAINER_KEY):
+        st.multiselect(
+            "Runs to compare",
+            list(by_id),
+            default=chosen,
+            key=picker_key,
+            format_func=lambda i: f"#{i} {by_id[i]['name']}",
+            placeholder="tick rows in the table, or pick runs here",
+            on_change=_take_picker,
+            args=(picker_key, picks.version(picks.PICKER)),
+        )
+    return [by_id[run_id] for run_id in chosen]
 
 
 def _pick_from_url(by_id: dict[int, dict]) -> None:
@@ -93,17 +104,21 @@ def _pick_from_url(by_id: dict[int, dict]) -> None:
     if run_id not in by_id:
         notify("warning", f"URL parameter run={wanted!r} names no stored run: give the id of a run in the table.")
         st.rerun()
-    picked = st.session_state.get(SELECTED_KEY, [])
-    st.session_state[SELECTED_KEY] = [*picked, run_id] if run_id not in picked else picked
+    if run_id not in picks.picked():
+        picks.replace([*picks.picked(), run_id])
 
 
-def _mirror(table_key: str, shown_ids: list[int]) -> Callable[[], None]:
+def _take_picker(picker_key: str, shown_version: int) -> None:
+    """The run picker's on_change: its runs become the picks."""
+    picks.take(picks.PICKER, shown_version, st.session_state[picker_key])
+
+
+def _mirror(table_key: str, shown_ids: list[int], shown_version: int) -> Callable[[], None]:
     """The table's on_select: its ticked rows replace the picked runs it shows; hidden picks stay, order kept."""
 
     def sync() -> None:
         ticked = [shown_ids[row] for row in st.session_state[table_key]["selection"]["rows"] if row < len(shown_ids)]
-        before = st.session_state.get(SELECTED_KEY, [])
-        kept = [run_id for run_id in before if run_id not in shown_ids or run_id in ticked]
-        st.session_state[SELECTED_KEY] = kept + [run_id for run_id in ticked if run_id not in kept]
+        kept = [run_id for run_id in picks.picked() if run_id not in shown_ids or run_id in ticked]
+        picks.take(picks.TABLE, shown_version, kept + [run_id for run_id in ticked if run_id not in kept])
 
     return sync
