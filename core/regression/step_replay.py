@@ -21,9 +21,10 @@ from core.regression.optimizers import OPTIMIZER_RULES
 from core.regression.schedule import plan_steps
 from core.regression.step_checkpoints import Checkpoint
 from core.regression.step_closed_form import CLOSED_FORM_TEXT, closed_form_gradient
-from core.regression.step_text import SLOT_NAMES, loop_body, update_lines
+from core.regression.step_text import SLOT_NAMES, loop_body, start_note, update_lines
 
 SHOWN_ROWS = 5  # a mini-batch shows its first rows, then "…"
+PARAM_OF_FIELD = {"w_init": "w", "b_init": "b"}  # the settings that set a parameter mid-run
 
 
 def inspect_step(trainer: Any, step: int) -> dict[str, Any]:
@@ -50,7 +51,32 @@ def inspect_step(trainer: Any, step: int) -> dict[str, Any]:
     args = (config.optimizer, config.loss, config.learning_rate)
     after = backend(x, y, plan.indices[-1:], plan.mask[-1:], state, *args)
     taped = tape_step(x, y, plan.indices[-1], plan.mask[-1], state, config.loss)
-    return _record(step, int(plan.epochs[-1]), config, state, after, taped)
+    record = _record(step, int(plan.epochs[-1]), config, state, after, taped)
+    record.update(trace_before(trainer, step))
+    record["start_note"] = start_note(record)
+    return record
+
+
+def params_set_at(trainer: Any, step: int) -> dict[str, float]:
+    """The parameters a mid-run Initial w or b change set after `step` updates: {"w": the value set}, say."""
+    return {
+        PARAM_OF_FIELD[event.field]: float(event.new)
+        for event in trainer.events
+        if event.step == step and event.field in PARAM_OF_FIELD
+    }
+
+
+def trace_before(trainer: Any, step: int) -> dict[str, Any]:
+    """The trace at step − 1, and which of w and b step `step` did not start from there because they were set.
+
+    A new Initial w (or b) mid-run sets w from the next step on: that step starts from the value set, so its
+    w_before is that value and the trace at step − 1 (which holds w as the step before left it) differs.
+    """
+    return {
+        "w_trace_before": float(trainer.trace_column("w")[step - 1]),
+        "b_trace_before": float(trainer.trace_column("b")[step - 1]),
+        "set_before": params_set_at(trainer, step - 1),
+    }
 
 
 def _data_for(trainer: Any, checkpoint: Checkpoint) -> tuple[tf.Tensor, tf.Tensor]:

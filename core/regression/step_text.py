@@ -73,6 +73,18 @@ def _rule(record: dict[str, Any], name: str, index: int) -> list[str]:
     ]
 
 
+def start_note(record: dict[str, Any]) -> str:
+    """Why w_before (or b_before) is not the trace at step − 1: the learner set it there; else ""."""
+    step = record["step"]
+    parts = [
+        f"{name} was set to {num(value)} at step {step - 1:,} (Initial {name}), so step {step:,} starts from "
+        f"{name} = {num(value)}, not from the trace at step {step - 1:,} ({name} = {num(trace)})"
+        for name, value in record["set_before"].items()
+        for trace in [record[f"{name}_trace_before"]]
+    ]
+    return "; ".join(parts) + "." if parts else ""
+
+
 def update_lines(record: dict[str, Any]) -> list[str]:
     """The optimizer's update of w, then of b, with the step's numbers (what param.assign_sub(delta) did)."""
     return [line for name, index in PARAMS for line in _rule(record, name, index)]
@@ -89,19 +101,13 @@ def loop_body(record: dict[str, Any]) -> str:
     x, y, pred = num(_first(record["x"])), num(_first(record["y"])), num(_first(record["prediction"]))
     loss_call = {"mse": "loss_func", "mae": "abs_error", "huber": "huber"}[record["loss_name"]]
     if per_sample:
-        head = [
-            f"# step {record['step']:,}: sample {record['index']:,}",
-            f"x, y = x_data[{record['index']}], y_data[{record['index']}]  # x = {x}, y = {y}",
-        ]
+        head = [f"x, y = x_data[{record['index']}], y_data[{record['index']}]  # x = {x}, y = {y}"]
         forward = [
             f"    pred = w*x + b  # {w} × {x} + {wrapped(record['b_before'])} = {pred}",
             f"    loss = {loss_call}(target=y, pred=pred)  # {num(record['loss'])}",
         ]
     else:
-        head = [
-            f"# step {record['step']:,}: a batch of {record['batch_size']:,} samples",
-            f"x, y = x_data[batch], y_data[batch]  # first: x = {x}, y = {y}",
-        ]
+        head = [f"x, y = x_data[batch], y_data[batch]  # {record['batch_size']:,} samples; first: x = {x}, y = {y}"]
         forward = [
             f"    pred = w*x + b  # first: {w} × {x} + {wrapped(record['b_before'])} = {pred}",
             f"    loss = tf.reduce_mean({loss_call}(target=y, pred=pred))  # {num(record['loss'])}",

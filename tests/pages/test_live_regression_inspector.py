@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from core.engine.client import EngineClient
 from core.regression.config import RegressionConfig
+from ui.live.timeline_marks import cursor_line
 
 
 def inspector_text(app: AppTest) -> str:
@@ -35,8 +36,10 @@ def test_the_timeline_moves_the_inspector_and_sends_the_charts_a_small_delta(liv
     assert "Step inspector** · step 10 " in text and "x, y = x_data[9], y_data[9]" in text
     assert live_page.number_input(key="inspect_step").value == 10
     payload = figure(live_page, "timeline_feed")
-    assert len(json.dumps(payload)) <= 5_000
-    assert payload["charts"]["trace_chart"]["set"]["layout.shapes"][-1]["x0"] == 10
+    assert len(json.dumps(payload)) <= 1_500  # parts only: no series, no shape but the cursor
+    for key in ("trace_chart", "loss_chart"):  # the cursor goes after the chart's own marks (here: converged)
+        shapes = figure(live_page, key)["layout"].get("shapes", [])
+        assert payload["charts"][key]["set"] == {f"layout.shapes.{len(shapes)}": cursor_line(10)}
     # The inspector's numbers are the run's: replayed independently here, step 10's w after equals them.
     reference = EngineClient()
     try:
@@ -47,8 +50,8 @@ def test_the_timeline_moves_the_inspector_and_sends_the_charts_a_small_delta(liv
         reference.shutdown()
     assert f"w = {expected['w_after']:.6g}" in text.replace("−", "-")
     assert float(rows["w"].iloc[-1]) == expected["w_after"]
-    marker = payload["charts"]["landscape_chart"]["set"]["data.2"]
-    assert marker["x"] == [expected["w_after"]] and marker["y"] == [expected["b_after"]]
+    marker = payload["charts"]["landscape_chart"]["set"]
+    assert marker["data.2.x"] == [expected["w_after"]] and marker["data.2.y"] == [expected["b_after"]]
 
 
 def test_the_step_box_and_arrows_move_the_timeline(live_page: AppTest) -> None:
@@ -68,7 +71,7 @@ def test_play_back_from_here_walks_the_recorded_trace(live_page: AppTest) -> Non
     live_page.run()
     click(live_page, "Step epoch")
     next(s for s in live_page.slider if s.label == "Timeline").set_value(100).run()
-    live_page.selectbox(key="timeline_playback_speed").set_value(10_000).run()
+    live_page.selectbox(key="timeline_playback_speed").set_value(100).run()  # 9 s to the end
     click(live_page, "Play back from here")
     assert any(b.label == "Stop playback" for b in live_page.button)
     live_page.run()
@@ -81,3 +84,17 @@ def test_after_one_step_the_inspector_shows_it_without_a_slider(live_page: AppTe
     assert not live_page.exception
     assert not [s for s in live_page.slider if s.label == "Timeline"]
     assert "Step inspector** · step 1 " in inspector_text(live_page) and "x, y = x_data[0]" in inspector_text(live_page)
+
+
+def test_the_step_after_a_mid_run_initial_w_says_it_starts_from_the_value_set(live_page: AppTest) -> None:
+    live_page.run()
+    click(live_page, "Step epoch")
+    live_page.sidebar.number_input(key="cfg_w_init").set_value(8.0).run()
+    click(live_page, "Step")
+    assert not live_page.exception
+    text = inspector_text(live_page)
+    assert "Step inspector** · step 1,001 " in text
+    assert "w was set to 8 at step 1,000 (Initial w), so step 1,001 starts from w = 8" in text
+    assert "ŷ = w·x + b = 8 × " in text
+    next(s for s in live_page.slider if s.label == "Timeline").set_value(1000).run()
+    assert "was set to" not in inspector_text(live_page)

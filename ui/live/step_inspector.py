@@ -56,7 +56,7 @@ def gradient_table(record: dict[str, Any]) -> str:
 def slot_table(record: dict[str, Any]) -> str:
     """The optimizer's state before and after the step, per slot and parameter."""
     if not record["slots_before"]:
-        return f"`{record['optimizer']}` keeps no state: the update uses only the gradient."
+        return f"no optimizer state: `{record['optimizer']}` uses only the gradient"
     lines = ["| slot | before (w, b) | after (w, b) |", "|---|---|---|"]
     for name, before in record["slots_before"].items():
         after = record["slots_after"][name]
@@ -64,19 +64,33 @@ def slot_table(record: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def body_text(record: dict[str, Any]) -> str:
+    """The whole panel below its step box as one markdown text (one element: a Timeline move sends one part)."""
+    note = f"\n\n> ⚠ {record['start_note']}" if record.get("start_note") else ""
+    code = "\n".join(record["update"])
+    state = f"**Optimizer state**\n\n{slot_table(record)}\n\n" if record["slots_before"] else ""
+    stateless = "" if record["slots_before"] else f", {slot_table(record)}"
+    return (
+        f"**Step inspector** · step {record['step']:,} (epoch {record['epoch'] + 1}), replayed in TensorFlow{note}"
+        f"\n\n**The sample** · {sample_text(record)}\n\n**The forward pass** · {forward_text(record)}"
+        f"\n\n**The gradients**\n\n{gradient_table(record)}"
+        f"\n\n**The update** ({record['optimizer']}, learning rate {num(record['learning_rate'])}{stateless})"
+        f"\n```\n{code}\n```\n{state}**The code** · the tutorial's loop body\n```python\n{record['code']}\n```"
+    )
+
+
+def body(record: dict[str, Any], navigation: Any) -> None:
+    """What the panel shows: navigation() draws the step box and ◀ ▶ at its top, then the step's text."""
+    navigation()
+    st.markdown(body_text(record))
+
+
+def panel() -> Any:
+    """The bordered container keyed step_inspector (drawn by a full run; a fragment inside it redraws the body)."""
+    return st.container(key=INSPECTOR_KEY, border=True)
+
+
 def show(record: dict[str, Any], navigation: Any) -> None:
-    """The panel, keyed step_inspector; navigation() draws the step box and ◀ ▶ buttons at its top."""
-    with st.container(key=INSPECTOR_KEY, border=True):
-        st.markdown(
-            f"**Step inspector** · step {record['step']:,} (epoch {record['epoch'] + 1}), replayed in TensorFlow"
-        )
-        navigation()
-        sample, forward = st.columns(2)
-        sample.markdown("**The sample**  \n" + sample_text(record))
-        forward.markdown("**The forward pass**  \n" + forward_text(record))
-        st.markdown("**The gradients**\n\n" + gradient_table(record))
-        st.markdown(f"**The update** ({record['optimizer']}, learning rate {num(record['learning_rate'])})")
-        st.code("\n".join(record["update"]), language=None)
-        st.markdown("**Optimizer state**\n\n" + slot_table(record))
-        st.markdown("**The code** (the tutorial's loop body, with this step's numbers)")
-        st.code(record["code"], language="python")
+    """The panel, keyed step_inspector, with its body."""
+    with panel():
+        body(record, navigation)

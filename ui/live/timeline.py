@@ -93,11 +93,11 @@ def playback_step(done: int) -> int | None:
 
 
 def navigation(done: int) -> None:
-    """The step box and ◀ ▶ buttons of the step inspector."""
-    back, box, forward = st.columns([1, 3, 1], vertical_alignment="bottom")
-    back.button("◀", key="inspect_back", on_click=_nudge, args=(-1, done), disabled=done <= 1, help="previous step")
-    box.number_input("Step", min_value=1, max_value=done, step=1, key=STEP_BOX_KEY, on_change=_from_box)
-    forward.button("▶", key="inspect_forward", on_click=_nudge, args=(1, done), disabled=done <= 1, help="next step")
+    """The step box and ◀ ▶ buttons of the step inspector, in one row."""
+    with st.container(horizontal=True, vertical_alignment="bottom"):
+        st.button("◀", key="inspect_back", on_click=_nudge, args=(-1, done), disabled=done <= 1)
+        st.number_input("Step", min_value=1, max_value=done, step=1, key=STEP_BOX_KEY, on_change=_from_box, width=220)
+        st.button("▶", key="inspect_forward", on_click=_nudge, args=(1, done), disabled=done <= 1)
 
 
 def send_marks(run: LiveRun, view: dict[str, Any], record: dict[str, Any]) -> int:
@@ -115,7 +115,28 @@ def send_marks(run: LiveRun, view: dict[str, Any], record: dict[str, Any]) -> in
     return len(json.dumps(payload))
 
 
+def _playback_controls(run: LiveRun) -> None:
+    """Play back from here (or Stop playback) and its speed: a fragment of their own, so a move never resends them."""
+    view = run.view
+    if not available(run, view):
+        return
+    with st.container(horizontal=True, vertical_alignment="bottom"):
+        if not st.session_state.get(PLAYBACK_KEY):
+            st.button("Play back from here", on_click=_start_playback, help="replay the recorded trace (no training)")
+        else:
+            st.button("Stop playback", on_click=_stop_playback, args=(view["steps_done"],))
+        st.selectbox("Playback speed (steps/s)", PLAYBACK_SPEEDS, index=2, key=SPEED_KEY, width=200)
+    _restart_if_playback_changed()
+
+
+def _restart_if_playback_changed() -> None:
+    """Playback started or ended: the Timeline's fragment timer starts or stops with a full run."""
+    if bool(st.session_state.get(PLAYBACK_KEY)) != st.session_state.get(TIMER_KEY, False):
+        st.rerun(scope="app")
+
+
 def _area(run: LiveRun) -> None:
+    """The Timeline, the charts' delta and the step inspector's body: all a move reruns (inside the panel)."""
     view = run.view
     if not available(run, view):
         return
@@ -124,37 +145,26 @@ def _area(run: LiveRun) -> None:
     still_playing = bool(st.session_state.get(PLAYBACK_KEY))
     step = playing_back if still_playing else chosen_step(done)
     if still_playing:
-        st.slider("Timeline", min_value=1, max_value=done, value=step, disabled=True, help="playing back the record")
+        st.slider("Timeline", min_value=1, max_value=done, value=step, disabled=True)
     elif done > 1:  # a slider needs two ends
-        st.slider(
-            "Timeline",
-            min_value=1,
-            max_value=done,
-            key=TIMELINE_KEY,
-            on_change=_from_slider,
-            help="move through the run: the cursor, the fit, the landscape point and the step inspector follow",
-        )
+        st.slider("Timeline", min_value=1, max_value=done, key=TIMELINE_KEY, on_change=_from_slider)
     else:
         st.caption("Timeline: one step so far.")
-    play, speed, _ = st.columns([1, 1, 2], vertical_alignment="bottom")
-    if not still_playing:
-        play.button("Play back from here", on_click=_start_playback, help="replay the recorded trace (no training)")
-    else:
-        play.button("Stop playback", on_click=_stop_playback, args=(done,))
-    speed.selectbox("Playback speed (steps/s)", PLAYBACK_SPEEDS, index=2, key=SPEED_KEY)
     try:
         record = run.client.inspect(run.handle, step)
     except (EngineError, ConfigError) as error:
         st.warning(f"Step {step:,} could not be inspected: {error}")
         return
     send_marks(run, view, record)
-    step_inspector.show(record, (lambda: st.caption("Playing back…")) if still_playing else lambda: navigation(done))
-    if bool(st.session_state.get(PLAYBACK_KEY)) != st.session_state.get(TIMER_KEY, False):
-        st.rerun(scope="app")  # playback started or ended: the fragment's timer starts or stops with a full run
+    step_inspector.body(record, (lambda: st.caption("Playing back…")) if still_playing else lambda: navigation(done))
+    _restart_if_playback_changed()
 
 
 def show(run: LiveRun) -> None:
-    """The Timeline and the step inspector, in their own fragment (a move reruns only them; playback ticks it)."""
+    """Playback controls, then the step_inspector panel holding the Timeline and the step's body: each in its own
+    fragment (a move reruns only the second, and never redraws the panel around it; playback ticks it)."""
     playing_back = bool(st.session_state.get(PLAYBACK_KEY))
     st.session_state[TIMER_KEY] = playing_back
-    st.fragment(_area, run_every=PLAYBACK_TICK_S if playing_back else None)(run)
+    st.fragment(_playback_controls)(run)
+    with step_inspector.panel():
+        st.fragment(_area, run_every=PLAYBACK_TICK_S if playing_back else None)(run)

@@ -193,3 +193,51 @@ def test_a_step_out_of_range_is_a_config_error_naming_the_range(step) -> None:
     trainer.run()
     with pytest.raises(ConfigError, match="from 1 to 20"):
         inspect_step(trainer, step)
+
+
+@pytest.mark.parametrize("backend", ["eager", "compiled"])
+@pytest.mark.parametrize("optimizer", ["sgd", "adam"])
+def test_the_step_after_a_mid_run_initial_w_starts_from_the_value_set_and_says_so(backend: str, optimizer: str) -> None:
+    config = RegressionConfig(n_samples=40, epochs=2, optimizer=optimizer)
+    trainer = Trainer(config, backend=backend)
+    trainer.step(30)
+    trainer.update(w_init=8.0)  # w is 8 from step 31 on; the trace at 30 keeps w as step 30 left it
+    trainer.step(10)
+    w, b = trainer.trace_column("w"), trainer.trace_column("b")
+    record = inspect_step(trainer, 31)
+    assert record["w_before"] == 8.0 and w[30] != np.float32(8.0)
+    assert record["w_trace_before"] == float(w[30]) and record["set_before"] == {"w": 8.0}
+    assert np.float32(record["b_before"]) == b[30]  # b was not set: it is the trace's
+    assert np.float32(record["w_after"]) == w[31] and np.float32(record["b_after"]) == b[31]
+    assert "w was set to 8 at step 30 (Initial w), so step 31 starts from w = 8" in record["start_note"]
+    assert record["prediction"] == pytest.approx(8.0 * record["x"] + record["b_before"], rel=1e-6)
+    w_rule = [line for line in record["update"] if line.startswith("w ← ")]
+    assert len(w_rule) == 1 and w_rule[0].startswith("w ← 8 ")
+    for k in (30, 32):  # the steps around it start from the trace, as every other step
+        other = inspect_step(trainer, k)
+        assert_matches_trace(trainer, other, k)
+        assert other["set_before"] == {} and other["start_note"] == ""
+
+
+def test_a_mid_run_initial_w_step_matches_the_tutorial_loop_with_w_assigned() -> None:
+    config = RegressionConfig(n_samples=40, epochs=1)
+    trainer = Trainer(config, backend="eager")
+    trainer.step(20)
+    trainer.update(w_init=-3.0, b_init=2.5)
+    trainer.run()
+    x_np, y_np = make_data(config)
+    w, b = tf.Variable(0.0), tf.Variable(0.0)
+    for i in range(21):  # the tutorial's loop, with w.assign and b.assign where the learner set them
+        if i == 20:
+            w.assign(-3.0)
+            b.assign(2.5)
+        w_before, b_before = w.numpy(), b.numpy()
+        with tf.GradientTape() as tape:
+            loss = (y_np[i] - (w * x_np[i] + b)) ** 2
+        gradients = tape.gradient(loss, [w, b])
+        w.assign_sub(0.01 * gradients[0])
+        b.assign_sub(0.01 * gradients[1])
+    record = inspect_step(trainer, 21)
+    assert (np.float32(record["w_before"]), np.float32(record["b_before"])) == (w_before, b_before)
+    assert (np.float32(record["w_after"]), np.float32(record["b_after"])) == (w.numpy(), b.numpy())
+    assert np.float32(record["grad_w"]) == gradients[0].numpy() and record["set_before"] == {"w": -3.0, "b": 2.5}
