@@ -5,9 +5,11 @@ Usage: python scripts/bench_race.py [--ticks 300] [--steps 16] [--json]
 Everything runs in this process on a core.engine.process.Engine (no pipe): a single run's tick (today's path)
 against races of 1 and 8 lanes, each tick advancing `--steps` steps (16 = the default 200 steps/s at the
 80 ms tick) and then building the view with only the new rows, as the live page asks for it. Warm figures are
-medians over --ticks ticks after a warm-up; cold is the first tick of a fresh race (tracing and XLA compiles
-included). Payload: the JSON bytes of a tick's chart feed (the new rows packed as the live_feed sends them,
-plus the lanes' summaries), before the page's per-chart parts, for 1 and 8 lanes.
+medians over --ticks ticks after a warm-up, the kinds taking turns tick by tick (fair on a shared machine);
+cold is each kind's first tick in this process (tracing and the XLA compile of its layout of groups; the single
+run goes first, so TensorFlow's own start-up is in its figure). Payload: the JSON bytes of a tick's chart feed
+(the new rows packed as the live_feed sends them, plus the lanes' summaries), before the page's per-chart parts,
+for 1 and 8 lanes.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import argparse
 import json
 import statistics
 import time
+from collections.abc import Callable
 
 from core.engine.process import Engine
 from core.race.presets import RACE_PRESETS
@@ -34,19 +37,26 @@ def mixed_lanes(base: RegressionConfig) -> list[dict]:
     ]
 
 
-def timed_ticks(tick, ticks: int) -> tuple[float, float, list[dict]]:
-    """(first tick's seconds, median warm seconds, the views)."""
-    started = time.perf_counter()
-    views = [tick()]
-    cold = time.perf_counter() - started
-    for _ in range(20):
-        views.append(tick())
-    times = []
-    for _ in range(ticks):
+def timed_ticks(ticks_by_name: dict[str, Callable[[], dict]], ticks: int) -> dict[str, tuple[float, float, dict]]:
+    """Per name: (first tick's seconds, median warm seconds, the last view).
+
+    The warm ticks take turns (one tick of each, round after round), so a machine shared with other work slows
+    every kind alike and the ratios between them stay fair.
+    """
+    colds, views = {}, {}
+    for name, tick in ticks_by_name.items():
         started = time.perf_counter()
-        views.append(tick())
-        times.append(time.perf_counter() - started)
-    return cold, statistics.median(times), views
+        views[name] = tick()
+        colds[name] = time.perf_counter() - started
+        for _ in range(20):
+            views[name] = tick()
+    times: dict[str, list[float]] = {name: [] for name in ticks_by_name}
+    for _ in range(ticks):
+        for name, tick in ticks_by_name.items():
+            started = time.perf_counter()
+            views[name] = tick()
+            times[name].append(time.perf_counter() - started)
+    return {name: (colds[name], statistics.median(times[name]), views[name]) for name in ticks_by_name}
 
 
 def payload_bytes(view: dict) -> int:
@@ -56,36 +66,47 @@ def payload_bytes(view: dict) -> int:
     return len(json.dumps({"columns": columns, "lanes": lanes}, default=float).encode())
 
 
-def bench(ticks: int, steps: int) -> dict:
-    base = RegressionConfig(epochs=10_000)
-    engine = Engine()
-    results = {}
-    single = engine.open(base.to_dict())
-    since = [None]
+def single_ticker(engine: Engine, base: RegressionConfig, steps: int) -> Callable[[], dict]:
+    """A single run's live tick (today's path), asking for the rows after the last one it drew."""
+    handle = engine.open(base.to_dict())
+    since: list = [None]
 
-    def single_tick() -> dict:
-        view = engine.tick(single, steps, 5.0, **({"since": since[0]} if since[0] else {}))
+    def tick() -> dict:
+        view = engine.tick(handle, steps, 5.0, **({"since": since[0]} if since[0] else {}))
         since[0] = (view["stream"], view["steps_done"])
         return view
 
-    cold, warm, views = timed_ticks(single_tick, ticks)
-    results["single_run"] = {"cold_s": cold, "warm_ms": warm * 1e3, "payload_bytes": payload_bytes(views[-1])}
+    return tick
+
+
+def race_ticker(engine: Engine, base: RegressionConfig, lanes: list[dict], steps: int) -> Callable[[], dict]:
+    """A race's live tick, asking for every lane's rows after the last step it drew."""
+    handle = engine.open_race(base.to_dict(), lanes)
+    since: list = [None]
+
+    def tick() -> dict:
+        payload = {"n": steps, "max_seconds": 5.0, **({"since": since[0]} if since[0] else {})}
+        view = engine.race(handle, "tick", payload)
+        since[0] = (view["stream"], view["steps_done"])
+        return view
+
+    return tick
+
+
+def bench(ticks: int, steps: int) -> dict:
+    base = RegressionConfig(epochs=10_000)
+    engine = Engine()
+    tickers = {"single_run": single_ticker(engine, base, steps)}
     for name, lanes in (
         ("race_1_lane", [{"overrides": {}}]),
         ("race_8_lanes_one_group", EIGHT_LANES),
         ("race_8_lanes_6_groups", mixed_lanes(base)),
     ):
-        handle = engine.open_race(base.to_dict(), lanes)
-        since = [None]
-
-        def race_tick(handle=handle, since=since) -> dict:
-            payload = {"n": steps, "max_seconds": 5.0, **({"since": since[0]} if since[0] else {})}
-            view = engine.race(handle, "tick", payload)
-            since[0] = (view["stream"], view["steps_done"])
-            return view
-
-        cold, warm, views = timed_ticks(race_tick, ticks)
-        results[name] = {"cold_s": cold, "warm_ms": warm * 1e3, "payload_bytes": payload_bytes(views[-1])}
+        tickers[name] = race_ticker(engine, base, lanes, steps)
+    results = {
+        name: {"cold_s": cold, "warm_ms": warm * 1e3, "payload_bytes": payload_bytes(view)}
+        for name, (cold, warm, view) in timed_ticks(tickers, ticks).items()
+    }
     one = results["race_1_lane"]
     for name in ("race_8_lanes_one_group", "race_8_lanes_6_groups"):
         results[name]["time_vs_1_lane"] = results[name]["warm_ms"] / one["warm_ms"]

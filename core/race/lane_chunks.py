@@ -1,9 +1,10 @@
 """The race's compiled step: every batched lane's chunk in one core.sweep call, grouped by (optimizer, loss, batch).
 
-This is the sweep's machinery (core.sweep.runner.RunGroup stacks a group's data and state, core.sweep.chunk
-compiles one tf.range loop over all groups), fed from live lanes instead of fresh configs: each group's
-parameters, slots, iteration and learning rate are read from its lanes before the call and handed back after it
-as each lane's own ChunkResult, so every lane continues exactly as the same config run one at a time would.
+This is the sweep's machinery (core.sweep.runner.RunGroup stacks a group's data and state and packs the groups
+side by side, core.sweep.chunk compiles one loop over all groups), fed from live lanes instead of fresh configs:
+each group's parameters, slots, iteration and learning rate are read from its lanes before the call and handed
+back after it as each lane's own ChunkResult, so every lane continues exactly as the same config run one at a
+time would.
 """
 
 from __future__ import annotations
@@ -13,10 +14,11 @@ import tensorflow as tf
 
 from core.race.lane import Lane
 from core.regression.backends import DIVERGENCE_BOUND, ChunkResult, OptimizerState, chunk_capacity
+from core.regression.optimizers import OPTIMIZER_RULES
 from core.regression.schedule import Plan
-from core.sweep.chunk import Group, sweep_chunk
+from core.sweep.chunk import packed_chunk
 from core.sweep.grid import MAX_CHUNK_CELLS
-from core.sweep.runner import RunGroup
+from core.sweep.runner import RunGroup, packed_data, packed_spans, packed_state
 
 GroupKey = tuple[str, str, int]  # (optimizer, loss, batch_size)
 
@@ -37,10 +39,14 @@ class LaneGroups:
 
     def __init__(self) -> None:
         self._groups: dict[tuple, RunGroup] = {}
+        self._data: tuple[tuple, tuple] = ((), ())
+
+    def _cache_key(self, key: GroupKey, rows: list[int], lanes: list[Lane]) -> tuple:
+        return (key, tuple(rows), tuple((id(lanes[row]), lanes[row].data_version) for row in rows))
 
     def group(self, key: GroupKey, rows: list[int], lanes: list[Lane]) -> RunGroup:
         """The RunGroup of these lanes, its state refreshed from the lanes."""
-        cache_key = (key, tuple(rows), tuple((id(lanes[row]), lanes[row].data_version) for row in rows))
+        cache_key = self._cache_key(key, rows, lanes)
         group = self._groups.get(cache_key)
         if group is None:
             configs = {row: lanes[row].config for row in rows}
@@ -55,29 +61,43 @@ class LaneGroups:
         group.lr = np.array([[lanes[row].config.learning_rate] for row in rows], np.float32)
         return group
 
+    def data(self, groups: list[RunGroup]) -> tuple[tf.Tensor, tf.Tensor]:
+        """The packed samples (x, y) as tensors, made again only when the groups (membership, data) change."""
+        if self._data[0] != tuple(groups):  # RunGroups compare by identity, and the kept tuple holds them
+            self._data = (tuple(groups), tuple(tf.constant(value) for value in packed_data(groups)))
+        return self._data[1]
+
 
 def run_lane_chunks(lanes: list[Lane], plans: dict[int, Plan], groups: LaneGroups) -> dict[int, ChunkResult]:
-    """Run the planned chunk of every lane in plans (by lane index) in one compiled call; returns each result."""
+    """Run the planned chunk of every lane in plans (by lane index) in one compiled call; returns each result.
+
+    The groups are packed side by side (core.sweep.chunk.packed_chunk), so the call takes ten tensors whatever
+    the groups. The loop is sized to the padded capacity and stops after the longest plan, so a new tick length
+    never compiles again.
+    """
     members: dict[GroupKey, list[int]] = {}
     for row in sorted(plans):
         members.setdefault(group_key(lanes[row]), []).append(row)
-    keys = sorted(members)
-    capacity = chunk_capacity(max(plan.n_steps for plan in plans.values()))
+    keys = sorted(members, key=lambda key: (key[1], key[2], key[0]))  # a loss and batch's groups side by side
+    n_steps = max(plan.n_steps for plan in plans.values())
     stacked = [groups.group(key, members[key], lanes) for key in keys]
-    inputs = [Group(*(tf.constant(value) for value in group.inputs(plans, capacity))) for group in stacked]
-    # Run the whole padded capacity: steps past a lane's plan are inactive, and a loop length that changes with
-    # every tick would make XLA compile again (the trip count is a compile-time constant to it).
-    outputs = sweep_chunk(tuple(key[:2] for key in keys))(inputs, tf.constant(capacity, tf.int32))
+    spans = packed_spans(stacked)
+    x, y = groups.data(stacked)
+    state = (tf.constant(value) for value in packed_state(stacked, plans, chunk_capacity(n_steps)))
+    outputs = packed_chunk(spans)(x, y, *state, tf.constant(n_steps, tf.int32))
+    params, slots, iteration, alive, w_rows, b_rows, loss_rows = (value.numpy() for value in outputs)
     results = {}
-    for group, output in zip(stacked, outputs):
-        params, slots, iteration, alive, w_rows, b_rows, loss_rows = (value.numpy() for value in output)
-        for place, row in enumerate(group.rows):
-            n_steps = plans[row].n_steps
-            w, b, loss = w_rows[:n_steps, place], b_rows[:n_steps, place], loss_rows[:n_steps, place]
+    for span, group in zip(spans, stacked):
+        n_slots = len(OPTIMIZER_RULES[span.optimizer].slot_inits)
+        for place, row in enumerate(group.rows, start=span.start):
+            steps = plans[row].n_steps
+            w, b, loss = w_rows[:steps, place], b_rows[:steps, place], loss_rows[:steps, place]
             if not alive[place]:  # keep the rows up to and including the first bad one, as a backend does
                 bad = ~(np.isfinite(loss) & (np.abs(w) <= DIVERGENCE_BOUND) & (np.abs(b) <= DIVERGENCE_BOUND))
                 end = int(np.argmax(bad)) + 1
                 w, b, loss = w[:end], b[:end], loss[:end]
-            state = OptimizerState(params[place].copy(), slots[:, place, :].copy(), int(iteration[place, 0]))
-            results[row] = ChunkResult(w.copy(), b.copy(), loss.copy(), state)
+            lane_state = OptimizerState(
+                params[place].copy(), slots[:n_slots, place, :].copy(), int(iteration[place, 0])
+            )
+            results[row] = ChunkResult(w.copy(), b.copy(), loss.copy(), lane_state)
     return results

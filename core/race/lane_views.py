@@ -66,12 +66,17 @@ def lane_rows(race: Race, since: int) -> dict[str, np.ndarray]:
     steps = lanes[longest].trace_column("step")[firsts[longest] :]
     columns: dict[str, np.ndarray] = {}
     for index, (lane, first) in enumerate(zip(lanes, firsts)):
-        for name in LANE_COLUMNS:
-            values = np.full(len(steps), np.nan, np.float32)
-            own = lane.trace_column(name)[first:]
-            own_steps = lane.trace_column("step")[first:]
+        own_steps = lane.trace_column("step")[first:]
+        in_step = len(own_steps) == len(steps) and (not len(steps) or own_steps[0] == steps[0])
+        if not in_step:  # a lane that stopped, or one behind: place its rows by step
             places = np.searchsorted(steps, own_steps)
             fits = places < len(steps)
+        for name in LANE_COLUMNS:
+            own = lane.trace_column(name)[first:]
+            if in_step:  # the usual case: the lane has a row at every step (steps are consecutive)
+                columns[column_name(name, index)] = own.astype(np.float32)
+                continue
+            values = np.full(len(steps), np.nan, np.float32)
             values[places[fits]] = own[fits]
             columns[column_name(name, index)] = values
     budget = max(MIN_LANE_ROWS, LANE_DELTA_POINTS // len(lanes))

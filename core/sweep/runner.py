@@ -11,7 +11,7 @@ from core.regression.data import make_data, mean_loss
 from core.regression.optimizers import OPTIMIZER_RULES
 from core.regression.schedule import Plan, Position, plan_steps
 from core.regression.trace_buffer import TraceBuffer
-from core.sweep.chunk import Group, sweep_chunk
+from core.sweep.chunk import Group, Span, sweep_chunk
 from core.sweep.grid import MAX_CHUNK_CELLS, MAX_CHUNK_STEPS, SweepRun, check_sweep
 
 
@@ -21,6 +21,7 @@ class RunGroup:
     def __init__(self, rows: list[int], configs: list[RegressionConfig], data: list[tuple[np.ndarray, np.ndarray]]):
         self.rows = rows
         members = [configs[row] for row in rows]
+        self.kind = (members[0].optimizer, members[0].loss)
         self.batch = max(config.batch_size for config in members)
         width = max(config.n_samples for config in members)
         self.x = np.zeros((len(rows), width), np.float32)
@@ -39,17 +40,66 @@ class RunGroup:
         runs = len(self.rows)
         indices = np.zeros((capacity, runs, self.batch), np.int32)
         mask = np.zeros((capacity, runs, self.batch), np.float32)
-        mask[:, :, 0] = 1.0  # idle runs train on sample 0 and are discarded, so no 0/0 appears
         active = np.zeros((capacity, runs), bool)
-        for place, row in enumerate(self.rows):
-            plan = plans.get(row)
-            if plan is not None:
-                steps, width = plan.indices.shape
-                indices[:steps, place, :width] = plan.indices
-                mask[:steps, place, :] = 0.0
-                mask[:steps, place, :width] = plan.mask
-                active[:steps, place] = True
+        fill_plans(indices, mask, active, self.rows, plans, 0)
         return self.x, self.y, indices, mask, active, self.params, self.slots, self.iteration, self.lr
+
+
+def fill_plans(
+    indices: np.ndarray, mask: np.ndarray, active: np.ndarray, rows: list[int], plans: dict[int, Plan], start: int
+) -> None:
+    """Write the plans of rows into a chunk's indices, mask and active, the first row at run start.
+
+    Idle steps train on sample 0 and are discarded, so no 0/0 appears.
+    """
+    mask[:, start : start + len(rows), 0] = 1.0
+    for place, row in enumerate(rows, start=start):
+        plan = plans.get(row)
+        if plan is not None:
+            steps, width = plan.indices.shape
+            indices[:steps, place, :width] = plan.indices
+            mask[:steps, place, 0] = 0.0
+            mask[:steps, place, :width] = plan.mask
+            active[:steps, place] = True
+
+
+PACKED_REST = ("params", "iteration", "lr")
+
+
+def packed_spans(groups: list[RunGroup]) -> tuple[Span, ...]:
+    """Where each group sits when packed side by side (core.sweep.chunk.packed_chunk's layout)."""
+    spans, start = [], 0
+    for group in groups:
+        spans.append(Span(*group.kind, start, start + len(group.rows), group.batch))
+        start += len(group.rows)
+    return tuple(spans)
+
+
+def packed_data(groups: list[RunGroup]) -> tuple[np.ndarray, np.ndarray]:
+    """Every group's samples (x, y) packed along the run axis, zero-padded to the widest."""
+    width = max(group.x.shape[1] for group in groups)
+    return tuple(
+        np.concatenate([np.pad(getattr(group, name), ((0, 0), (0, width - group.x.shape[1]))) for group in groups])
+        for name in ("x", "y")
+    )
+
+
+def packed_state(groups: list[RunGroup], plans: dict[int, Plan], capacity: int) -> tuple[np.ndarray, ...]:
+    """Every group's other chunk arguments (indices, mask, active, params, slots, iteration, lr) packed along the
+    run axis, the batch and slot axes zero-padded to the widest (packed_chunk slices each group's own back out)."""
+    runs = sum(len(group.rows) for group in groups)
+    batch = max(group.batch for group in groups)
+    indices = np.zeros((capacity, runs, batch), np.int32)
+    mask = np.zeros((capacity, runs, batch), np.float32)
+    active = np.zeros((capacity, runs), bool)
+    slots = np.zeros((max(group.slots.shape[0] for group in groups), runs, 2), np.float32)
+    start = 0
+    for group in groups:
+        fill_plans(indices, mask, active, group.rows, plans, start)
+        slots[: group.slots.shape[0], start : start + len(group.rows)] = group.slots
+        start += len(group.rows)
+    params, iteration, lr = (np.concatenate([getattr(group, name) for group in groups]) for name in PACKED_REST)
+    return indices, mask, active, params, slots, iteration, lr
 
 
 class Sweep:

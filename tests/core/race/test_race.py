@@ -112,13 +112,13 @@ def test_one_lane_diverging_stops_alone_with_its_reason_while_the_others_go_on()
 
 def test_all_batched_lanes_advance_in_one_compiled_call_per_chunk(monkeypatch):
     calls = []
-    real = lane_chunks.sweep_chunk
+    real = lane_chunks.packed_chunk
 
-    def counted(kinds):
-        calls.append(kinds)
-        return real(kinds)
+    def counted(spans):
+        calls.append(spans)
+        return real(spans)
 
-    monkeypatch.setattr(lane_chunks, "sweep_chunk", counted)
+    monkeypatch.setattr(lane_chunks, "packed_chunk", counted)
     race = race_of("Optimizers")
     race.advance(50)
     assert len(calls) == 1 and len(calls[0]) == 6  # six (optimizer, loss, batch) groups, one call
