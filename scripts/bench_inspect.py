@@ -1,10 +1,12 @@
 """Benchmark: inspect any step of a 10,000,000-step run (target: within 200 ms), and what the checkpoints cost.
 
 Run: ``python scripts/bench_inspect.py [--json] [--optimizer adam]``. Through the engine client (a real engine
-process, as the Live page calls it): the first inspect (cold: it may compile the replay's chunk shapes), then
-warm inspects of random steps (median, p95, max). In this process: the 10M-step run's training time with
-checkpoints every K steps against one with chunks as long as before (K = 2^20), alternating, best of 3 each, and
-the checkpoints kept.
+process, as the Live page calls it), each in a fresh engine process: the first inspect of the 10M-step run once
+it exists (cold: the first inspect in that process; the replay was compiled in the background while it trained,
+core.regression.step_warmup), then warm inspects of random steps (median, p95, max); and the worst case, an
+inspect straight after opening a run and making 1,000 steps (the warm-up may still be compiling). In this
+process: the 10M-step run's training time with checkpoints every K steps against one with chunks as long as
+before (K = 2^20), alternating, best of 3 each, and the checkpoints kept.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ WARM_INSPECTS = 50
 
 
 def through_engine(config: RegressionConfig) -> dict[str, float]:
-    """Open and run the config in an engine process, then time inspect requests of random steps."""
+    """Open and run the config in a fresh engine process, then time its first inspect (cold) and warm inspects."""
     import numpy as np
 
     client = EngineClient(timeout=600)
@@ -35,15 +37,9 @@ def through_engine(config: RegressionConfig) -> dict[str, float]:
             pass
         total = client.state(handle)["steps_done"]
         rng = np.random.default_rng(0)
-        started = time.perf_counter()
-        client.inspect(handle, int(rng.integers(1, total + 1)))
-        cold = time.perf_counter() - started
-        times = []
-        for step in rng.integers(1, total + 1, WARM_INSPECTS):
-            started = time.perf_counter()
-            client.inspect(handle, int(step))
-            times.append(time.perf_counter() - started)
-        times.sort()
+        cold = timed(lambda: client.inspect(handle, int(rng.integers(1, total + 1))))
+        steps = [int(k) for k in rng.integers(1, total + 1, WARM_INSPECTS)]
+        times = sorted(timed(lambda k=k: client.inspect(handle, k)) for k in steps)
         return {
             "steps": total,
             "inspect_first_ms": cold * 1000,
@@ -53,6 +49,28 @@ def through_engine(config: RegressionConfig) -> dict[str, float]:
         }
     finally:
         client.shutdown()
+
+
+def right_after_open(config: RegressionConfig, steps: int = 1000) -> dict[str, float]:
+    """The worst case: a fresh engine, the run opened, a few steps made, and inspected at once (the replay's
+    warm-up, started by open, may still be compiling): the first inspect and the next."""
+    client = EngineClient(timeout=600)
+    try:
+        client.stats()  # the engine process is up (its start is not an inspect's cost)
+        handle = client.open(config)
+        client.advance(handle, steps, max_seconds=10.0)
+        first = timed(lambda: client.inspect(handle, steps // 2))
+        second = timed(lambda: client.inspect(handle, steps - 1))
+        return {"inspect_right_after_open_first_ms": first * 1000, "inspect_right_after_open_next_ms": second * 1000}
+    finally:
+        client.shutdown()
+
+
+def timed(call) -> float:
+    """Seconds one call takes."""
+    started = time.perf_counter()
+    call()
+    return time.perf_counter() - started
 
 
 def training_cost(config: RegressionConfig) -> dict[str, float]:
@@ -98,7 +116,7 @@ def main() -> None:
     parser.add_argument("--no-training-cost", action="store_true")
     args = parser.parse_args()
     config = RegressionConfig(n_samples=1000, epochs=10_000, optimizer=args.optimizer)
-    result = {"optimizer": args.optimizer, **through_engine(config)}
+    result = {"optimizer": args.optimizer, **through_engine(config), **right_after_open(config)}
     if not args.no_training_cost:
         result.update(training_cost(config))
     if not args.json:

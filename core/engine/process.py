@@ -69,6 +69,7 @@ class Engine:
         handle = self.next_id
         self.next_id += 1
         self.entries[handle] = Entry(trainer)
+        _warm_replay(trainer)
         return handle
 
     def put_data(self, dataset: dict[str, Any]) -> str:
@@ -115,10 +116,12 @@ class Engine:
         if backend not in BACKEND_NAMES:
             raise ConfigError("backend", backend, f"must be one of {', '.join(BACKEND_NAMES)}")
         self.entry(handle).trainer.backend = backend
+        _warm_replay(self.entry(handle).trainer)
         return backend
 
     def update(self, handle: int, changes: dict[str, Any]) -> list[dict[str, Any]]:
         events = self.entry(handle).trainer.update(**changes)
+        _warm_replay(self.entry(handle).trainer)
         return [event._asdict() for event in events]
 
     def state(self, handle: int) -> dict[str, Any]:
@@ -301,6 +304,13 @@ METHODS = (
     "open_race",
     "race",
 )
+
+
+def _warm_replay(trainer: Any) -> None:
+    """Compile the run's step replay in the background, so its first inspect answers warm (step_warmup)."""
+    from core.regression.step_warmup import warm_in_background
+
+    warm_in_background(trainer)
 
 
 def _current_rss_mb() -> float:

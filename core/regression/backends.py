@@ -184,10 +184,11 @@ def chunk_capacity(n_steps: int) -> int:
     return max(64, 1 << max(0, n_steps - 1).bit_length())
 
 
-def run_compiled(x, y, indices, mask, state, optimizer, loss, learning_rate) -> ChunkResult:
-    """Run all planned steps inside one XLA-compiled call (padded to a power-of-two capacity)."""
+def run_compiled(x, y, indices, mask, state, optimizer, loss, learning_rate, capacity: int = 0) -> ChunkResult:
+    """Run all planned steps inside one XLA-compiled call (padded to a power-of-two capacity, or to `capacity` if
+    larger: the step inspector's replays use one capacity, so XLA compiles one shape for them)."""
     n_steps = indices.shape[0]
-    capacity = chunk_capacity(n_steps)
+    capacity = max(chunk_capacity(n_steps), capacity)
     if capacity > n_steps:
         pad = capacity - n_steps
         indices = np.concatenate([indices, np.zeros((pad, indices.shape[1]), np.int32)])

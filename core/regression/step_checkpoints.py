@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass
 
-from core.regression.backends import OptimizerState
+from core.regression.backends import OptimizerState, chunk_capacity
 from core.regression.config import RegressionConfig
 from core.regression.schedule import Position
 
@@ -25,6 +25,16 @@ def checkpoint_interval(backend: str, batch_size: int) -> int:
         return EAGER_REPLAY_STEPS
     per_cells = max(1, REPLAY_CELLS // max(1, batch_size))
     return max(MIN_INTERVAL, min(MAX_INTERVAL, 1 << (per_cells.bit_length() - 1)))
+
+
+def replay_capacity(backend: str, batch_size: int) -> int:
+    """The one padded length every compiled replay of a run runs at (0 on the eager backend, which has none).
+
+    A replay runs fewer than K steps from a checkpoint and then one: padding both to K's chunk length means XLA
+    compiles a single shape per (optimizer, loss, batch size, data size), which the trainer's own K-step chunks
+    share and core.regression.step_warmup compiles ahead of the first inspect.
+    """
+    return chunk_capacity(checkpoint_interval(backend, batch_size)) if backend == "compiled" else 0
 
 
 @dataclass(frozen=True)

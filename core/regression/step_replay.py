@@ -19,7 +19,7 @@ from core.regression.data import make_data
 from core.regression.losses import LOSS_FUNCTIONS
 from core.regression.optimizers import OPTIMIZER_RULES
 from core.regression.schedule import plan_steps
-from core.regression.step_checkpoints import Checkpoint
+from core.regression.step_checkpoints import Checkpoint, replay_capacity
 from core.regression.step_closed_form import CLOSED_FORM_TEXT, closed_form_gradient
 from core.regression.step_text import SLOT_NAMES, loop_body, start_note, update_lines
 
@@ -47,9 +47,7 @@ def inspect_step(trainer: Any, step: int) -> dict[str, Any]:
         step - checkpoint.step,
     )
     state = _state_before(trainer, checkpoint, x, y, plan, step)
-    backend = BACKENDS[checkpoint.backend]
-    args = (config.optimizer, config.loss, config.learning_rate)
-    after = backend(x, y, plan.indices[-1:], plan.mask[-1:], state, *args)
+    after = replay_chunk(checkpoint.backend, x, y, plan.indices[-1:], plan.mask[-1:], state, config)
     taped = tape_step(x, y, plan.indices[-1], plan.mask[-1], state, config.loss)
     record = _record(step, int(plan.epochs[-1]), config, state, after, taped)
     record.update(trace_before(trainer, step))
@@ -99,17 +97,17 @@ def _state_before(trainer: Any, checkpoint: Checkpoint, x: tf.Tensor, y: tf.Tens
         w, b = trainer.trace_column("w")[step - 1], trainer.trace_column("b")[step - 1]
         params = np.array([w, b], dtype=np.float32)
         return OptimizerState(params, checkpoint.state.slots, checkpoint.state.iteration + between)
-    replayed = BACKENDS[checkpoint.backend](
-        x,
-        y,
-        plan.indices[:-1],
-        plan.mask[:-1],
-        checkpoint.state,
-        config.optimizer,
-        config.loss,
-        config.learning_rate,
-    )
-    return replayed.state
+    return replay_chunk(checkpoint.backend, x, y, plan.indices[:-1], plan.mask[:-1], checkpoint.state, config).state
+
+
+def replay_chunk(
+    backend: str, x: tf.Tensor, y: tf.Tensor, indices: np.ndarray, mask: np.ndarray, state: OptimizerState, config
+) -> Any:
+    """Planned steps on the run's backend; compiled replays all run at the run's one replay capacity."""
+    args = (x, y, indices, mask, state, config.optimizer, config.loss, config.learning_rate)
+    if backend == "compiled":
+        return BACKENDS[backend](*args, capacity=replay_capacity(backend, config.batch_size))
+    return BACKENDS[backend](*args)
 
 
 def tape_step(x: tf.Tensor, y: tf.Tensor, batch: np.ndarray, weight: np.ndarray, state: OptimizerState, loss: str):
