@@ -26,6 +26,14 @@ class Lane(Trainer):
         super().__init__(config, backend=backend, datasets=datasets)
         self.label = label
 
+    @classmethod
+    def adopt(cls, trainer: Trainer, label: str) -> Lane:
+        """A running single run as a lane: the same trainer state (trace, position, events), nothing restarted."""
+        lane = cls.__new__(cls)
+        lane.__dict__.update(trainer.__dict__)
+        lane.label = label
+        return lane
+
     @property
     def batched(self) -> bool:
         """Whether the race runs this lane's chunks in its shared compiled call."""

@@ -11,7 +11,7 @@ from core.race.lane_fields import MAX_LANES, SHARED_FIELDS
 from core.race.lane_specs import LaneSpec, check_overrides, check_specs, lane_labels, net_overrides
 from core.regression.config import ConfigError, RegressionConfig
 from core.regression.dataset import Datasets
-from core.regression.trainer import Event
+from core.regression.trainer import Event, Trainer
 
 
 class Race:
@@ -30,6 +30,13 @@ class Race:
         ]
         self.rates = [0.0] * len(self.lanes)  # steps/s of each lane over its last advance
         self._groups = LaneGroups()
+
+    @classmethod
+    def from_trainer(cls, trainer: Trainer, datasets: Datasets | None = None) -> Race:
+        """A race of one lane that is this running trainer (its settings are the base), to add lanes to mid-run."""
+        race = cls(trainer.config, [LaneSpec({}, "", trainer.backend)], datasets)
+        race.lanes[0] = Lane.adopt(trainer, race.lanes[0].label)
+        return race
 
     # --- what the race is -------------------------------------------------------------------------------------
     @property
@@ -51,7 +58,8 @@ class Race:
 
     # --- lanes ------------------------------------------------------------------------------------------------
     def add_lane(self, spec: LaneSpec) -> int:
-        """Add a lane at step 0 of its own; returns its index."""
+        """Add a lane at step 0 of its own while the others go on (the next advance of the race brings it up to
+        the leader's step, training it from the start); returns its index."""
         if len(self.lanes) >= MAX_LANES:
             raise ConfigError("lanes", len(self.lanes) + 1, f"a race has at most {MAX_LANES} lanes")
         (config,) = check_specs(self.base, [spec])

@@ -47,6 +47,20 @@ def advance(race: Race, n: int, max_seconds: float) -> int:
     return race.steps_done - start
 
 
+def advance_each(race: Race, targets: list[int], max_seconds: float) -> list[int]:
+    """Lane i makes up to targets[i] steps, the lanes together, a growing chunk at a time until max_seconds pass."""
+    deadline = time.perf_counter() + min(max(max_seconds, 0.0), MAX_ADVANCE_SECONDS)
+    made = [0] * len(race.lanes)
+    chunk = 4096
+    while any(lane.status == "running" and made[i] < targets[i] for i, lane in enumerate(race.lanes)):
+        steps = race.advance([min(chunk, target - done) for target, done in zip(targets, made)])
+        made = [done + step for done, step in zip(made, steps)]
+        if not any(steps) or time.perf_counter() >= deadline:
+            break
+        chunk = min(chunk * 2, 1 << 20)
+    return made
+
+
 def tick(engine: Any, handle: int, n: int, max_seconds: float = 0.08, **view: Any) -> dict[str, Any]:
     """One live update of a race: advance every lane, then the first lane's view with the race's status, steps and
     lanes; with since, ``new`` holds every lane's rows after it on one step column (core.race.lane_views)."""
@@ -107,10 +121,26 @@ def set_backend(engine: Any, handle: int, index: int, backend: str) -> str:
 
 
 def step_epoch(engine: Any, handle: int, max_seconds: float = MAX_ADVANCE_SECONDS) -> int:
-    """Every lane steps as far as the first running lane's epoch has left."""
+    """Every running lane steps to the end of its own current epoch (lanes with other batch sizes have epochs of
+    other lengths, so they stop at different steps); returns the most steps a lane made."""
     race = race_of(engine, handle)
-    left = [lane.steps_left_in_epoch for lane in race.lanes if lane.status == "running"]
-    return advance(race, left[0] if left else 0, max_seconds)
+    left = [lane.steps_left_in_epoch if lane.status == "running" else 0 for lane in race.lanes]
+    return max(advance_each(race, left, max_seconds), default=0)
+
+
+def add_lane(engine: Any, handle: int, lane: dict[str, Any]) -> list[dict[str, Any]]:
+    """Add a lane mid-run, the running lanes going on; a single run becomes a race's first lane, nothing restarted.
+
+    The new lane starts at step 0 of its own and trains from the start on the race's next advance, which brings
+    it up to the leader's step (service.advance: a lane behind catches up). Returns every lane's spec.
+    """
+    entry = engine.entry(handle)
+    spec = LaneSpec.from_dict(lane)
+    race = entry.race if entry.race is not None else Race.from_trainer(entry.trainer, engine.datasets)
+    race.add_lane(spec)  # refuses a ninth lane or a bad spec before the entry changes
+    if entry.race is None:
+        entry.trainer, entry.race, entry.ema, entry.extent = race.lanes[0], race, EmaCache(), RaceExtent(race)
+    return specs(engine, handle)
 
 
 def specs(engine: Any, handle: int) -> list[dict[str, Any]]:
@@ -177,6 +207,7 @@ ACTIONS = {
     "relabel": relabel,
     "set_backend": set_backend,
     "step_epoch": step_epoch,
+    "add_lane": add_lane,
     "specs": specs,
     "save": save,
     "export_script": export_script,

@@ -160,3 +160,19 @@ def test_small_multiples_put_each_lane_in_its_own_column_sharing_the_axes(live_p
         assert [axes[f"{prefix}lr {rate}"] for rate in ("0.001", "0.01", "0.1", "0.5")] == ["x", "x2", "x3", "x4"]
     live_page.toggle(key="race_small_multiples").set_value(False).run()
     assert "xaxis2" not in figure(live_page, "trace_chart")["layout"]
+
+
+def test_add_lane_mid_run_keeps_the_running_lane_and_the_new_one_catches_up(live_page: AppTest) -> None:
+    live_page.run()
+    click(live_page, "Step")
+    click(live_page, "Step")
+    weight = metric(live_page, "Weight")
+    click(live_page, "Add lane")
+    assert not live_page.exception
+    rows = table(live_page)
+    assert list(rows["lane"]) == ["sgd", "momentum"] and list(rows["step"]) == [2, 0]  # nobody started over
+    assert metric(live_page, "Weight") == weight
+    assert any("trains from step 0 and catches up" in str(box.value) for box in live_page.warning), live_page.warning
+    click(live_page, "Step")
+    assert list(table(live_page)["step"]) == [3, 3]
+    assert any("momentum" in name for name in names(live_page, "trace_chart"))

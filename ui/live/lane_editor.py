@@ -62,10 +62,32 @@ def _on_preset() -> None:
         run.notices.append(engine_error_message(error))
 
 
+def add_lane_mid_run(run: LiveRun, lanes: list[dict[str, Any]]) -> None:
+    """Add the last of lanes to the running race (or make the single run a race): nobody restarts or stops.
+
+    The new lane trains from step 0 on the next tick, which brings it up to the other lanes' step.
+    """
+    was_racing = run.racing
+    run.lanes = run._with_engine(lambda handle: run.client.race(handle, "add_lane", lane=lanes[-1]))
+    if not was_racing:  # the single run saved so far stays as it is; from now on its lanes save as one race
+        run.race_id, run.lane_run_ids = race_state.new_race_id(), []
+    run.saved_as = ()  # the next save writes the new lane too
+    label = lane_labels(run.config, [LaneSpec.from_dict(lane) for lane in run.lanes])[-1]
+    steps = run.view["steps_done"] if run.view else 0
+    run.notices.append(
+        f"Lane {len(run.lanes)} ({label}) added: it trains from step 0 and catches up with the other lanes "
+        f"(step {steps:,}) on the next step; the running lanes go on."
+    )
+
+
 def _on_add_lane() -> None:
     run = st.session_state["live_run"]
     try:
-        start_lanes(run, race_state.added_lane(run.config, run.lanes))
+        lanes = race_state.added_lane(run.config, run.lanes)
+        if run.has_steps():
+            add_lane_mid_run(run, lanes)
+        else:
+            start_lanes(run, lanes)
     except ConfigError as error:
         run.notices.append(f"No lane added: {error}")
     except EngineError as error:
@@ -73,7 +95,8 @@ def _on_add_lane() -> None:
 
 
 def controls(run: LiveRun) -> None:
-    """Race preset and Add lane, in the sidebar (both start the lanes afresh, after saving the current run)."""
+    """Race preset (a new race: the current run is saved, then the lanes start at step 0) and Add lane (mid-run:
+    the running lanes go on), in the sidebar."""
     sidebar = st.sidebar.container(key="race_controls")
     sidebar.subheader("Race")
     st.session_state.setdefault(PRESET_KEY, ONE_LANE)
@@ -90,7 +113,8 @@ def controls(run: LiveRun) -> None:
         on_click=_on_add_lane,
         disabled=lanes >= MAX_LANES,
         width="stretch",
-        help=f"race another variant (up to {MAX_LANES} lanes); the lanes start again at step 0",
+        help=f"race another variant (up to {MAX_LANES} lanes); the running lanes go on, and the new one trains "
+        "from step 0 and catches up",
     )
     sidebar.toggle(
         "Small multiples",

@@ -136,3 +136,61 @@ def test_a_race_whose_first_save_fails_midway_saves_none_of_its_lanes(tmp_path):
         engine.race(handle, "save", {"db_path": str(db), "race_id": "race-x", "run_ids": [], "run_key": "k"})
     with RunStore(db) as store:
         assert [run["name"] for run in store.list_runs()] == ["earlier"]
+
+
+def test_step_epoch_takes_every_lane_to_the_end_of_its_own_epoch():
+    engine = Engine()
+    base = BASE.replace(epochs=20)
+    shared, lanes = RACE_PRESETS["Batch sizes"](base)
+    handle = engine.open_race(base.replace(**shared).to_dict(), [{"overrides": lane} for lane in lanes])
+    engine.race(handle, "tick", {"n": 5, "max_seconds": 5.0})
+    made = engine.race(handle, "step_epoch", {})
+    race = engine.entry(handle).race
+    epochs = [-(-BASE.n_samples // lane.config.batch_size) for lane in race.lanes]  # steps per epoch: 300, 10, 1
+    assert epochs == [300, 10, 1]
+    # 5 steps in, each lane ends its own epoch: the first at 300, the second at 10, the full batch at its 6th
+    assert [lane.steps_done for lane in race.lanes] == [300, 10, 6]
+    assert made == 295
+    assert all(lane.steps_left_in_epoch == epoch for lane, epoch in zip(race.lanes, epochs))
+
+
+def test_a_lane_added_mid_run_trains_from_step_0_and_catches_up_while_the_others_go_on():
+    from core.regression.trainer import Trainer
+
+    engine = Engine()
+    handle = optimizers_race(engine)
+    engine.race(handle, "tick", {"n": 120, "max_seconds": 5.0})
+    before = [lane.trace.copy() for lane in engine.entry(handle).race.lanes]
+    specs = engine.race(handle, "add_lane", {"lane": {"overrides": {"learning_rate": 0.1}}})
+    race = engine.entry(handle).race
+    assert len(specs) == 7 and specs[-1]["overrides"] == {"learning_rate": 0.1}
+    assert [lane.steps_done for lane in race.lanes] == [120] * 6 + [0]  # nobody restarted; the new lane is at 0
+    view = engine.race(handle, "tick", {"n": 30, "max_seconds": 5.0})
+    assert [lane["steps_done"] for lane in view["lanes"]] == [150] * 7  # it caught up, trained from the start
+    for lane, old in zip(race.lanes, before):
+        assert (lane.trace["w"].to_numpy()[: len(old)] == old["w"].to_numpy()).all()  # the old lanes went on
+    reference = Trainer(BASE.replace(learning_rate=0.1))
+    reference.step(150)
+    np.testing.assert_array_equal(race.lanes[6].trace["w"].to_numpy(), reference.trace["w"].to_numpy())
+
+
+def test_a_single_run_becomes_a_race_mid_run_without_starting_over():
+    engine = Engine()
+    handle = engine.open(BASE.to_dict())
+    engine.tick(handle, 200, 5.0)
+    engine.update(handle, {"learning_rate": 0.02})
+    engine.tick(handle, 50, 5.0)
+    trainer = engine.entry(handle).trainer
+    trace, events = trainer.trace.copy(), list(trainer.events)
+    engine.race(handle, "add_lane", {"lane": {"overrides": {"optimizer": "adam"}}})
+    race = engine.entry(handle).race
+    first = race.lanes[0]
+    assert engine.entry(handle).trainer is first and first.steps_done == 250 and first.events == events
+    assert (first.trace["w"].to_numpy() == trace["w"].to_numpy()).all()
+    view = engine.race(handle, "tick", {"n": 10, "max_seconds": 5.0})
+    assert [lane["label"] for lane in view["lanes"]] == ["sgd", "adam"]
+    assert [lane["steps_done"] for lane in view["lanes"]] == [260, 260]
+    assert race.lanes[1].config.learning_rate == 0.02  # the base is the run's settings now
+    with pytest.raises(ConfigError, match="at most 8"):
+        for _ in range(7):
+            engine.race(handle, "add_lane", {"lane": {"overrides": {}}})
