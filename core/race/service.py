@@ -187,6 +187,21 @@ def save(
     return ids
 
 
+def records(engine: Any, handle: int, race_id: str, status: str | None = None) -> list[dict[str, Any]]:
+    """Every lane's whole run as save_run's arguments, grouped under race_id (for recovery files when the store
+    cannot be written); a running lane gets status, as save does."""
+    from core.store.run_saving import run_record
+
+    race = race_of(engine, handle)
+    return [
+        {
+            **run_record(lane, f"{lane.label} · {race_id}", status if lane.status == "running" else None),
+            "sweep_id": race_id,
+        }
+        for lane in race.lanes
+    ]
+
+
 def export_script(engine: Any, handle: int) -> str:
     """One standalone TensorFlow script per lane, with its events, one after the other in one file."""
     from core.regression.script_export import export_script as lane_script
@@ -210,6 +225,7 @@ ACTIONS = {
     "add_lane": add_lane,
     "specs": specs,
     "save": save,
+    "records": records,
     "export_script": export_script,
 }
 

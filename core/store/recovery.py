@@ -1,8 +1,9 @@
 """Runs that could not be saved when their session closed: kept as JSON files beside the store, imported later.
 
 Each file holds one run's save_run arguments (config, status, events, name, message, final_loss and the trace's
-columns). The folder is the store's path plus ".recovery", e.g. tapestream.sqlite3.recovery/; for a PostgreSQL
-store (which may be the thing that is down) it is tapestream-<database>.recovery/ in the working directory.
+columns; a race's lanes, one file each, also carry their race's sweep_id, so they import as one group again).
+The folder is the store's path plus ".recovery", e.g. tapestream.sqlite3.recovery/; for a PostgreSQL store
+(which may be the thing that is down) it is tapestream-<database>.recovery/ in the working directory.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from core.store.store_errors import StoreError
 
 RECOVERY_SUFFIX = ".recovery"
 RECOVERY_VERSION = 1
-SAVED_KEYS = ("config", "status", "events", "name", "message", "final_loss")
+SAVED_KEYS = ("config", "status", "events", "name", "message", "final_loss", "sweep_id")
 
 
 def recovery_dir(db_path: str | os.PathLike | None = None) -> pathlib.Path:

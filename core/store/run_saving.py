@@ -69,6 +69,11 @@ def save_new_trainers(
     return store.save_runs(runs)
 
 
+def run_record(trainer: Any, name: str | None, status: str | None) -> dict[str, Any]:
+    """A trainer's whole run as save_run's keyword arguments (fields and every point), e.g. for a recovery file."""
+    return {**_fields(trainer, name, status), **_columns(trainer, 0)}
+
+
 def _fields(trainer: Any, name: str | None, status: str | None) -> dict[str, Any]:
     """A run's fields as the store keeps them, from its trainer."""
     return {

@@ -65,3 +65,12 @@ def save_race(run: Any, handle: int, status: str) -> int:
     )
     run.lane_run_ids = ids
     return ids[0]
+
+
+def write_race_recovery(run: Any, handle: int, status: str) -> list[Any]:
+    """Keep every lane of an unsaved race in its own recovery file beside the store, each with the race's group id
+    (the Compare page offers to import them); returns the files. OSError if a file cannot be written."""
+    from core.store.recovery import write_recovery
+
+    lanes = run.client.race(handle, "records", race_id=run.race_id, status=status)
+    return [write_recovery(lane) for lane in lanes]

@@ -145,8 +145,12 @@ class LiveRun:
             self.run_id, self.run_key, self.saved_as, self.view = None, new_run_key(), (), None
 
     def _write_recovery(self) -> None:
-        """Keep an unsaved run in a file beside the store; the Compare page offers to import it."""
+        """Keep an unsaved run in a file beside the store (a race: a file per lane); the Compare page offers to
+        import it."""
         try:
+            if self.racing:
+                race_state.write_race_recovery(self, self.handle, self.store_status())
+                return
             trace = pd.read_csv(io.StringIO(self._with_engine(lambda handle: self.client.trace_csv(handle))))
             view = self.view
             run = {
