@@ -1,9 +1,11 @@
-"""Tapestream's entry point (`streamlit run dashboard.py`): the page navigation, and Home with a link to each page."""
+"""Tapestream's entry point (`streamlit run dashboard.py`): the page navigation, Home with a link to each page, and the
+app that serves them (Streamlit's routes plus the live ticks' HTTP route)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
+from ui.live import tick_route
 from ui.page_setup import setup_page
 
 PAGES = (  # file, title, icon, URL path
@@ -34,10 +36,13 @@ def home() -> None:
         st.caption(CAPTIONS[title])
 
 
-navigation = st.navigation(
-    [
-        st.Page(home, title="Home", default=True),
-        *(st.Page(path, title=title, url_path=url) for path, title, _, url in PAGES),
-    ]
-)
-navigation.run()
+if __name__ == "__main__":  # a session's script run
+    navigation = st.navigation(
+        [
+            st.Page(home, title="Home", default=True),
+            *(st.Page(path, title=title, url_path=url) for path, title, _, url in PAGES),
+        ]
+    )
+    navigation.run()
+else:  # `streamlit run dashboard.py` imports this file once, to serve its app: Streamlit plus the live tick route
+    app = st.App("dashboard.py", routes=tick_route.routes())

@@ -9,19 +9,24 @@ the server lists (st.navigation's Navigation message, or NewSession.app_pages fo
 then press Play (a trigger_value for the widget id of the button labelled "Play").
 
 Ticks are asked for as the page's own live-feed script does (ui/live/chart_component.py): a feed that carries
-a new "tick" and a "next" interval is answered, once next seconds have passed since the last request, with a
-rerun_script BackMsg for the feed's fragment whose widget states carry the component's "tick" trigger (a JSON
-list of {event, value} under its trigger-aggregator id, as WidgetStateManager.setTriggerValue sends it), asked
-again after a watchdog delay if no answer comes. Fragment auto-reruns (AutoRerun messages) are still answered as
-Streamlit 1.67's frontend does (App.handleAutoRerun): one timer per fragment id that never waits for the last
-run; a full run's NewSession and a StopAutoRerun clear them. Widget states follow the frontend's widget
+a new "tick" and a "next" interval is answered once next seconds have passed since the last request. Where the
+feed names the tick route ("http": ui/live/tick_route.py), the tick is a GET of that route with the session's
+token, over one kept-alive HTTP/1.1 connection per session (gzip accepted, as a browser does); its JSON answer is
+the next feed ("busy" asks again soon, "fallback" and "rerun" ask the fragment). Otherwise it is a rerun_script
+BackMsg for the feed's fragment whose widget states carry the component's "tick" trigger (a JSON list of
+{event, value} under its trigger-aggregator id, as WidgetStateManager.setTriggerValue sends it), asked again after
+a watchdog delay if no answer comes. Fragment auto-reruns (AutoRerun messages) are still answered as Streamlit
+1.67's frontend does (App.handleAutoRerun): one timer per fragment id that never waits for the last run; a full
+run's NewSession and a StopAutoRerun clear them. Widget states follow the frontend's widget
 manager (a widget's value is its proto default, or its value when the server sets one; triggers are sent
 once), and cacheable messages are cached and their hashes sent back, with the frontend's age-based eviction.
 The metrics the sessions check (Weight, Bias, Step) are read where the page shows them: st.metric elements of
 full runs, and the texts each tick's feed writes into them.
 
-An update is a fragment run whose deltas carry the live_feed component's new chart data. The report: updates
-per second per playing session (over the time it played inside the window), websocket bytes per update,
+An update is a tick that delivered new chart data: an HTTP tick's answer, or a fragment run whose deltas carry the
+live_feed component's. The report: updates per second per playing session (over the time it played inside the
+window), bytes per update (websocket messages and HTTP bodies, decoded; wire_bytes_per_update as read off the
+sockets), HTTP ticks,
 Streamlit-process and engine-process CPU per update (/proc/<pid>/stat utime+stime over the window; the
 engines are the server's multiprocessing spawn children), script runs and the runs that finished early for a
 rerun, RSS, Play-to-first-update time, and a row per session. A fragment run that finished early for a rerun
@@ -38,6 +43,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gzip
 import json
 import os
 import signal
@@ -47,6 +53,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -219,6 +226,45 @@ class CountingConnection(ClientConnection):
         super().data_received(data)
 
 
+class HttpConnection:
+    """One kept-alive HTTP/1.1 connection to the server, as a browser keeps one for its fetches (gzip accepted)."""
+
+    def __init__(self, base_url: str) -> None:
+        parsed = urllib.parse.urlsplit(base_url)
+        self.host, self.port = parsed.hostname or "127.0.0.1", parsed.port or 80
+        self.streams: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
+
+    async def get(self, target: str) -> tuple[int, bytes, int]:
+        """GET target: the status, the decoded body, and the bytes read off the socket."""
+        if self.streams is None:
+            self.streams = await asyncio.open_connection(self.host, self.port)
+        reader, writer = self.streams
+        request = f"GET {target} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\nAccept-Encoding: gzip\r\n\r\n"
+        writer.write(request.encode())
+        await writer.drain()
+        head = await reader.readuntil(b"\r\n\r\n")
+        lines = head.decode("latin-1").split("\r\n")
+        status = int(lines[0].split()[1])
+        fields = (line.partition(":") for line in lines[1:] if line)
+        headers = {name.lower(): value.strip() for name, _, value in fields}
+        if headers.get("transfer-encoding") == "chunked":
+            raise ValueError("a chunked answer (the tick route sends a length)")
+        body = await reader.readexactly(int(headers.get("content-length", "0")))
+        wire = len(head) + len(body)
+        if headers.get("content-encoding") == "gzip":
+            body = gzip.decompress(body)
+        if headers.get("connection", "").lower() == "close":
+            await self.close()
+        return status, body, wire
+
+    async def close(self) -> None:
+        if self.streams is not None:
+            self.streams[1].close()
+            with contextlib.suppress(OSError, ConnectionError):
+                await self.streams[1].wait_closed()
+            self.streams = None
+
+
 @dataclass
 class CachedMessage:
     payload: bytes
@@ -319,6 +365,7 @@ class Counters:
     interrupted: int = 0
     payload_bytes: int = 0
     wire_bytes: int = 0
+    http_ticks: int = 0
 
     def minus(self, other: Counters) -> Counters:
         return Counters(*(getattr(self, name) - getattr(other, name) for name in self.__dataclass_fields__))
@@ -345,6 +392,9 @@ class BrowserSession:
     clock: asyncio.Task | None = None  # the live feed's clock: the pending "tick" trigger (see feed_clock)
     clock_answered: Any = None
     clock_asked_at: float = 0.0
+    http: dict[str, str] | None = None  # where the feed said to fetch ticks (ui/live/tick_route.py), if anywhere
+    http_connection: HttpConnection | None = None
+    http_wire_bytes: int = 0
     run_fragments: list[str] = field(default_factory=list)
     run_has_feed: bool = False
     got_new_session: bool = False
@@ -449,7 +499,7 @@ class BrowserSession:
         try:
             async for payload in self.connection:
                 self.counters.payload_bytes += len(payload)
-                self.counters.wire_bytes = self.connection.wire_bytes
+                self.counters.wire_bytes = self.connection.wire_bytes + self.http_wire_bytes
                 message = ForwardMsg()
                 message.ParseFromString(payload)
                 resolved = self.cache.resolve(message, payload)
@@ -512,10 +562,10 @@ class BrowserSession:
             if not component.component_name.endswith(FEED_SUFFIX):
                 return
             payload = feed_payload(component)
+            if payload.get("tick") is not None and payload.get("tick") != self.clock_answered:
+                self.http = payload.get("http")
             self.feed_clock(component.id, delta.fragment_id, payload)
-            for label, texts in payload.get("readouts", {}).get("metrics", {}).items():  # what the page shows
-                if (value := metric_number(texts[0])) is not None:
-                    self.metrics[label] = value
+            self.read_metrics(payload)
             if self.run_fragments and ("charts" in payload or "full" in payload):
                 if not self.run_has_feed:
                     self.run_has_feed = True
@@ -596,12 +646,83 @@ class BrowserSession:
 
     async def ask_tick(self, component_id: str, fragment_id: str, tick: Any, wait: float) -> None:
         await asyncio.sleep(wait)
+        fragment = False
+        for _ in range(1 + RETRIES):
+            self.clock_asked_at = time.perf_counter()
+            if self.http and not fragment:
+                answer = await self.fetch_tick(self.http, tick)
+                if answer is None:  # the token is gone or the request failed: the fragment serves the ticks
+                    fragment = True
+                    continue
+                if answer.get("busy"):
+                    await asyncio.sleep(max(MIN_GAP_S, float(answer.get("next") or 0.0)))
+                    continue
+                if answer.get("fallback"):
+                    fragment = True
+                    continue
+                self.clock = None  # this task is done: the answer schedules the next one
+                self.on_http_tick(component_id, fragment_id, answer)
+                return
+            with contextlib.suppress(WebSocketException):
+                await self.send_rerun(fragment_id=fragment_id, event=(component_id, "tick", tick))
+            await asyncio.sleep(WATCHDOG_S)
+        self.clock = None
+
+    async def fetch_tick(self, http: dict[str, str], tick: Any) -> dict[str, Any] | None:
+        """GET the tick route as the feed's script does (fetchTick), over one kept-alive connection; None when the
+        token is gone or the request failed."""
+        if self.http_connection is None:
+            self.http_connection = HttpConnection(self.url)
+        query = urllib.parse.urlencode({"token": http["token"], "tick": str(tick)})
+        try:
+            status, body, wire = await self.http_connection.get(f"{http['url']}?{query}")
+        except (OSError, ValueError, asyncio.IncompleteReadError) as error:
+            self.exceptions.append(f"tick route: {error}")
+            self.http = None
+            return None
+        self.http_wire_bytes += wire
+        self.counters.wire_bytes = self.connection.wire_bytes + self.http_wire_bytes
+        self.counters.payload_bytes += len(body)
+        if status != 200:
+            self.exceptions.append(f"tick route: HTTP {status}")
+            return None
+        answer = json.loads(body)
+        if answer.get("gone"):  # the token is gone (the session stopped playing): the fragment serves the ticks
+            self.http = None
+            return None
+        return answer
+
+    def on_http_tick(self, component_id: str, fragment_id: str, payload: dict[str, Any]) -> None:
+        """An HTTP tick's answer, as the feed's script takes it (apply): its readouts, its charts (an update), and
+        the next tick; one that says "rerun" asks the fragment once (the page redraws)."""
+        self.counters.http_ticks += 1
+        self.changed.set()
+        self.read_metrics(payload)
+        if "charts" in payload or "full" in payload:
+            self.counters.updates += 1
+            self.last_update_at = time.perf_counter()
+            if self.first_update_at is None and self.played_at is not None:
+                self.first_update_at = self.last_update_at
+        if payload.get("rerun"):
+            self.clock_answered = payload.get("tick")
+            asking = self.ask_fragment(component_id, fragment_id, payload.get("tick"))
+            self.clock = asyncio.create_task(asking, name=f"clock-{self.name}")
+            return
+        self.feed_clock(component_id, fragment_id, payload)
+
+    async def ask_fragment(self, component_id: str, fragment_id: str, tick: Any) -> None:
         for _ in range(1 + RETRIES):
             self.clock_asked_at = time.perf_counter()
             with contextlib.suppress(WebSocketException):
                 await self.send_rerun(fragment_id=fragment_id, event=(component_id, "tick", tick))
             await asyncio.sleep(WATCHDOG_S)
         self.clock = None
+
+    def read_metrics(self, payload: dict[str, Any]) -> None:
+        """The metrics' texts a feed writes into the page (ui/live/readouts.py)."""
+        for label, texts in payload.get("readouts", {}).get("metrics", {}).items():
+            if (value := metric_number(texts[0])) is not None:
+                self.metrics[label] = value
 
     def stop_timer(self, fragment_id: str) -> None:
         entry = self.timers.pop(fragment_id, None)
@@ -620,6 +741,8 @@ class BrowserSession:
     async def close(self) -> None:
         self.stop_timers()
         self.stop_clock()
+        if self.http_connection is not None:
+            await self.http_connection.close()
         if self.connection is not None:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(self.connection.close(), 5)
@@ -791,6 +914,7 @@ def report(
         "runs_total": sum(counts.runs for counts in made),
         "runs_per_s": round(sum(counts.runs for counts in made) / elapsed, 1),
         "fragment_runs": sum(counts.fragment_runs for counts in made),
+        "http_ticks": sum(counts.http_ticks for counts in made),
         "first_update_s_median": round(statistics.median(first), 3),
         "first_update_s_max": max(first),
         "page_load_s": round(load_s, 2),

@@ -7,6 +7,8 @@ import time
 
 import pytest
 
+from ui.live.tick_route import TICK_PATH as TICK_ROUTE
+
 UPDATES = "sel => { const c = document.querySelector(sel + ' .tapestream-chart'); return c ? +c.dataset.updates : -1; }"
 VISIBLE = """sel => {
   const plot = document.querySelector(sel + ' .js-plotly-plot');
@@ -163,6 +165,13 @@ FEED_STATE = """sel => {
 
 
 def test_ticks_extend_the_full_draw_with_only_new_rows(page, app_url: str) -> None:
+    answered, sent = [], []  # the tick route's answers; the BackMsgs the page sends (a fragment tick is one)
+    page.on("requestfinished", lambda request: answered.append(request.url) if TICK_ROUTE in request.url else None)
+    page.on("websocket", lambda socket: socket.on("framesent", lambda frame: sent.append(frame)))
+
+    def feed_state() -> dict:
+        return {**page.evaluate(FEED_STATE, chart), "answered": len(answered), "sent": len(sent)}
+
     open_live_page(page, app_url)
     epochs = page.locator("[data-testid='stSidebar'] .st-key-cfg_epochs input")
     epochs.fill("10")
@@ -171,16 +180,19 @@ def test_ticks_extend_the_full_draw_with_only_new_rows(page, app_url: str) -> No
     chart = ".st-key-trace_chart"
     page.get_by_role("button", name="Play", exact=True).click()
     # The feed component's first mount makes one more full run; after it, ticks extend that full draw in place.
-    first, later, deadline = page.evaluate(FEED_STATE, chart), None, time.time() + 30
+    first, later, deadline = feed_state(), None, time.time() + 30
     while time.time() < deadline:
         time.sleep(0.3)
-        state = page.evaluate(FEED_STATE, chart)
+        state = feed_state()
         if state["frame"] == first["frame"] and state["updates"] >= first["updates"] + 4:
             later = state
             break
         if state["frame"] != first["frame"]:
             first = state
     assert later is not None, f"no four updates in a row extended one full draw (last: {first})"
+    # Those updates came over HTTP (ui/live/tick_route.py), not as fragment reruns over the websocket.
+    assert later["answered"] - first["answered"] >= 4, (first, later)
+    assert later["sent"] - first["sent"] <= 1, "the ticks went over the websocket"
     assert later["step"] > first["step"] > 0, (first, later)
     assert later["increasing"], "a step was appended twice or out of order"
     assert later["last"][0] == later["step"] and later["count"] <= 4000

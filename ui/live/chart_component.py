@@ -186,27 +186,61 @@ function shared() {
     return out;
   }
   // The ticks' clock. A payload that says when the next tick is due ("next", seconds after the last one was asked
-  // for) is answered with a "tick" trigger, which reruns the fragment: so a tick is asked for only once the last
-  // one has arrived, and a busy server slows its sessions down instead of piling up runs that interrupt each other.
-  // A tick whose answer never comes (a dropped message) is asked for again after WATCHDOG_MS, up to RETRIES times.
-  const MIN_GAP_MS = 15, WATCHDOG_MS = 5000, RETRIES = 3;
-  const clock = { timer: null, watchdog: null, askedAt: 0, answered: null };
-  function ask(component, tick, retries) {
+  // for) is answered once this one has arrived: so a tick is asked for only once the last one is in, and a busy
+  // server slows its sessions down instead of piling up runs that interrupt each other. Where the server allows
+  // ("http" in the fragment's payload: ui/live/tick_route.py), the tick is fetched over HTTP, outside any script
+  // run; otherwise (or when that answer says "fallback") a "tick" trigger reruns the fragment. A tick whose answer
+  // never comes (a dropped message) is asked for again after WATCHDOG_MS, up to RETRIES times.
+  const MIN_GAP_MS = 15, WATCHDOG_MS = 5000, RETRIES = 3, NETWORK_RETRY_MS = 250;
+  const clock = { timer: null, watchdog: null, askedAt: 0, answered: null, component: null, http: null };
+  function ask(tick, retries, fragment = false) {
     clock.timer = null;
     clock.askedAt = performance.now();
-    component.setTriggerValue("tick", tick);
     clearTimeout(clock.watchdog);
-    clock.watchdog = retries > 0 ? setTimeout(() => ask(component, tick, retries - 1), WATCHDOG_MS) : null;
+    clock.watchdog = retries > 0 ? setTimeout(() => ask(tick, retries - 1, fragment), WATCHDOG_MS) : null;
+    if (clock.http && !fragment) fetchTick(clock.http, tick, retries);
+    else clock.component.setTriggerValue("tick", tick);
+  }
+  function askFragment(tick) {
+    ask(tick, RETRIES, true);
+  }
+  function fetchTick(http, tick, retries) {
+    const url = new URL(http.url, window.location.origin);
+    url.searchParams.set("token", http.token);
+    url.searchParams.set("tick", String(tick));
+    fetch(url, { cache: "no-store", credentials: "same-origin" })
+      .then((response) => response.json())
+      .then((payload) => {
+        if (clock.http !== http || clock.answered !== tick) return;  // a full run took over meanwhile
+        clearTimeout(clock.watchdog);
+        clock.watchdog = null;
+        if (payload.gone) clock.http = null;  // this session's token is gone: the fragment serves the ticks
+        if (payload.busy) {
+          clock.timer = setTimeout(() => ask(tick, retries), Math.max(MIN_GAP_MS, payload.next * 1000));
+        } else if (payload.fallback) {
+          askFragment(tick);
+        } else {
+          apply(clock.component, payload);
+          if (payload.rerun) askFragment(payload.tick);
+        }
+      })
+      .catch(() => {
+        if (clock.http !== http || clock.answered !== tick) return;
+        clearTimeout(clock.watchdog);
+        if (retries > 0) clock.timer = setTimeout(() => ask(tick, retries - 1), NETWORK_RETRY_MS);
+        else askFragment(tick);
+      });
   }
   function schedule(component, payload) {
     if (payload.tick === undefined || payload.tick === clock.answered) return;  // the same payload drawn again
     clock.answered = payload.tick;
+    clock.component = component;
     clearTimeout(clock.timer);
     clearTimeout(clock.watchdog);
     clock.timer = clock.watchdog = null;
-    if (typeof payload.next !== "number") return;  // nothing playing: the clock stops
+    if (typeof payload.next !== "number" || payload.rerun) return;  // nothing playing (or the page redraws)
     const wait = Math.max(MIN_GAP_MS, clock.askedAt + payload.next * 1000 - performance.now());
-    clock.timer = setTimeout(() => ask(component, payload.tick, RETRIES), wait);
+    clock.timer = setTimeout(() => ask(payload.tick, RETRIES), wait);
   }
   // The metrics, the status line and a race's lanes table, drawn by full runs as Streamlit elements, take a
   // tick's texts in place (ui/live/readouts.py).
@@ -246,6 +280,10 @@ function shared() {
   // One tick's news for the charts (see live_feed): whole figures, or rows and parts to add to the full draw.
   function feed(component) {
     const payload = parse(component.data);
+    if (payload.tick !== undefined && payload.tick !== clock.answered) clock.http = payload.http || null;
+    apply(component, payload);
+  }
+  function apply(component, payload) {
     schedule(component, payload);
     showReadouts(payload.readouts);
     for (const [key, figure] of Object.entries(payload.full || {})) {

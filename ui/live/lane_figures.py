@@ -12,7 +12,7 @@ from typing import Any
 
 import streamlit as st
 
-from ui.live import frame_figures
+from ui.live import feed_state, frame_figures
 from ui.live.frame_figures import line_trace
 
 OFFSETS_KEY = "live_lane_offsets"  # per chart: the index of its second lane's first trace
@@ -74,7 +74,7 @@ def add_lanes(figures: dict[str, dict[str, Any]], view: dict[str, Any], samples:
             path = drawn["trajectory"]
             land.append(line_trace(path["w"], path["b"], f"path · {lane['label']}", lane["colour"], line={"width": 2}))
             land.append(now(lane))
-    st.session_state[OFFSETS_KEY] = offsets
+    feed_state.current()[OFFSETS_KEY] = offsets
     if st.session_state.get(SMALL_MULTIPLES_KEY):
         for key in ("trace_chart", "loss_chart"):
             small_multiples(figures[key], offsets[key], len(lanes), 2 if key == "trace_chart" else 1)
@@ -105,7 +105,7 @@ def small_multiples(figure: dict[str, Any], offset: int, lanes: int, per_lane: i
 def lane_deltas(deltas: dict[str, dict[str, Any]], view: dict[str, Any], samples: dict[str, Any]) -> None:
     """Each tick's deltas (in place) for every lane: rows from the lane columns, markers and fit lines set."""
     lanes = view["lanes"]
-    offsets = st.session_state.get(OFFSETS_KEY, {})
+    offsets = feed_state.current().get(OFFSETS_KEY, {})
     others = list(enumerate(lanes))[1:]
     if "trace_chart" in offsets:
         base = offsets["trace_chart"]

@@ -16,6 +16,7 @@ from core.race.labels import lane_colour
 from core.race.lane_fields import LANE_FIELDS
 from core.regression.fields import short_name
 from core.regression.value_text import display_text
+from ui.live import feed_state
 
 TABLE_KEY = "lanes_table"
 SHOWN_DIVERGED_KEY = "lanes_table_diverged"  # the lanes whose divergence the last full run showed
@@ -99,14 +100,14 @@ def diverged_labels(view: dict[str, Any]) -> frozenset[str]:
 def show(view: dict[str, Any], playing: bool = False) -> None:
     """The lanes' block (key lanes_table): one row per lane, each lane's label in its colour, and a diverged lane's
     reason under it. A single run is its one row (the page puts it under the charts, which keep their place)."""
-    st.session_state[SHOWN_DIVERGED_KEY] = diverged_labels(view)
+    feed_state.current()[SHOWN_DIVERGED_KEY] = diverged_labels(view)
     with st.container(key=TABLE_KEY):
         _table(view, playing)
 
 
 def needs_redraw(view: dict[str, Any]) -> bool:
     """A lane diverged since the last full run: its reason goes under the table, so the page draws again."""
-    return bool(diverged_labels(view) - st.session_state.get(SHOWN_DIVERGED_KEY, frozenset()))
+    return bool(diverged_labels(view) - feed_state.current().get(SHOWN_DIVERGED_KEY, frozenset()))
 
 
 def _table(view: dict[str, Any], playing: bool) -> None:

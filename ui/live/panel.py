@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
 
 from ui.figures import loss_contour
-from ui.live import frame_deltas, frame_figures, lane_figures, readouts
+from ui.live import feed_state, frame_deltas, frame_figures, lane_figures, readouts
 from ui.live.chart_component import live_chart, live_feed
 from ui.live.feed_stream import FeedStream
 from ui.live.run_state import LiveRun
@@ -48,7 +49,7 @@ def chart_figures(run: LiveRun, view: dict[str, Any], log_scale: bool) -> dict[s
         figures["landscape_chart"] = frame_figures.landscape_figure(view, run.surface, revision, frame)
     if view.get("race"):
         lane_figures.add_lanes(figures, view, samples)
-    st.session_state[STREAM_KEY] = FeedStream.start(f"{revision}/{frame}", view, chart_deltas(run, view))
+    feed_state.current()[STREAM_KEY] = FeedStream.start(f"{revision}/{frame}", view, chart_deltas(run, view))
     return figures
 
 
@@ -69,37 +70,60 @@ def chart_deltas(run: LiveRun, view: dict[str, Any]) -> dict[str, dict[str, Any]
 
 def _contour(run: LiveRun) -> dict[str, Any]:
     """The landscape's contour trace, built once per surface (it is 60 × 60 packed floats)."""
-    cached = st.session_state.get(CONTOUR_KEY)
+    state = feed_state.current()
+    cached = state.get(CONTOUR_KEY)
     if cached is None or cached[0] != run.surface_key:
-        cached = st.session_state[CONTOUR_KEY] = (run.surface_key, loss_contour(run.surface, "mean loss"))
+        cached = state[CONTOUR_KEY] = (run.surface_key, loss_contour(run.surface, "mean loss"))
     return cached[1]
 
 
 def feed_since(run: LiveRun) -> tuple[str, int] | None:
     """What a tick asks the engine for: the rows after what the charts hold (None: the whole series)."""
-    stream = st.session_state.get(STREAM_KEY)
+    stream = feed_state.current().get(STREAM_KEY)
     if not isinstance(stream, FeedStream) or not stream.chart_stream.startswith(f"{run.revision}/"):
         return None
     return stream.since()
 
 
-def feed(run: LiveRun, view: dict[str, Any], log_scale: bool, next_tick_s: float | None, fresh: bool) -> None:
+def feed(
+    run: LiveRun,
+    view: dict[str, Any],
+    log_scale: bool,
+    next_tick_s: float | None,
+    fresh: bool,
+    link: dict[str, str] | None = None,
+) -> None:
     """Send a tick's news to the charts: only the new rows and changed parts, or whole figures after a break; the
     metrics' and status line's new texts (ui.live.readouts); and when the next tick is due (next_tick_s after this
     one was asked for; None stops the clock).
 
-    fresh: the charts were just drawn whole by this full run, so only the clock is sent. If the browser's charts
-    hold another stream (it missed a full draw), it asks for one and the app reruns.
+    fresh: the charts were just drawn whole by this full run, so only the clock is sent. link: where the browser
+    asks for the next ticks over HTTP (ui/live/tick_route.py), if it may. If the browser's charts hold another
+    stream (it missed a full draw), it asks for one and the app reruns.
     """
-    clock = {"tick": run.frame, "next": next_tick_s}
-    stream = st.session_state.get(STREAM_KEY)
+    clock = {"tick": run.frame, "next": next_tick_s, **({"http": link} if link else {})}
     if fresh:
         live_feed(clock)
         return
-    clock["readouts"] = readouts.payload(run, view)
-    if "new" not in view or not isinstance(stream, FeedStream):
-        live_feed({"full": chart_figures(run, view, log_scale), **clock})
+    delta = delta_payload(run, view, next_tick_s)
+    if delta is None:
+        live_feed({"full": chart_figures(run, view, log_scale), **clock, "readouts": readouts.payload(run, view)})
         return
+    payload, fed = delta
+    resync = live_feed({**payload, **clock})
+    fed()
+    if resync:
+        st.rerun(scope="app")
+
+
+def delta_payload(
+    run: LiveRun, view: dict[str, Any], next_tick_s: float | None
+) -> tuple[dict[str, Any], Callable[[], None]] | None:
+    """A tick's news as rows and changed parts of the figures the browser holds, with the readouts' texts and
+    the clock; and what to call once it has gone out. None when the browser needs whole figures instead."""
+    stream = feed_state.current().get(STREAM_KEY)
+    if "new" not in view or not isinstance(stream, FeedStream):
+        return None
     charts, prints = {}, {}
     for key, delta in chart_deltas(run, view).items():
         charts[key], prints[key] = stream.fresh(key, delta)
@@ -109,12 +133,11 @@ def feed(run: LiveRun, view: dict[str, Any], log_scale: bool, next_tick_s: float
         "from": view["new"]["from"],
         "columns": frame_deltas.columns(view["new"]),
         "charts": charts,
-        **clock,
+        "tick": run.frame,
+        "next": next_tick_s,
+        "readouts": readouts.payload(run, view),
     }
-    resync = live_feed(payload)
-    stream.fed(view["steps_done"], prints)
-    if resync:
-        st.rerun(scope="app")
+    return payload, lambda: stream.fed(view["steps_done"], prints)
 
 
 def stop_clock(run: LiveRun) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 
 import streamlit as st
 
-from ui.live import lanes_table, rate_display
+from ui.live import feed_state, lanes_table, rate_display
 from ui.live.run_state import LiveRun
 
 RATE_SAMPLES_KEY = "live_rate_samples"
@@ -84,15 +84,15 @@ def metrics(view: dict[str, Any]) -> None:
 
 
 def shown_rate(run: LiveRun, steps_done: int) -> str:
-    """The speed while playing, over a window of recent frames kept in session_state ('' when not playing)."""
+    """The speed while playing, over a window of recent frames kept in the tick state ('' when not playing)."""
     if not run.playing:
-        st.session_state[RATE_SAMPLES_KEY] = []
+        feed_state.current()[RATE_SAMPLES_KEY] = []
         return ""
     speed = None if run.run_to_end else run.speed
     samples = rate_display.kept_samples(
-        st.session_state.get(RATE_SAMPLES_KEY, []), time.perf_counter(), steps_done, speed
+        feed_state.current().get(RATE_SAMPLES_KEY, []), time.perf_counter(), steps_done, speed
     )
-    st.session_state[RATE_SAMPLES_KEY] = samples
+    feed_state.current()[RATE_SAMPLES_KEY] = samples
     return rate_display.rate_text(rate_display.windowed_rate(samples), speed)
 
 

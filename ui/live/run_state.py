@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import secrets
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +28,17 @@ MAX_TICK_SECONDS = 0.05
 RUN_TO_END_SECONDS = 0.25
 AS_FAST_AS_POSSIBLE = None
 MAX_ELAPSED_S = 1.5  # a tick makes up for at most this much time (the slowest paced interval is 1 s)
+
+
+def _locked(method: Callable[..., Any]) -> Callable[..., Any]:
+    """A LiveRun method that holds the run's lock."""
+
+    @functools.wraps(method)
+    def locked(self: LiveRun, *args: Any, **kwargs: Any) -> Any:
+        with self.lock:
+            return method(self, *args, **kwargs)
+
+    return locked
 
 
 def new_run_key() -> str:
@@ -76,6 +89,9 @@ class LiveRun:
     race_id: str = field(default_factory=race_state.new_race_id)  # the lanes' group id in the store
     lane_run_ids: list[int] = field(default_factory=list)  # each lane's stored run, once saved
     _save_lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+    # Held by a full script run, a fragment tick, a change, and a tick served over HTTP (ui/live/http_tick.py), which
+    # runs outside the session's script thread: one at a time touches the run.
+    lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
 
     # --- lifecycle ----------------------------------------------------------------------------------------------
     @property
@@ -89,6 +105,7 @@ class LiveRun:
             self.handle = race_state.open_race(self) if self.racing else self.client.open(self.config, self.backend)
             self.data_version, self.surface_key, self.view = -1, (), None
 
+    @_locked
     def reset(self, config: RegressionConfig | None = None) -> bool:
         """Save the current run, then start a fresh one (from config, else the current settings).
 
@@ -102,6 +119,7 @@ class LiveRun:
         self.start_over(config)
         return True
 
+    @_locked
     def start_over(self, config: RegressionConfig | None = None) -> None:
         """Drop the current run (saved or discarded by the caller) and open a fresh one; a typed name goes with it."""
         self.close()
@@ -129,6 +147,7 @@ class LiveRun:
             self.client.close(self.handle)
             self.handle = None
 
+    @_locked
     def release(self) -> None:
         """Session ended: keep the run in the store (or, if it can't be written, in a recovery file), then free it."""
         self.playing = self.run_to_end = False
@@ -167,6 +186,7 @@ class LiveRun:
             print(f"tapestream: a closed session's run could not be saved or kept: {error}", file=sys.stderr)
 
     # --- changes --------------------------------------------------------------------------------------------------
+    @_locked
     def change(self, **changes: Any) -> list[dict[str, Any]]:
         """Apply setting changes (checked here once; the engine restarts a run that has not stepped yet).
 
@@ -183,6 +203,7 @@ class LiveRun:
         self.config = new_config
         return events
 
+    @_locked
     def set_backend(self, backend: str) -> None:
         """Switch eager/compiled mid-run."""
         if self.handle is not None:
@@ -195,21 +216,25 @@ class LiveRun:
         self.backend = backend
 
     # --- play control -------------------------------------------------------------------------------------------
+    @_locked
     def play(self, to_end: bool = False) -> None:
         self.playing, self.run_to_end = True, to_end
         self.last_tick, self.carry = time.perf_counter(), 0.0
 
+    @_locked
     def pause(self) -> bool:
         """Stop here and save; returns whether the save succeeded."""
         self.playing = self.run_to_end = False
         return self.autosave()
 
+    @_locked
     def step_once(self) -> None:
         if self.racing:
             self._with_engine(lambda handle: self.client.race(handle, "tick", n=1, max_seconds=5.0))
             return
         self._with_engine(lambda handle: self.client.advance(handle, 1, max_seconds=5.0))
 
+    @_locked
     def step_epoch(self) -> None:
         if self.racing:
             self._with_engine(lambda handle: self.client.race(handle, "step_epoch"))
@@ -229,6 +254,7 @@ class LiveRun:
         self.carry -= steps
         return steps, MAX_TICK_SECONDS
 
+    @_locked
     def tick(self, since: tuple[str, int] | None = None) -> dict[str, Any]:
         """Advance (when playing) and fetch the view; stops playing once the run ends or diverges.
 
@@ -309,6 +335,7 @@ class LiveRun:
             return True
 
     # --- engine failures ----------------------------------------------------------------------------------------
+    @_locked
     def _with_engine(self, action: Any) -> Any:
         """Run an engine call; if the engine restarted, rebuild this run from its log and retry once."""
         self.ensure_open()

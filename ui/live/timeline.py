@@ -15,7 +15,7 @@ import streamlit as st
 
 from core.engine.errors import EngineError
 from core.regression.config import ConfigError
-from ui.live import step_inspector, timeline_marks
+from ui.live import feed_state, step_inspector, timeline_marks
 from ui.live.chart_component import live_feed
 from ui.live.feed_stream import FeedStream
 from ui.live.panel import STREAM_KEY
@@ -104,7 +104,7 @@ def send_marks(run: LiveRun, view: dict[str, Any], record: dict[str, Any]) -> in
     """Move the charts to the record's step with a small delta; returns the bytes sent (0 if no charts yet)."""
     import json
 
-    stream = st.session_state.get(STREAM_KEY)
+    stream = feed_state.current().get(STREAM_KEY)
     if not isinstance(stream, FeedStream):
         return 0
     sequence = st.session_state.get(SEQUENCE_KEY, 0) + 1
