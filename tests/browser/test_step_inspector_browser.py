@@ -4,8 +4,17 @@ the inspector's w equals the trace at that step, and a move sends only a few kil
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
+import numpy as np
+from store_fixtures import app_store  # noqa: F401 (a fixture)
+from test_compare_browser import tick_row
 from test_live_regression_browser import open_live_page
+
+from core.regression.config import RegressionConfig
+from core.regression.trainer import Trainer
+from core.store.run_saving import save_trainer
+from core.store.run_store import RunStore
 
 PLOT = "sel => document.querySelector(sel + ' .js-plotly-plot')"
 LAST_SHAPE = "shapes => (shapes && shapes.length ? shapes[shapes.length - 1].x0 : null)"
@@ -56,4 +65,57 @@ def test_moving_the_timeline_moves_the_cursor_the_point_and_the_inspector(page, 
     page.wait_for_function(f"() => ({CURSOR})() >= 20", timeout=30_000)
     page.get_by_role("button", name="Stop playback").click()
     page.screenshot(path="/tmp/step_inspector_browser.png", full_page=True)
+    assert not [e for e in page.console_errors if "Chart failed" in e]
+
+
+def stored_inspector_run(db: Path) -> tuple[int, np.ndarray]:
+    """A 200-step run trained for real and saved (the inspector trains it again from its config): its id and w."""
+    trainer = Trainer(RegressionConfig(n_samples=100, epochs=2, optimizer="momentum"), backend="compiled")
+    trainer.run()
+    with RunStore(db) as store:
+        run_id = save_trainer(trainer, store=store, name="inspector-stored")
+    return run_id, trainer.trace_column("w").copy()
+
+
+STORED_CURSOR = f"() => ({LAST_SHAPE})(({PLOT})('.st-key-stored_trace_chart').layout.shapes)"
+STORED_POINT = f"() => ({PLOT})('.st-key-stored_path_chart').data[1].x[0]"
+STORED_DRAWS = "key => Number(document.querySelector('.st-key-' + key + ' .tapestream-chart').dataset.updates)"
+
+
+def test_compare_moves_a_stored_runs_cursor_with_small_deltas_and_plays_it_back(
+    page,
+    app_url: str,
+    app_store: Path,  # noqa: F811
+) -> None:
+    run_id, w = stored_inspector_run(app_store)
+    received: list[int] = []
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: received.append(len(payload))))
+    page.goto(app_url)
+    page.get_by_role("link", name=re.compile("Compare Runs")).first.click()
+    page.get_by_label("Filter runs").fill("inspector-stored")
+    page.get_by_label("Filter runs").press("Enter")
+    page.get_by_text(re.compile(r"^1 of \d+ runs")).wait_for()
+    tick_row(page, 1)
+    page.wait_for_selector(".st-key-stored_trace_chart .js-plotly-plot")
+    page.wait_for_selector(".st-key-stored_path_chart .js-plotly-plot")
+    page.wait_for_function(f"() => ({INSPECTOR})().includes('step 200 ')")
+    page.wait_for_function(f"() => ({STORED_CURSOR})() === 200")
+    page.wait_for_timeout(800)
+    received.clear()
+    page.get_by_role("slider", name="Timeline").focus()
+    page.keyboard.press("Home")  # to step 1
+    page.wait_for_function(f"() => ({STORED_CURSOR})() === 1", timeout=30_000)
+    page.wait_for_function(f"() => ({INSPECTOR})().includes('step 1 ')")
+    page.wait_for_timeout(800)
+    assert page.evaluate(STORED_POINT) == float(w[1])  # the point is the stored trace's w at step 1
+    assert page.evaluate(ARROWS.replace("landscape_chart", "stored_path_chart")) == 1
+    print(f"bytes received for one Compare Timeline move: {sum(received)} in {len(received)} messages")
+    assert sum(received) <= 6_000  # the charts' parts and the inspector's text: no series
+    draws = page.evaluate(STORED_DRAWS, "stored_trace_chart")
+    page.get_by_role("button", name="Play back from here").click()  # 20 steps/s through the stored trace
+    page.wait_for_function(f"() => ({STORED_CURSOR})() >= 20", timeout=30_000)
+    page.get_by_role("button", name="Stop playback").click()
+    page.wait_for_function(f"() => ({INSPECTOR})().includes('Step')")
+    assert page.evaluate(STORED_DRAWS, "stored_trace_chart") > draws  # moved by deltas on the same chart
+    page.screenshot(path="/tmp/stored_inspector_browser.png", full_page=True)
     assert not [e for e in page.console_errors if "Chart failed" in e]

@@ -1,27 +1,43 @@
-"""Compare's step inspector for a stored run: a Timeline over its steps, its cursor, and the step replayed exactly."""
+"""Compare's step inspector for a stored run: a Timeline over its steps, its cursor, and the step replayed exactly.
+
+The run's two charts (w and b over the steps; the (w, b) path) are live charts drawn by full runs only. A Timeline
+move reruns only the fragment inside the step_inspector panel, which sends the charts a small delta (the cursor,
+the point at the step, the −∇L arrow: never the series again) and redraws the inspector's text. "Play back from
+here" walks the Timeline through the stored trace at a chosen speed: playback of the record, not retraining.
+"""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
-import plotly.graph_objects as go
 import streamlit as st
 
 from core.engine.errors import EngineError
 from core.regression.config import ConfigError
 from ui.compare import store_reads
 from ui.engine_handle import engine_client, engine_error_message
+from ui.figures import packed
 from ui.live import step_inspector
-from ui.live.timeline_marks import CURSOR_COLOR
+from ui.live.chart_component import live_chart, live_feed
+from ui.live.timeline_marks import CURSOR_COLOR, cursor_line, feed_payload, short
 
 RUN_KEY = "stored_inspect_run"
 TIMELINE_KEY = "stored_timeline"
 STEP_BOX_KEY = "stored_inspect_step"
+PLAYBACK_KEY = "stored_playback"  # (steps per second, started at, from step) while playing back, else None
+SPEED_KEY = "stored_playback_speed"
+TIMER_KEY = "stored_playback_timer"  # whether the fragment was started with the playback timer
+SEQUENCE_KEY = "stored_timeline_sequence"
+TRACE_KEY, PATH_KEY, FEED_KEY = "stored_trace_chart", "stored_path_chart", "stored_timeline_feed"
+PLAYBACK_SPEEDS = (1, 5, 20, 100, 1000, 10_000)
+PLAYBACK_TICK_S = 0.25
 TIMEOUT_S = 120.0
 
 
 def _set(step: int) -> None:
     st.session_state[TIMELINE_KEY] = st.session_state[STEP_BOX_KEY] = step
+    st.session_state[PLAYBACK_KEY] = None
 
 
 def _from_slider() -> None:
@@ -36,67 +52,164 @@ def _nudge(by: int, steps: int) -> None:
     _set(min(max(st.session_state.get(TIMELINE_KEY, steps) + by, 1), steps))
 
 
-def navigation(steps: int) -> None:
-    """The step box and ◀ ▶ buttons."""
-    back, box, forward = st.columns([1, 3, 1], vertical_alignment="bottom")
-    back.button("◀", key="stored_inspect_back", on_click=_nudge, args=(-1, steps), disabled=steps <= 1)
-    box.number_input("Step", min_value=1, max_value=steps, step=1, key=STEP_BOX_KEY, on_change=_from_box)
-    forward.button("▶", key="stored_inspect_forward", on_click=_nudge, args=(1, steps), disabled=steps <= 1)
+def _start_playback() -> None:
+    speed = st.session_state.get(SPEED_KEY, PLAYBACK_SPEEDS[2])
+    st.session_state[PLAYBACK_KEY] = (speed, time.monotonic(), st.session_state.get(TIMELINE_KEY, 1))
 
 
-def cursor_figures(points: Any, record: dict[str, Any]) -> tuple[go.Figure, go.Figure]:
-    """w and b over the steps with a cursor at the step; the (w, b) path with the step's point and −∇L arrow."""
-    step = record["step"]
-    trace = go.Figure()
-    trace.add_scatter(x=points["step"], y=points["w"], name="Weight", mode="lines")
-    trace.add_scatter(x=points["step"], y=points["b"], name="Bias", mode="lines")
-    trace.add_vline(x=step, line_color=CURSOR_COLOR, line_width=2)
-    trace.update_layout(title=f"w and b · step {step:,}", height=320, uirevision="stored", margin={"t": 40})
-    path = go.Figure()
-    path.add_scatter(x=points["w"], y=points["b"], name="path", mode="lines")
-    path.add_scatter(
-        x=[record["w_after"]],
-        y=[record["b_after"]],
-        name="at step",
-        mode="markers",
-        marker={"size": 12, "color": "#d62728"},
-    )
-    scale = 0.25 / max(1e-12, (record["grad_w"] ** 2 + record["grad_b"] ** 2) ** 0.5)
-    path.add_annotation(
-        x=record["w_before"] - scale * record["grad_w"],
-        y=record["b_before"] - scale * record["grad_b"],
-        ax=record["w_before"],
-        ay=record["b_before"],
-        xref="x",
-        yref="y",
-        axref="x",
-        ayref="y",
-        text="−∇L",
-        showarrow=True,
-        arrowhead=3,
-        arrowwidth=2.5,
-        arrowcolor=CURSOR_COLOR,
-    )
-    path.update_layout(
-        title="(w, b) path", height=320, uirevision="stored", margin={"t": 40}, xaxis_title="w", yaxis_title="b"
-    )
-    return trace, path
+def _stop_playback(steps: int) -> None:
+    step = playback_step(steps)
+    if step is not None:
+        _set(step)
 
 
-def _area(run: dict[str, Any]) -> None:
-    steps = int(run["steps"])
+def playback_step(steps: int) -> int | None:
+    """Where playback stands now (None when not playing back); at the last step it ends there."""
+    playback = st.session_state.get(PLAYBACK_KEY)
+    if not playback:
+        return None
+    speed, started, start = playback
+    step = min(steps, start + int((time.monotonic() - started) * speed))
+    if step >= steps:
+        _set(steps)
+    return step
+
+
+def chosen_step(steps: int) -> int:
+    """The Timeline's step within 1 to the run's steps (the last step until the learner moves it)."""
     step = st.session_state.get(TIMELINE_KEY)
     step = steps if not isinstance(step, int) else min(max(step, 1), steps)
-    _set(step)
-    if steps > 1:  # a slider needs two ends
-        st.slider(
-            "Timeline",
-            min_value=1,
-            max_value=steps,
-            key=TIMELINE_KEY,
-            on_change=_from_slider,
-            help="move through the stored run: the cursor, the point and the step inspector follow",
-        )
+    st.session_state[TIMELINE_KEY] = st.session_state[STEP_BOX_KEY] = step
+    return step
+
+
+def navigation(steps: int) -> None:
+    """The step box and ◀ ▶ buttons, in one row."""
+    with st.container(horizontal=True, vertical_alignment="bottom"):
+        st.button("◀", key="stored_inspect_back", on_click=_nudge, args=(-1, steps), disabled=steps <= 1)
+        st.number_input("Step", min_value=1, max_value=steps, step=1, key=STEP_BOX_KEY, on_change=_from_box, width=220)
+        st.button("▶", key="stored_inspect_forward", on_click=_nudge, args=(1, steps), disabled=steps <= 1)
+
+
+def chart_stream(run: dict[str, Any]) -> str:
+    """The "uirevision/frame" the run's two live charts carry, which the Timeline's deltas name."""
+    return f"stored-{run['id']}-{run['steps']}/0"
+
+
+def _layout(run: dict[str, Any], title: str, **extra: Any) -> dict[str, Any]:
+    uirevision = chart_stream(run).rsplit("/", 1)[0]
+    return {
+        "title": {"text": title},
+        "height": 320,
+        "uirevision": uirevision,  # zoom and pan are kept across moves and redraws
+        "meta": {"frame": 0, "step": 0},
+        "margin": {"t": 40},
+        **extra,
+    }
+
+
+def trace_figure(run: dict[str, Any], points: Any, step: int) -> dict[str, Any]:
+    """w and b over the steps, with the Timeline's cursor as its one shape."""
+    data = [
+        {"type": "scatter", "mode": "lines", "x": packed(points["step"]), "y": packed(points["w"]), "name": "Weight"},
+        {"type": "scatter", "mode": "lines", "x": packed(points["step"]), "y": packed(points["b"]), "name": "Bias"},
+    ]
+    layout = _layout(run, "w and b over the steps", shapes=[cursor_line(step)], xaxis={"title": {"text": "step"}})
+    return {"data": data, "layout": layout}
+
+
+def path_figure(run: dict[str, Any], points: Any, step: int) -> dict[str, Any]:
+    """The (w, b) path, with the point at the Timeline's step (data.1); the −∇L arrow comes with the deltas."""
+    at = points[points["step"] <= step].tail(1)
+    data = [
+        {"type": "scatter", "mode": "lines", "x": packed(points["w"]), "y": packed(points["b"]), "name": "path"},
+        {
+            "type": "scatter",
+            "mode": "markers",
+            "x": [float(v) for v in at["w"]],
+            "y": [float(v) for v in at["b"]],
+            "name": "at step",
+            "marker": {"size": 12, "color": "#d62728"},
+        },
+    ]
+    axes = {"xaxis": {"title": {"text": "w"}}, "yaxis": {"title": {"text": "b"}}}
+    return {"data": data, "layout": _layout(run, "(w, b) path", **axes)}
+
+
+def gradient_arrow(record: dict[str, Any], points: Any) -> dict[str, Any]:
+    """An arrow along −∇L from where the step took its gradient, a fifth of the path's extent long."""
+    width = max(float(points["w"].max() - points["w"].min()), 1e-6)
+    height = max(float(points["b"].max() - points["b"].min()), 1e-6)
+    norm = ((record["grad_w"] / width) ** 2 + (record["grad_b"] / height) ** 2) ** 0.5
+    scale = 0.2 / norm if norm > 0 else 0.0
+    return {
+        "x": short(record["w_before"] - scale * record["grad_w"]),
+        "y": short(record["b_before"] - scale * record["grad_b"]),
+        "ax": short(record["w_before"]),
+        "ay": short(record["b_before"]),
+        "axref": "x",
+        "ayref": "y",
+        "text": "−∇L",
+        "arrowhead": 3,
+        "arrowwidth": 2.5,
+        "arrowcolor": CURSOR_COLOR,
+    }
+
+
+def stored_deltas(record: dict[str, Any], points: Any) -> dict[str, Any]:
+    """The parts a move changes: the cursor (shape 0), the point at the step (data.1) and the arrow."""
+    return {
+        TRACE_KEY: {"append": [], "set": {"layout.shapes.0": cursor_line(record["step"])}},
+        PATH_KEY: {
+            "append": [],
+            "set": {
+                "data.1.x": [record["w_after"]],
+                "data.1.y": [record["b_after"]],
+                "layout.annotations": [gradient_arrow(record, points)],
+            },
+        },
+    }
+
+
+def send_marks(run: dict[str, Any], record: dict[str, Any], points: Any) -> None:
+    """Move the charts to the record's step with a small delta."""
+    sequence = st.session_state.get(SEQUENCE_KEY, 0) + 1
+    st.session_state[SEQUENCE_KEY] = sequence
+    live_feed(feed_payload(chart_stream(run), sequence, stored_deltas(record, points)), key=FEED_KEY)
+
+
+def _restart_if_playback_changed() -> None:
+    """Playback started or ended: the fragment's timer starts or stops with a full run."""
+    if bool(st.session_state.get(PLAYBACK_KEY)) != st.session_state.get(TIMER_KEY, False):
+        st.rerun(scope="app")
+
+
+def _playback_controls(run: dict[str, Any]) -> None:
+    """Play back from here (or Stop playback) and its speed, in a fragment of their own."""
+    steps = int(run["steps"])
+    if steps <= 1:
+        return
+    with st.container(horizontal=True, vertical_alignment="bottom"):
+        if not st.session_state.get(PLAYBACK_KEY):
+            st.button(
+                "Play back from here", key="stored_play", on_click=_start_playback, help="replay the stored trace"
+            )
+        else:
+            st.button("Stop playback", key="stored_stop", on_click=_stop_playback, args=(steps,))
+        st.selectbox("Playback speed (steps/s)", PLAYBACK_SPEEDS, index=2, key=SPEED_KEY, width=200)
+    _restart_if_playback_changed()
+
+
+def _area(run: dict[str, Any], points: Any) -> None:
+    """The Timeline, the charts' delta and the inspector's body: all a move reruns."""
+    steps = int(run["steps"])
+    playing_back = playback_step(steps)
+    still_playing = bool(st.session_state.get(PLAYBACK_KEY))
+    step = playing_back if still_playing else chosen_step(steps)
+    if still_playing:
+        st.slider("Timeline", min_value=1, max_value=steps, value=step, disabled=True)
+    elif steps > 1:  # a slider needs two ends
+        st.slider("Timeline", min_value=1, max_value=steps, key=TIMELINE_KEY, on_change=_from_slider)
     payload = {"run_id": run["id"], "step": step, "db_path": store_reads.db_path()}
     try:
         record = engine_client().task("inspect_run", payload, timeout=TIMEOUT_S)
@@ -106,19 +219,17 @@ def _area(run: dict[str, Any]) -> None:
     except EngineError as error:
         st.error(engine_error_message(error))
         return
-    points = (store_reads.chart_points([run]) or {}).get(run["id"])
     if points is not None:
-        left, right = st.columns(2)
-        trace, path = cursor_figures(points, record)
-        left.plotly_chart(trace, key="stored_trace_chart")
-        right.plotly_chart(path, key="stored_path_chart")
+        send_marks(run, record, points)
     if not record.get("matches_store"):
         st.caption("This replay differs from the stored points in the last bits (the run was trained otherwise).")
-    step_inspector.show(record, lambda: navigation(steps))
+    step_inspector.body(record, (lambda: st.caption("Playing back…")) if still_playing else lambda: navigation(steps))
+    _restart_if_playback_changed()
 
 
 def show(runs: list[dict[str, Any]]) -> None:
-    """Pick one of the picked runs; its Timeline and step inspector, in a fragment (a move reruns only them)."""
+    """Pick one of the picked runs: its playback controls, its two charts, and the step_inspector panel holding
+    the Timeline and the step's body (a fragment: a move reruns only it; playback ticks it)."""
     st.subheader("Step inspector")
     by_id = {run["id"]: run for run in runs if int(run.get("steps") or 0) > 0}
     if not by_id:
@@ -130,4 +241,18 @@ def show(runs: list[dict[str, Any]]) -> None:
     if st.session_state.get("stored_inspect_last") != chosen:
         st.session_state["stored_inspect_last"] = chosen
         st.session_state.pop(TIMELINE_KEY, None)
-    st.fragment(_area)(by_id[chosen])
+        st.session_state[PLAYBACK_KEY] = None
+    run = by_id[chosen]
+    playing_back = bool(st.session_state.get(PLAYBACK_KEY))
+    st.session_state[TIMER_KEY] = playing_back
+    st.fragment(_playback_controls)(run)
+    points = (store_reads.chart_points([run]) or {}).get(run["id"])
+    if points is not None:
+        step = chosen_step(int(run["steps"]))
+        left, right = st.columns(2)
+        with left:
+            live_chart(trace_figure(run, points, step), key=TRACE_KEY)
+        with right:
+            live_chart(path_figure(run, points, step), key=PATH_KEY)
+    with step_inspector.panel():
+        st.fragment(_area, run_every=PLAYBACK_TICK_S if playing_back else None)(run, points)
