@@ -69,6 +69,36 @@ def test_the_optimizers_preset_races_six_lanes_live(page, app_url: str) -> None:
     page.wait_for_function(f"before => JSON.stringify(({step_cells})()) !== JSON.stringify(before)", arg=steps_before)
     assert len(page.evaluate(step_cells)) == 6
     shot(page, "race_playing")
+
+    # Add lane mid-run: the six lanes go on from where they are, the seventh trains from step 0 and catches up
+    playing_at = max(int(text.replace(",", "")) for text in page.evaluate(step_cells))
+    page.get_by_role("button", name="Add lane", exact=True).click()
+    page.wait_for_function(
+        "() => ((document.querySelector('.st-key-landscape_chart .js-plotly-plot') || {}).data || [])"
+        ".filter(t => (t.name || '').startsWith('path · ')).length === 7"
+    )
+    page.wait_for_function(f"() => ({UPDATES})('{trace}') >= 3")
+    steps = [int(text.replace(",", "")) for text in page.evaluate(step_cells)]
+    assert len(steps) == 7 and min(steps[:6]) >= playing_at, (playing_at, steps)  # nobody started over
+    assert "trains from step 0" in page.locator("[data-testid='stAlert']").first.inner_text()
+    shot(page, "race_lane_added")
+
+    # change one lane mid-run: adam's learning rate; the change is marked with that lane's label
+    editor = page.locator("[data-testid='stExpander']").filter(has_text="Change one lane")
+    editor.locator("summary").click()
+    page.locator(".st-key-race_lane_pick input").click()
+    page.keyboard.type("5: adam")
+    page.keyboard.press("Enter")
+    rate = page.locator("[class*='st-key-lane_'][class*='_4_learning_rate'] input")
+    page.wait_for_timeout(500)
+    if not rate.is_visible():  # a rerun drew the expander closed again
+        editor.locator("summary").click()
+    rate.fill("0.1")
+    rate.press("Enter")
+    marks = "() => (document.querySelector('.st-key-trace_chart .js-plotly-plot')._fullLayout.annotations || [])"
+    page.wait_for_function(f"() => ({marks})().some(a => (a.text || '').includes('adam, lr 0.1: lr 0.01→0.1'))")
+    page.wait_for_function(f"() => ({UPDATES})('{trace}') >= 3")
+    shot(page, "race_lane_changed")
     page.get_by_role("button", name="Pause", exact=True).click()
     page.wait_for_function("() => document.querySelector('.st-key-live_metrics') !== null")
     shot(page, "race_paused")
