@@ -28,9 +28,13 @@ def overrides_text(overrides: dict[str, Any]) -> str:
     return ", ".join(parts) or "—"
 
 
-def rows(view: dict[str, Any], playing: bool = True) -> pd.DataFrame:
-    """The table's rows: every lane of a race, or the single run as its one lane. A lane still running in a race
-    that is not playing shows as paused (or ready, before its first step), as the status line does."""
+COLUMNS = ("lane", "overrides", "w", "b", "loss", "step", "status", "steps to converge", "steps/s", "colour")
+
+
+def lane_rows(view: dict[str, Any], playing: bool = True) -> list[tuple[Any, ...]]:
+    """The table's rows, one tuple per lane in COLUMNS order: every lane of a race, or the single run as its one
+    lane. A lane still running in a race that is not playing shows as paused (or ready, before its first step), as
+    the status line does."""
     lanes = view.get("lanes") or [
         {
             "label": view["config"]["optimizer"],
@@ -45,20 +49,26 @@ def rows(view: dict[str, Any], playing: bool = True) -> pd.DataFrame:
             "colour": lane_colour(0),
         }
     ]
-    return pd.DataFrame(
-        {
-            "lane": [lane["label"] for lane in lanes],
-            "overrides": [overrides_text(lane["overrides"]) for lane in lanes],
-            "w": [lane["w"] for lane in lanes],
-            "b": [lane["b"] for lane in lanes],
-            "loss": [lane["loss"] for lane in lanes],
-            "step": [lane["steps_done"] for lane in lanes],
-            "status": [shown_status(lane, playing) for lane in lanes],
-            "steps to converge": [lane["converged_step"] for lane in lanes],
-            "steps/s": [lane["steps_per_s"] for lane in lanes],
-            "colour": [lane["colour"] for lane in lanes],
-        }
-    )
+    return [
+        (
+            lane["label"],
+            overrides_text(lane["overrides"]),
+            lane["w"],
+            lane["b"],
+            lane["loss"],
+            lane["steps_done"],
+            shown_status(lane, playing),
+            lane["converged_step"],
+            lane["steps_per_s"],
+            lane["colour"],
+        )
+        for lane in lanes
+    ]
+
+
+def rows(view: dict[str, Any], playing: bool = True) -> pd.DataFrame:
+    """lane_rows as the table a full run draws."""
+    return pd.DataFrame(lane_rows(view, playing), columns=list(COLUMNS))
 
 
 FORMATS = {  # how each numeric column is shown, in the table and in a tick's cell texts
@@ -88,8 +98,7 @@ def shown_status(lane: dict[str, Any], playing: bool) -> str:
 
 def cell_texts(view: dict[str, Any]) -> list[list[str]]:
     """Every row's cells as shown (the lane's label first), for a tick to write into the drawn table."""
-    table = rows(view).drop(columns="colour")
-    return [[cell_text(column, value) for column, value in zip(table.columns, row)] for row in table.itertuples(False)]
+    return [[cell_text(column, value) for column, value in zip(COLUMNS[:-1], row)] for row in lane_rows(view)]
 
 
 def diverged_labels(view: dict[str, Any]) -> frozenset[str]:
