@@ -86,8 +86,9 @@ def start_note(record: dict[str, Any]) -> str:
 
 
 def update_lines(record: dict[str, Any]) -> list[str]:
-    """The optimizer's update of w, then of b, with the step's numbers (what param.assign_sub(delta) did)."""
-    return [line for name, index in PARAMS for line in _rule(record, name, index)]
+    """The optimizer's update of w, then of b, with the step's numbers (what param.assign_sub(delta) did); a line
+    both share (Adam's step size α) is written once."""
+    return list(dict.fromkeys(line for name, index in PARAMS for line in _rule(record, name, index)))
 
 
 def _first(value: Any) -> float:

@@ -241,3 +241,11 @@ def test_a_mid_run_initial_w_step_matches_the_tutorial_loop_with_w_assigned() ->
     assert (np.float32(record["w_before"]), np.float32(record["b_before"])) == (w_before, b_before)
     assert (np.float32(record["w_after"]), np.float32(record["b_after"])) == (w.numpy(), b.numpy())
     assert np.float32(record["grad_w"]) == gradients[0].numpy() and record["set_before"] == {"w": -3.0, "b": 2.5}
+
+
+def test_adams_update_writes_its_step_size_once_for_w_and_b() -> None:
+    trainer = Trainer(RegressionConfig(n_samples=20, epochs=1, optimizer="adam"), backend="compiled")
+    trainer.run()
+    lines = inspect_step(trainer, 4)["update"]
+    assert [line.startswith("α = 0.01 × √(1 − 0.999^4)") for line in lines].count(True) == 1
+    assert [line.split(" ")[0] for line in lines] == ["m_w", "v_w", "α", "w", "m_b", "v_b", "b"]
