@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 from pathlib import Path
 
+import numpy as np
 import pytest
 from page_helpers import click, figure, metric
 from streamlit.testing.v1 import AppTest
@@ -12,6 +14,12 @@ from core.store.run_store import RunStore
 from ui.live.lane_editor import PRESET_OPTIONS
 
 OPTIMIZERS = ("sgd", "momentum", "nesterov", "rmsprop", "adam", "adagrad")
+
+
+def path_points(trace: dict) -> set[tuple]:
+    """A landscape path's (w, b) points (its arrays come packed as base64 float32)."""
+    w, b = (np.frombuffer(base64.b64decode(trace[axis]["bdata"]), np.float32) for axis in ("x", "y"))
+    return set(zip(w, b))
 
 
 def names(app: AppTest, key: str) -> list[str]:
@@ -176,3 +184,21 @@ def test_add_lane_mid_run_keeps_the_running_lane_and_the_new_one_catches_up(live
     click(live_page, "Step")
     assert list(table(live_page)["step"]) == [3, 3]
     assert any("momentum" in name for name in names(live_page, "trace_chart"))
+
+
+def test_a_lanes_change_is_marked_on_its_own_landscape_path(live_page: AppTest) -> None:
+    live_page.run()
+    preset(live_page, "Optimizers")
+    for _ in range(3):
+        click(live_page, "Step")
+    live_page.selectbox(key="race_lane_pick").set_value(4).run()
+    key = next(box.key for box in live_page.number_input if box.key.endswith("_4_learning_rate"))
+    live_page.number_input(key=key).set_value(0.1).run()
+    click(live_page, "Step")
+    traces = {trace.get("name", ""): trace for trace in figure(live_page, "landscape_chart")["data"]}
+    assert "changes" not in traces  # no mark of every lane's changes on the first lane's path
+    mark = traces["changes · adam, lr 0.1"]
+    at = (np.float32(mark["x"][0]), np.float32(mark["y"][0]))
+    assert len(mark["x"]) == 1 and at in path_points(traces["path · adam, lr 0.1"])  # on adam's own path
+    assert at not in path_points(traces["path · sgd"])
+    assert "adam, lr 0.1: lr 0.01→0.1" in mark["hovertext"][0]

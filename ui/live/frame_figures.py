@@ -300,7 +300,7 @@ def landscape_figure(
         *landmarks((config["w_target"], config["b_target"]), optimum),
     ]
     box = (float(surface["w"][0]), float(surface["w"][-1]), float(surface["b"][0]), float(surface["b"][-1]))
-    data.extend(_event_points(view["events"], path, box))
+    data.extend(event_points(view["events"], path, box))
     layout = _layout("Loss landscape", revision, "w", "b", frame=frame, step=view["steps_done"])
     layout["xaxis"]["range"] = [float(surface["w"][0]), float(surface["w"][-1])]
     layout["yaxis"]["range"] = [float(surface["b"][0]), float(surface["b"][-1])]
@@ -319,7 +319,7 @@ def now_marker(view: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _event_points(events: list[dict[str, Any]], path: dict[str, Any], box: tuple[float, ...]) -> list[dict]:
+def event_points(events: list[dict[str, Any]], path: dict[str, Any], box: tuple[float, ...]) -> list[dict]:
     """A marker on the path where each change happened; changes whose labels would overlap share one label."""
     if not events or len(path["step"]) == 0:
         return []

@@ -46,10 +46,29 @@ def now(lane: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def lane_changes(lane: dict[str, Any], path: dict[str, Any], box: tuple[float, ...]) -> list[dict[str, Any]]:
+    """A lane's changes marked on its own landscape path, in its colour, each named with the lane."""
+    events = [{**event, "lane": lane["label"]} for event in lane["events"]]
+    marks = frame_figures.event_points(events, path, box)
+    for mark in marks:
+        mark.update(name=f"changes · {lane['label']}", marker={**mark["marker"], "color": lane["colour"]})
+    return marks
+
+
+def _landscape_box(figure: dict[str, Any]) -> tuple[float, ...]:
+    layout = figure["layout"]
+    return (*layout["xaxis"]["range"], *layout["yaxis"]["range"])
+
+
 def add_lanes(figures: dict[str, dict[str, Any]], view: dict[str, Any], samples: dict[str, Any]) -> None:
     """Put every lane on the full figures (in place) and record where the other lanes' traces start."""
     lanes, series = view["lanes"], view["lane_series"]
     first = lanes[0]
+    if "landscape_chart" in figures:  # every lane's changes go on its own path: the first lane's here, in place
+        land = figures["landscape_chart"]["data"]
+        if land and land[-1].get("name") == "changes":  # the single run's marks held every lane's changes
+            land.pop()
+        land.extend(lane_changes(first, view["trajectory"], _landscape_box(figures["landscape_chart"])))
     offsets = {key: len(figure["data"]) for key, figure in figures.items()}
     trace, loss = figures["trace_chart"]["data"], figures["loss_chart"]["data"]
     _recolour(trace[0], f"w · {first['label']}", first["colour"])
@@ -74,6 +93,9 @@ def add_lanes(figures: dict[str, dict[str, Any]], view: dict[str, Any], samples:
             path = drawn["trajectory"]
             land.append(line_trace(path["w"], path["b"], f"path · {lane['label']}", lane["colour"], line={"width": 2}))
             land.append(now(lane))
+        box = _landscape_box(figures["landscape_chart"])
+        for lane, drawn in zip(lanes[1:], series[1:]):  # after every lane's path, so the ticks' indices stay
+            land.extend(lane_changes(lane, drawn["trajectory"], box))
     feed_state.current()[OFFSETS_KEY] = offsets
     if st.session_state.get(SMALL_MULTIPLES_KEY):
         for key in ("trace_chart", "loss_chart"):
