@@ -98,19 +98,18 @@ def _first(value: Any) -> float:
 def loop_body(record: dict[str, Any]) -> str:
     """The tutorial's loop body for this step, with the step's numbers in comments."""
     per_sample = record["batch_size"] == 1
-    w = num(record["w_before"])
     x, y, pred = num(_first(record["x"])), num(_first(record["y"])), num(_first(record["prediction"]))
     loss_call = {"mse": "loss_func", "mae": "abs_error", "huber": "huber"}[record["loss_name"]]
     if per_sample:
         head = [f"x, y = x_data[{record['index']}], y_data[{record['index']}]  # x = {x}, y = {y}"]
         forward = [
-            f"    pred = w*x + b  # {w} × {x} + {wrapped(record['b_before'])} = {pred}",
+            f"    pred = w*x + b  # {pred}",
             f"    loss = {loss_call}(target=y, pred=pred)  # {num(record['loss'])}",
         ]
     else:
         head = [f"x, y = x_data[batch], y_data[batch]  # {record['batch_size']:,} samples; first: x = {x}, y = {y}"]
         forward = [
-            f"    pred = w*x + b  # first: {w} × {x} + {wrapped(record['b_before'])} = {pred}",
+            f"    pred = w*x + b  # first: {pred}",
             f"    loss = tf.reduce_mean({loss_call}(target=y, pred=pred))  # {num(record['loss'])}",
         ]
     gradients = f"gradients = tape.gradient(loss, [w, b])  # [{num(record['grad_w'])}, {num(record['grad_b'])}]"
