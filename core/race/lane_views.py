@@ -10,6 +10,7 @@ from core.race.labels import lane_colour
 from core.race.race import Race
 from core.regression import live_view
 from core.regression.downsample import joint_indices
+from core.regression.smoothing import EmaCache
 
 LANE_DELTA_POINTS = 200  # rows per update for all lanes together, shared as evenly as the lanes allow
 MIN_LANE_ROWS = 25
@@ -48,18 +49,23 @@ def lane_summary(race: Race, index: int) -> dict[str, Any]:
     }
 
 
-def lane_series(race: Race, max_points: int) -> list[dict[str, Any]]:
-    """Every lane's whole series, downsampled (w, b, loss by step, and its (w, b) path) for a full draw."""
+def lane_series(race: Race, max_points: int, smoothing: float = 0.0, caches: RaceExtent | None = None) -> list[dict]:
+    """Every lane's whole series, downsampled (w, b, loss by step, and its (w, b) path) for a full draw; with
+    smoothing, each lane's loss EMA too."""
     per_lane = max(MIN_LANE_ROWS * 4, max_points // len(race.lanes))
-    return [
-        {"series": live_view.series(lane, per_lane), "trajectory": live_view.trajectory(lane, per_lane)}
-        for lane in race.lanes
-    ]
+    drawn = []
+    for lane in race.lanes:
+        lines = {"series": live_view.series(lane, per_lane), "trajectory": live_view.trajectory(lane, per_lane)}
+        if smoothing > 0 and caches is not None:
+            lines["ema"] = live_view.smoothed_loss(lane, caches.ema(lane), smoothing, per_lane)
+        drawn.append(lines)
+    return drawn
 
 
-def lane_rows(race: Race, since: int) -> dict[str, np.ndarray]:
+def lane_rows(race: Race, since: int, smoothing: float = 0.0, caches: RaceExtent | None = None) -> dict[str, Any]:
     """Every lane's rows after step since on one step column, downsampled together; a lane with no row at a step
-    has NaN there (a lane that stopped), so each chart trace appends from the same shared columns."""
+    has NaN there (a lane that stopped), so each chart trace appends from the same shared columns. With smoothing,
+    each lane's loss EMA rides along ("ema3")."""
     lanes = race.lanes
     firsts = [int(np.searchsorted(lane.trace_column("step"), since, side="right")) for lane in lanes]
     longest = max(range(len(lanes)), key=lambda i: len(lanes[i].trace_column("step")) - firsts[i])
@@ -71,8 +77,10 @@ def lane_rows(race: Race, since: int) -> dict[str, np.ndarray]:
         if not in_step:  # a lane that stopped, or one behind: place its rows by step
             places = np.searchsorted(steps, own_steps)
             fits = places < len(steps)
-        for name in LANE_COLUMNS:
-            own = lane.trace_column(name)[first:]
+        values_of = {name: lane.trace_column(name)[first:] for name in LANE_COLUMNS}
+        if smoothing > 0 and caches is not None:
+            values_of["ema"] = caches.ema(lane).update(lane.trace_column("loss"), 1.0 - smoothing)[first:]
+        for name, own in values_of.items():
             if in_step:  # the usual case: the lane has a row at every step (steps are consecutive)
                 columns[column_name(name, index)] = own.astype(np.float32)
                 continue
@@ -87,11 +95,17 @@ def lane_rows(race: Race, since: int) -> dict[str, np.ndarray]:
 
 
 class RaceExtent:
-    """Every lane's (w, b) extent, so the shared landscape holds all the lanes' paths (read as a PathExtent)."""
+    """Every lane's (w, b) extent, so the shared landscape holds all the lanes' paths (read as a PathExtent), and
+    each lane's loss EMA, extended as its rows arrive."""
 
     def __init__(self, race: Race) -> None:
         self.race = race
         self.extents: dict[int, live_view.PathExtent] = {}
+        self.emas: dict[int, EmaCache] = {}
+
+    def ema(self, lane: Any) -> EmaCache:
+        """The lane's EMA cache."""
+        return self.emas.setdefault(id(lane), EmaCache())
 
     def update(self, trainer: Any) -> dict[str, np.ndarray]:
         """{"w": [min, max], "b": [min, max]} over every lane's trace."""

@@ -73,7 +73,7 @@ def race_view(engine: Any, handle: int, max_points: int = 2000, **options: Any) 
     """The first lane's view (engine.view) made the race's: status, steps and total are the race's; plus lanes.
 
     since = (stream, step) is the race's: the last step the charts hold of any lane. The new rows then are every
-    lane's (lane_rows); the loss's EMA is drawn by full draws only in a race.
+    lane's (lane_rows), with each lane's loss EMA when smoothing; a full draw gets each lane's series and EMA.
     """
     race = race_of(engine, handle)
     since = options.pop("since", None)
@@ -91,10 +91,11 @@ def race_view(engine: Any, handle: int, max_points: int = 2000, **options: Any) 
         ({**event, "lane": lane["label"]} for lane in view["lanes"] for event in lane["events"]),
         key=lambda event: event["step"],
     )
+    smoothing, caches = float(options.get("smoothing", 0.0)), engine.entry(handle).extent
     if "new" in view:
-        view["new"] = lane_rows(race, int(since[1]))
+        view["new"] = lane_rows(race, int(since[1]), smoothing, caches)
     else:
-        view["lane_series"] = lane_series(race, max_points)
+        view["lane_series"] = lane_series(race, max_points, smoothing, caches)
     return view
 
 

@@ -202,3 +202,16 @@ def test_a_lanes_change_is_marked_on_its_own_landscape_path(live_page: AppTest) 
     assert len(mark["x"]) == 1 and at in path_points(traces["path · adam, lr 0.1"])  # on adam's own path
     assert at not in path_points(traces["path · sgd"])
     assert "adam, lr 0.1: lr 0.01→0.1" in mark["hovertext"][0]
+
+
+def test_with_smoothing_every_lane_draws_its_ema_over_its_faint_loss(live_page: AppTest) -> None:
+    live_page.run()
+    preset(live_page, "Optimizers")
+    live_page.session_state["smoothing"] = "0.9"
+    click(live_page, "Step")
+    click(live_page, "Step")
+    assert not live_page.exception
+    traces = {trace.get("name", ""): trace for trace in figure(live_page, "loss_chart")["data"]}
+    for label in OPTIMIZERS:
+        assert f"EMA · {label}" in traces, sorted(traces)
+        assert traces[f"loss · {label}"].get("opacity") == 0.25

@@ -75,12 +75,19 @@ def add_lanes(figures: dict[str, dict[str, Any]], view: dict[str, Any], samples:
     _recolour(trace[1], f"b · {first['label']}", first["colour"])
     trace[1]["line"]["dash"] = "dot"
     _recolour(loss[0], f"loss · {first['label']}", first["colour"])
+    smoothed = smoothed_lanes(series)
+    if smoothed:  # the first lane's EMA is the figure's own second trace
+        _recolour(loss[1], f"EMA · {first['label']}", first["colour"])
     for lane, drawn in zip(lanes[1:], series[1:]):
         lines = drawn["series"]
         label, colour = lane["label"], lane["colour"]
         trace.append(line_trace(lines["w"]["step"], lines["w"]["value"], f"w · {label}", colour))
         trace.append(line_trace(lines["b"]["step"], lines["b"]["value"], f"b · {label}", colour, line={"dash": "dot"}))
-        loss.append(line_trace(lines["loss"]["step"], lines["loss"]["value"], f"loss · {label}", colour))
+        raw = lines["loss"]
+        loss.append(line_trace(raw["step"], raw["value"], f"loss · {label}", colour, opacity=0.25 if smoothed else 1.0))
+        if smoothed:  # each lane's EMA over its faint raw loss, as a single run draws it
+            ema = drawn["ema"]
+            loss.append(line_trace(ema["step"], ema["value"], f"EMA · {label}", colour, line={"width": 2}))
     ends = frame_figures.sample_ends(samples)
     data = figures["data_chart"]["data"]
     data[2] = fit(first, ends)
@@ -99,7 +106,12 @@ def add_lanes(figures: dict[str, dict[str, Any]], view: dict[str, Any], samples:
     feed_state.current()[OFFSETS_KEY] = offsets
     if st.session_state.get(SMALL_MULTIPLES_KEY):
         for key in ("trace_chart", "loss_chart"):
-            small_multiples(figures[key], offsets[key], len(lanes), 2 if key == "trace_chart" else 1)
+            small_multiples(figures[key], offsets[key], len(lanes), 2 if key == "trace_chart" or smoothed else 1)
+
+
+def smoothed_lanes(series: list[dict[str, Any]]) -> bool:
+    """Whether the lanes' loss is smoothed (the engine sent each lane's EMA)."""
+    return bool(series) and "ema" in series[0]
 
 
 def small_multiples(figure: dict[str, Any], offset: int, lanes: int, per_lane: int) -> None:
@@ -138,9 +150,16 @@ def lane_deltas(deltas: dict[str, dict[str, Any]], view: dict[str, Any], samples
         ]
     if "loss_chart" in offsets:
         base = offsets["loss_chart"]
-        deltas["loss_chart"]["append"] = [[0, "step", "loss0"]] + [
-            [base + i - 1, "step", f"loss{i}"] for i, _ in others
-        ]
+        if "ema0" in view.get("new", {}):  # smoothing: each lane has its raw loss and its EMA
+            deltas["loss_chart"]["append"] = [[0, "step", "loss0"], [1, "step", "ema0"]] + [
+                entry
+                for i, _ in others
+                for entry in ([base + 2 * (i - 1), "step", f"loss{i}"], [base + 2 * (i - 1) + 1, "step", f"ema{i}"])
+            ]
+        else:
+            deltas["loss_chart"]["append"] = [[0, "step", "loss0"]] + [
+                [base + i - 1, "step", f"loss{i}"] for i, _ in others
+            ]
     if "data_chart" in offsets:
         ends = frame_figures.sample_ends(samples)
         parts = deltas["data_chart"]["set"]

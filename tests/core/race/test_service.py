@@ -194,3 +194,20 @@ def test_a_single_run_becomes_a_race_mid_run_without_starting_over():
     with pytest.raises(ConfigError, match="at most 8"):
         for _ in range(7):
             engine.race(handle, "add_lane", {"lane": {"overrides": {}}})
+
+
+def test_each_lanes_loss_ema_comes_with_the_full_draw_and_rides_on_every_tick():
+    import pandas as pd
+
+    engine = Engine()
+    handle = optimizers_race(engine)
+    full = engine.race(handle, "tick", {"n": 40, "max_seconds": 5.0, "smoothing": 0.9})
+    assert all(len(lane["ema"]["step"]) > 0 for lane in full["lane_series"])
+    since = (full["stream"], full["steps_done"])
+    view = engine.race(handle, "tick", {"n": 25, "max_seconds": 5.0, "smoothing": 0.9, "since": since})
+    race = engine.entry(handle).race
+    for index, lane in enumerate(race.lanes):
+        expected = pd.Series(lane.trace_column("loss").astype(np.float64)).ewm(alpha=0.1, adjust=False).mean()
+        np.testing.assert_allclose(view["new"][f"ema{index}"], expected.to_numpy()[-25:], rtol=1e-5)
+    plain = engine.race(handle, "tick", {"n": 5, "max_seconds": 5.0, "since": (view["stream"], view["steps_done"])})
+    assert not any(name.startswith("ema") for name in plain.get("new", plain.get("lane_series", [{}])[0]))
