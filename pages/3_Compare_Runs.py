@@ -7,7 +7,6 @@ import streamlit as st
 from ui.compare import (
     charts,
     details,
-    picks,
     recovery_panel,
     result_filter,
     run_actions,
@@ -49,7 +48,8 @@ if picked:
     run_actions.show(picked, all_runs)
     many = len(picked) > LEGEND_RUNS
     points = store_reads.chart_points(picked, store_reads.points_per_run(len(picked)) if many else 2000)
-    if points is not None:
+    values = store_reads.column_values(picked, with_convergence=charts.wants_convergence())
+    if points is not None and values is not None:
         tabs = st.tabs(
             ["Charts", "Landscape", "Config", "Baseline", "Download & TensorBoard"],
             key="compare_tabs_lazy" if many else None,
@@ -57,7 +57,7 @@ if picked:
         )
         charts_tab, landscape_tab, configs_tab, baseline_tab, export_tab = tabs
         with charts_tab:
-            charts.section(picked, points, picks.picked())
+            charts.show(picked, points, charts.options(picked, values), values)
         if landscape_tab.open is not False:
             with landscape_tab:
                 charts.landscape(picked, points)

@@ -14,7 +14,7 @@ from core.store.axis_range import robust_range
 from core.store.compare import X_AXES, chart_series, data_surface, landscape_box, landscape_paths, run_labels
 from core.sweep.summary import seed_band, seed_groups
 from ui.choices import forget_missing
-from ui.compare import many_runs_figures, picks, run_figures, run_highlight, store_reads, training_figures
+from ui.compare import many_runs_figures, run_figures, run_highlight, store_reads, training_figures
 from ui.compare.colour_key import BY_RUN, COLOUR_METRICS, ColourKey, colour_key, colour_options, needs_convergence
 from ui.compare.many_runs_figures import LEGEND_RUNS
 
@@ -83,19 +83,6 @@ def options(runs: list[dict] | None = None, values: dict[int, dict] | None = Non
         st.session_state[COLOUR_KEY] = varying[0] if many and varying else BY_RUN
     chosen["colour"] = st.selectbox("Colour by", choices, key=COLOUR_KEY, help=COLOUR_HELP)
     return chosen
-
-
-@st.fragment
-def section(runs: list[dict], points: dict[int, pd.DataFrame], picked_then: list[int]) -> None:
-    """The chart options and the charts, in a fragment: a colour, layout or highlight change reruns only them.
-
-    picked_then: the picks this page run drew; a change of them from in here ("Keep only these") reruns the page.
-    """
-    if picks.picked() != picked_then:
-        st.rerun()
-    values = store_reads.column_values(runs, with_convergence=wants_convergence())
-    if values is not None:
-        show(runs, points, options(runs, values), values)
 
 
 def show(
