@@ -17,8 +17,8 @@ from core.store.run_columns import run_values
 from core.store.run_store import RunStore, StoreError, default_db_path
 
 CHART_POINTS = 2000
-POINT_BUDGET = 100_000  # points per chart when many runs are drawn: each run gets its share, 2,000 at most
-MIN_RUN_POINTS = 100
+POINT_BUDGET = 50_000  # points per chart when many runs are drawn: each run gets its share, 2,000 at most
+MIN_RUN_POINTS = 50
 MAX_SERIES = 2048  # runs whose chart series stay in memory (about 100 KB each at 2,000 points)
 MAX_CONVERGED = 100_000
 EXACT_CONVERGENCE_STEPS = 200_000  # longer runs find their convergence step on the chart's downsampled series
@@ -124,7 +124,7 @@ def _downsampled(frame: pd.DataFrame, max_points: int) -> pd.DataFrame:
 
 
 def points_per_run(count: int) -> int:
-    """Each run's share of a chart's point budget: 2,000 for up to 50 runs, 100 at 1,000 or more."""
+    """Each run's share of a chart's point budget: 2,000 for up to 25 runs, 50 at 1,000 or more."""
     return max(MIN_RUN_POINTS, min(CHART_POINTS, POINT_BUDGET // max(count, 1)))
 
 
