@@ -195,6 +195,8 @@ function shared() {
   const clock = { timer: null, watchdog: null, askedAt: 0, answered: null, component: null, http: null };
   function ask(tick, retries, fragment = false) {
     clock.timer = null;
+    const element = clock.component && clock.component.parentElement;
+    if (!element || !element.isConnected) return;  // the page moved on (another page is shown): the clock stops
     clock.askedAt = performance.now();
     clearTimeout(clock.watchdog);
     clock.watchdog = retries > 0 ? setTimeout(() => ask(tick, retries - 1, fragment), WATCHDOG_MS) : null;
@@ -304,7 +306,7 @@ function shared() {
       component.setTriggerValue("resync", payload.frame);
     }
   }
-  window.__tapestream = { draw, feed, schedule, chartFor, parse, pending: new Map() };
+  window.__tapestream = { draw, feed, schedule, chartFor, parse, clock, pending: new Map() };
   return window.__tapestream;
 }
 """
