@@ -18,9 +18,10 @@ X_RANGE = "sel => document.querySelector(sel + ' .js-plotly-plot')._fullLayout.x
 UPDATES = "sel => +document.querySelector(sel + ' .tapestream-chart').dataset.updates"
 
 
-def shot(page, name: str) -> None:
+def shot(page, name: str, element: str | None = None) -> None:
     if SHOTS:
-        page.screenshot(path=os.path.join(SHOTS, f"{name}.png"), full_page=True)
+        target = page.locator(element).first if element else page
+        target.screenshot(path=os.path.join(SHOTS, f"{name}.png"), **({} if element else {"full_page": True}))
 
 
 def test_the_optimizers_preset_races_six_lanes_live(page, app_url: str) -> None:
@@ -90,15 +91,37 @@ def test_the_optimizers_preset_races_six_lanes_live(page, app_url: str) -> None:
     page.keyboard.type("5: adam")
     page.keyboard.press("Enter")
     rate = page.locator("[class*='st-key-lane_'][class*='_4_learning_rate'] input")
-    page.wait_for_timeout(500)
-    if not rate.is_visible():  # a rerun drew the expander closed again
+    try:
+        rate.wait_for(state="visible", timeout=10_000)
+    except Exception:  # the expander was drawn closed again: open it once more
+        shot(page, "race_editor_closed")
         editor.locator("summary").click()
     rate.fill("0.1")
     rate.press("Enter")
-    marks = "() => (document.querySelector('.st-key-trace_chart .js-plotly-plot')._fullLayout.annotations || [])"
+    marks = (
+        "() => (((document.querySelector('.st-key-trace_chart .js-plotly-plot') || {})._fullLayout || {})"
+        ".annotations || [])"
+    )
     page.wait_for_function(f"() => ({marks})().some(a => (a.text || '').includes('adam, lr 0.1: lr 0.01→0.1'))")
     page.wait_for_function(f"() => ({UPDATES})('{trace}') >= 3")
     shot(page, "race_lane_changed")
+
+    # EMA smoothing: every lane's EMA is drawn, and grows with the ticks as its loss does
+    page.locator(".st-key-smoothing button", has_text="0.9").first.click()
+    loss_chart = ".st-key-loss_chart"
+    page.wait_for_function(
+        "() => ((document.querySelector('.st-key-loss_chart .js-plotly-plot') || {}).data || [])"
+        ".filter(t => (t.name || '').startsWith('EMA · ')).length === 7"
+    )
+    page.wait_for_function(f"() => ({UPDATES})('{loss_chart}') >= 2")
+    emas = page.evaluate(TRACE_LENGTHS, [loss_chart, "EMA · "])
+    before = page.evaluate(UPDATES, loss_chart)
+    page.wait_for_function(f"() => ({UPDATES})('{loss_chart}') >= {before + 4}")
+    grown = page.evaluate(TRACE_LENGTHS, [loss_chart, "EMA · "])
+    assert len(emas) == 7 and all(grown[name] > emas[name] for name in emas), (emas, grown)
+    shot(page, "race_smoothed")
+    shot(page, "race_smoothed_loss_chart", loss_chart)
+    shot(page, "race_landscape", ".st-key-landscape_chart")
     page.get_by_role("button", name="Pause", exact=True).click()
     page.wait_for_function("() => document.querySelector('.st-key-live_metrics') !== null")
     shot(page, "race_paused")

@@ -160,7 +160,8 @@ def editor(run: LiveRun) -> None:
         return
     specs = [LaneSpec.from_dict(lane) for lane in run.lanes]
     labels = lane_labels(run.config, specs)
-    with st.expander("Change one lane", expanded=False):
+    # keyed: it stays open while the page reruns around it (a notice above it coming or going moved it before)
+    with st.expander("Change one lane", expanded=False, key="race_lane_editor"):
         choices = list(range(len(specs)))
         if st.session_state.get(LANE_PICK_KEY) not in choices:
             st.session_state[LANE_PICK_KEY] = 0
