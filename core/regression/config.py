@@ -152,8 +152,8 @@ class RegressionConfig:
         return dataclasses.replace(self, **changes)
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain dict of every field."""
-        return dataclasses.asdict(self)
+        """Plain dict of every field (all scalars: no deep copy, which made it a third of a live tick's view)."""
+        return {field.name: getattr(self, field.name) for field in dataclasses.fields(self)}
 
     @classmethod
     def from_dict(cls, values: Mapping[str, Any]) -> RegressionConfig:
