@@ -34,7 +34,11 @@ def inspect_step(trainer: Any, step: int) -> dict[str, Any]:
         allowed = f"must be a whole number from 1 to {done:,} (the steps done)" if done else "no step is done yet"
         raise ConfigError("step", step, allowed)
     step = int(step)
-    checkpoint = trainer.checkpoints.before(step - 1)
+    try:
+        checkpoint = trainer.checkpoints.before(step - 1)
+    except LookupError:  # trained outside Trainer's own chunks (a race's lanes): no optimizer state was kept
+        allowed = "this run kept no replay checkpoint before it (a race's lanes keep none yet)"
+        raise ConfigError("step", step, allowed) from None
     config = checkpoint.config
     x, y = _data_for(trainer, checkpoint)
     plan = plan_steps(

@@ -249,3 +249,13 @@ def test_adams_update_writes_its_step_size_once_for_w_and_b() -> None:
     lines = inspect_step(trainer, 4)["update"]
     assert [line.startswith("α = 0.01 × √(1 − 0.999^4)") for line in lines].count(True) == 1
     assert [line.split(" ")[0] for line in lines] == ["m_w", "v_w", "α", "w", "m_b", "v_b", "b"]
+
+
+def test_a_run_without_checkpoints_is_refused_with_a_message_not_a_lookup_error() -> None:
+    from core.regression.step_checkpoints import CheckpointLog
+
+    trainer = Trainer(RegressionConfig(n_samples=20, epochs=1), backend="compiled")
+    trainer.run()
+    trainer.checkpoints = CheckpointLog()  # as a race's lane, trained by the race's batched chunks
+    with pytest.raises(ConfigError, match="kept no replay checkpoint before it"):
+        inspect_step(trainer, 5)
