@@ -3,11 +3,12 @@ a store of 10,000 runs.
 
 It saves N runs (sweeps of the tutorial's config over learning rates and two optimizers, `python -m core sweep
 --save`) into a scratch store, serves the dashboard on it, opens Compare Runs, picks every run with "Select a
-group" and times until all three overlay charts hold N runs (draw_s: cold, the first read of the points, then
-warm_draw_s: a new tab, the points cached). settle_s: how much longer that page run went on below the charts
-(the step inspector, the Sweeps section). Then, each on an idle page: recolour_s: "Colour by" from learning_rate
-to optimizer until every overlay shows the optimizer's legend; filter_s: a "Filter by result" expression until
-the charts hold fewer runs.
+group" and times from that click until all three overlay charts hold N runs: the overlays are live charts
+(ui/compare/overlay_chart.py), each read from its plot's data once Plotly.react has drawn it (draw_s: cold, the
+first read of the points, then warm_draw_s: a new tab, the points cached). settle_s: how much longer that page run
+went on below the charts (the step inspector, the Sweeps section). Then, each on an idle page: recolour_s:
+"Colour by" from learning_rate to optimizer until every overlay shows the optimizer's legend; filter_s: a "Filter
+by result" expression until the charts hold fewer runs.
 list_s: a second store of --list-runs short runs, from the click on Compare Runs until its table says so.
 
 Usage: python scripts/bench_compare.py [--runs 1000] [--list-runs 10000] [--json]
@@ -41,7 +42,7 @@ SWEEP_RUNS = 1000  # the largest sweep
 MAX_RUNS = 10_000
 MAX_LIST_RUNS = 100_000
 CHARTS = ("compare_overlay_w", "compare_overlay_b", "compare_overlay_loss")
-RUNS_DRAWN = """key => { const gd = document.querySelector(`.st-key-${key} .js-plotly-plot`);
+RUNS_DRAWN = """key => { const gd = document.querySelector(`.st-key-${key} .tapestream-chart.js-plotly-plot`);
   if (!gd || !gd._fullData) return -1; const t = gd._fullData.find(t => t.name === 'runs');
   return t ? t._length : -1; }"""
 LEGEND = """key => [...document.querySelectorAll(`.st-key-${key} .legendtext`)].map(e => e.textContent)"""

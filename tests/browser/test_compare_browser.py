@@ -80,7 +80,7 @@ def test_buttons_and_switches_show_their_whole_labels_at_1280_by_720(
             tick_row(page, row)
             page.wait_for_function(f'() => document.querySelectorAll("{CHIPS}").length === {row}')
         page.get_by_role("button", name="Delete 3 picked runs…").wait_for()
-        page.wait_for_selector(".st-key-compare_overlay_w .js-plotly-plot")
+        page.wait_for_selector(".st-key-compare_overlay_w .tapestream-chart.js-plotly-plot")
         labels = clipped_labels(page, BUTTONS)
         for label in ("Rename", "Save tags", "Open in Live Regression", "Delete 3 picked runs…"):
             assert labels.get(label) is False, (label, labels)

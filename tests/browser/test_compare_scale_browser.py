@@ -18,9 +18,12 @@ from core.store.run_store import RunStore
 
 RATES = "0.001,0.002,0.005,0.01,0.02,0.05,0.1,0.2,0.3,0.5"
 OVERLAYS = ("compare_overlay_w", "compare_overlay_b", "compare_overlay_loss")
-RUNS_DRAWN = """key => { const gd = document.querySelector(`.st-key-${key} .js-plotly-plot`);
+CHART = "key => document.querySelector(`.st-key-${key} .tapestream-chart.js-plotly-plot`)"  # a live chart, drawn
+RUNS_DRAWN = f"""key => {{ const gd = ({CHART})(key);
   if (!gd || !gd._fullData) return -1; const t = gd._fullData.find(t => t.name === 'runs');
-  return t ? t._length : -1; }"""
+  return t ? t._length : -1; }}"""
+X_RANGE = f"key => {{ const xaxis = ({CHART})(key)._fullLayout.xaxis; return [xaxis.autorange, ...xaxis.range]; }}"
+END_HOVER = f"key => ({CHART})(key).data.find(t => t.name === 'runs').hovertext"
 
 
 @pytest.fixture(scope="module")
@@ -94,6 +97,18 @@ def colour_by(page, option: str, done: str, arg: str | None = None) -> None:
     raise AssertionError(f"the charts never showed Colour by {option}")
 
 
+def zoom_x(page, key: str) -> list:
+    """Drag across the middle of a chart's plot area (a horizontal drag zooms x only), as a user zooms."""
+    box = page.locator(f".st-key-{key} .nsewdrag").first.bounding_box()
+    y = box["y"] + box["height"] / 2
+    page.mouse.move(box["x"] + box["width"] * 0.2, y)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.5, y, steps=8)
+    page.mouse.up()
+    page.wait_for_function(f"key => ({X_RANGE})(key)[0] === false", arg=key)
+    return page.evaluate(X_RANGE, key)
+
+
 def runs_drawn(page) -> list[int]:
     return [page.evaluate(RUNS_DRAWN, key) for key in OVERLAYS]
 
@@ -120,7 +135,11 @@ def test_two_hundred_runs_coloured_by_learning_rate_then_filtered_by_result(
         pick_the_sweep_while_racing_a_rerun(page)
 
         colour_by(page, "optimizer", HAS_LEGEND, "optimizer = adam")
+        zoomed = zoom_x(page, "compare_overlay_w")
         colour_by(page, "learning_rate", HAS_COLOUR_BAR)
+        assert page.evaluate(X_RANGE, "compare_overlay_w") == zoomed  # the same runs: the zoom survives a recolour
+        hover = page.evaluate(END_HOVER, "compare_overlay_loss")
+        assert len(hover) == 200 and all("learning_rate=" in text and "final loss" in text for text in hover)
         for key in OVERLAYS:
             assert page.locator(f".st-key-{key} .colorbar").count() == 1, key
             assert "log10 learning_rate" in page.locator(f".st-key-{key} .colorbar").text_content()
@@ -137,6 +156,7 @@ def test_two_hundred_runs_coloured_by_learning_rate_then_filtered_by_result(
             f"() => [{', '.join(repr(k) for k in OVERLAYS)}].every(k => ({RUNS_DRAWN})(k) === {expected})"
         )
         assert runs_drawn(page) == [expected] * 3
+        assert page.evaluate(X_RANGE, "compare_overlay_w")[0] is True  # other runs: the zoom is reset
         assert page.get_by_text(re.compile(rf"leave out {200 - expected} picked runs")).count() == 1
 
         box.fill("accuracy >= 0.8")

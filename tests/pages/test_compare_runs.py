@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from page_helpers import ROOT, click
+from page_helpers import figure as live_figure
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
@@ -73,7 +74,9 @@ def pick(app: AppTest, *run_ids: int) -> AppTest:
 
 
 def chart(app: AppTest, key: str) -> dict[str, Any]:
-    """The Plotly figure of the chart keyed ``key``."""
+    """The Plotly figure of the chart keyed ``key``: an overlay's live chart, or an st.plotly_chart."""
+    if key.startswith("compare_overlay_"):
+        return live_figure(app, key)
     for element in app.get("plotly_chart"):
         if element.proto.id.endswith(f"-{key}"):
             return json.loads(element.proto.spec)

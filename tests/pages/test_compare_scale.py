@@ -91,10 +91,15 @@ def test_above_twelve_runs_lines_join_per_colour_and_a_category_gets_a_legend_en
     assert len(legend_entries(figure)) <= 12
     ends = next(trace for trace in figure["data"] if trace.get("name") == "runs")
     assert "learning_rate=" in ends["hovertext"][0] and "final loss" in ends["hovertext"][0]
+    drawn = figure["layout"]
     app.selectbox(key="compare_colour_by").set_value("optimizer").run()
     figure = chart(app, "compare_overlay_loss")
     assert legend_entries(figure) == ["optimizer = adam", "optimizer = rmsprop", "optimizer = sgd"]
     assert colour_bar(figure) is None
+    assert figure["layout"]["uirevision"] == drawn["uirevision"]  # the same runs: a zoom survives the recolour
+    assert figure["layout"]["meta"]["frame"] != drawn["meta"]["frame"]  # a new figure: the live chart redraws
+    app.text_input(key="compare_result_filter").set_value('optimizer == "sgd"').run()
+    assert chart(app, "compare_overlay_loss")["layout"]["uirevision"] != drawn["uirevision"]  # fewer runs: reset
 
 
 def test_filter_by_result_narrows_the_table_and_the_charts_and_bad_input_is_explained(scratch_store: Path) -> None:

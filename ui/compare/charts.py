@@ -14,7 +14,7 @@ from core.store.axis_range import robust_range
 from core.store.compare import X_AXES, chart_series, data_surface, landscape_box, landscape_paths, run_labels
 from core.sweep.summary import seed_band, seed_groups
 from ui.choices import forget_missing
-from ui.compare import many_runs_figures, run_figures, run_highlight, store_reads, training_figures
+from ui.compare import many_runs_figures, overlay_chart, run_figures, run_highlight, store_reads, training_figures
 from ui.compare.colour_key import BY_RUN, COLOUR_METRICS, ColourKey, colour_key, colour_options, needs_convergence
 from ui.compare.many_runs_figures import LEGEND_RUNS
 
@@ -105,7 +105,8 @@ def show(
             figure = training_figures.overlay_figure(series, quantity, x_title, log_y, y_range)
             if key.column != BY_RUN:
                 figure = many_runs_figures.keyed_colours(figure, key, [run["id"] for run in runs])
-            column.plotly_chart(figure, key=f"compare_overlay_{quantity}", config=PLOTLY_CONFIG)
+            with column:
+                _overlay(figure, quantity, runs, chosen)
         _changes_caption(series)
     else:
         _side_by_side(series, chosen)
@@ -143,20 +144,21 @@ def _many_overlays(
         figure = many_runs_figures.many_overlay_figure(
             series, quantity, chosen["axis"], key, hover, lit, log_y, y_range
         )
-        chart_key = f"compare_overlay_{quantity}"
-        column.plotly_chart(
-            figure,
-            key=chart_key,
-            config=PLOTLY_CONFIG,
-            on_select=run_highlight.on_select(chart_key),
-            selection_mode="points",
-        )
+        with column:
+            _overlay(figure, quantity, runs, chosen)
     st.caption(
         f"{len(runs)} runs, coloured by **{key.column}**: hover a line's end for its settings and final values; "
-        "click a line to highlight its run. Mid-run change marks and faint raw losses are left out above "
-        f"{LEGEND_RUNS} runs."
+        "click or lasso runs on the result chart below to highlight them. Mid-run change marks and faint raw "
+        f"losses are left out above {LEGEND_RUNS} runs."
     )
     run_highlight.controls(runs)
+
+
+def _overlay(figure: dict[str, Any], quantity: str, runs: list[dict], chosen: dict[str, Any]) -> None:
+    """An overlay as a live chart (Plotly.react in place); its zoom lasts while the same runs and axes are drawn."""
+    view = [chosen.get(name) for name in ("axis", "log_y", "ignore_outliers", "bands", "smoothing")]
+    chart_key = f"compare_overlay_{quantity}"
+    overlay_chart.draw(figure, chart_key, overlay_chart.revision(chart_key, [run["id"] for run in runs], *view))
 
 
 def _side_by_side(series: list[dict[str, Any]], chosen: dict[str, Any]) -> None:
@@ -191,7 +193,8 @@ def _bands(
             for label, members in groups
         ]
         figure = many_runs_figures.band_overlay_figure(bands, singles, quantity, key, log_y)
-        column.plotly_chart(figure, key=f"compare_overlay_{quantity}", config=PLOTLY_CONFIG)
+        with column:
+            _overlay(figure, quantity, runs, {"bands": True, "log_y": log_y})
     if groups:
         st.caption(
             f"{len(groups)} configs drawn as mean ± one standard deviation over their seeds "

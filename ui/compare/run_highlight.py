@@ -1,4 +1,4 @@
-"""Runs picked from a chart: a click on a line or a lasso on the result chart highlights them; keep only those."""
+"""Runs picked from the result chart: a click or a lasso on its points highlights them; keep only those."""
 
 from __future__ import annotations
 
@@ -48,7 +48,7 @@ def controls(picked: list[dict]) -> None:
     """Which runs are highlighted, and buttons to keep only them or to clear the highlight."""
     ids = highlighted(picked)
     if not ids:
-        st.caption("Click a line, or lasso runs on the result chart, to highlight them.")
+        st.caption("Click or lasso runs on the result chart to highlight them on every chart.")
         return
     names = {run["id"]: run["name"] for run in picked}
     shown = ", ".join(f"#{run_id} {names[run_id]}" for run_id in list(ids)[:8]) + (" …" if len(ids) > 8 else "")
