@@ -144,6 +144,35 @@ def add_lane(engine: Any, handle: int, lane: dict[str, Any]) -> list[dict[str, A
     return specs(engine, handle)
 
 
+def replay(engine: Any, handle: int, lanes: list[dict[str, Any]]) -> list[int]:
+    """Rebuild a lost race's lanes in this freshly opened race: lanes[i] = {"config": lane i's first config,
+    "events": its changes (step, field, old, new), "steps": its steps}. Each lane starts again from its first
+    config, the lanes step together to each change's step, the change is made there, and on to its steps; so
+    every lane is the one that was lost (its trace, events, state). Returns each lane's steps."""
+    from core.race.lane import Lane
+
+    race = race_of(engine, handle)
+    if len(lanes) != len(race.lanes):
+        raise ConfigError("lanes", len(lanes), f"must hold one record per lane ({len(race.lanes)})")
+    for index, record in enumerate(lanes):
+        old = race.lanes[index]
+        race.lanes[index] = Lane(RegressionConfig.from_dict(record["config"]), old.label, old.backend, race.datasets)
+    entry = engine.entry(handle)
+    entry.trainer = race.lanes[0]
+    steps = sorted({int(event["step"]) for record in lanes for event in record["events"]})
+    for at in [*steps, None]:
+        targets = [int(record["steps"]) if at is None else min(at, int(record["steps"])) for record in lanes]
+        while any(race.advance([max(0, target - lane.steps_done) for target, lane in zip(targets, race.lanes)])):
+            pass  # Race.advance runs every lane its whole way, chunk by chunk; a lane that ended makes no steps
+        if at is None:
+            break
+        for lane, record in zip(race.lanes, lanes):
+            changes = {event["field"]: event["new"] for event in record["events"] if int(event["step"]) == at}
+            if changes and lane.steps_done == at:
+                lane.update(**changes)
+    return [lane.steps_done for lane in race.lanes]
+
+
 def specs(engine: Any, handle: int) -> list[dict[str, Any]]:
     """Each lane as a LaneSpec dict (for the URL and the page's lane list)."""
     return [spec.to_dict() for spec in race_of(engine, handle).specs]
@@ -224,6 +253,7 @@ ACTIONS = {
     "set_backend": set_backend,
     "step_epoch": step_epoch,
     "add_lane": add_lane,
+    "replay": replay,
     "specs": specs,
     "save": save,
     "records": records,

@@ -211,3 +211,33 @@ def test_each_lanes_loss_ema_comes_with_the_full_draw_and_rides_on_every_tick():
         np.testing.assert_allclose(view["new"][f"ema{index}"], expected.to_numpy()[-25:], rtol=1e-5)
     plain = engine.race(handle, "tick", {"n": 5, "max_seconds": 5.0, "since": (view["stream"], view["steps_done"])})
     assert not any(name.startswith("ema") for name in plain.get("new", plain.get("lane_series", [{}])[0]))
+
+
+def test_a_lost_race_is_replayed_lane_by_lane_from_each_lanes_first_config_and_changes():
+    engine = Engine()
+    base = BASE.replace(epochs=20)
+    shared, lanes = RACE_PRESETS["Batch sizes"](base)
+    base = base.replace(**shared)
+    handle = engine.open_race(base.to_dict(), [{"overrides": lane} for lane in lanes])
+    engine.race(handle, "tick", {"n": 40, "max_seconds": 5.0})
+    engine.race(handle, "update_lane", {"index": 1, "changes": {"learning_rate": 0.05}})
+    engine.race(handle, "tick", {"n": 30, "max_seconds": 5.0})
+    engine.race(handle, "update_shared", {"changes": {"w_target": -1.0}})
+    engine.race(handle, "step_epoch", {})  # the lanes now stand at different steps
+    engine.race(handle, "add_lane", {"lane": {"overrides": {"optimizer": "adam"}}})
+    engine.race(handle, "tick", {"n": 7, "max_seconds": 5.0})
+    lost = engine.entry(handle).race
+    records = [
+        {"config": lane.initial_config.to_dict(), "events": [e._asdict() for e in lane.events], "steps": steps}
+        for lane, steps in ((lane, lane.steps_done) for lane in lost.lanes)
+    ]
+    fresh = Engine()  # the engine restarted: a new one opens the race as it is now, then replays every lane
+    again = fresh.open_race(lost.base.to_dict(), [spec.to_dict() for spec in lost.specs])
+    steps = fresh.race(again, "replay", {"lanes": records})
+    rebuilt = fresh.entry(again).race
+    assert steps == [lane.steps_done for lane in lost.lanes] and len(set(steps)) > 1
+    assert fresh.entry(again).trainer is rebuilt.lanes[0]
+    for ours, theirs in zip(rebuilt.lanes, lost.lanes):
+        assert ours.events == theirs.events and ours.config == theirs.config and ours.label == theirs.label
+        for name in ("w", "b", "loss"):
+            np.testing.assert_array_equal(ours.trace_column(name), theirs.trace_column(name))
