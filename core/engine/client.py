@@ -144,8 +144,8 @@ class EngineClient:
     ) -> int:
         """Start a race (lanes: core.race.lane_specs.LaneSpec dicts) in an engine; returns its handle.
 
-        The handle serves every run call for the race's first lane; race() serves the race itself. A race is not
-        rebuilt after an engine restart: its calls raise RunLostError and the page starts it again.
+        The handle serves every run call for the race's first lane; race() serves the race itself. After an engine
+        restart its calls raise RunLostError, and the page replays its lanes ("replay": ui.live.race_state).
         """
         config_dict = config.to_dict() if isinstance(config, RegressionConfig) else dict(config)
         RegressionConfig.from_dict(config_dict)

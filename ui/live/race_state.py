@@ -6,7 +6,7 @@ import secrets
 from typing import Any
 
 from core.race.lane_fields import MAX_LANES
-from core.race.lane_specs import LaneSpec, check_specs
+from core.race.lane_specs import LaneSpec, check_specs, lane_config
 from core.race.presets import RACE_PRESETS
 from core.regression.config import ConfigError, RegressionConfig
 from core.regression.fields import OPTIMIZERS
@@ -74,3 +74,36 @@ def write_race_recovery(run: Any, handle: int, status: str) -> list[Any]:
 
     lanes = run.client.race(handle, "records", race_id=run.race_id, status=status)
     return [write_recovery(lane) for lane in lanes]
+
+
+def lane_records(run: Any) -> list[dict[str, Any]] | None:
+    """What a replay needs of each lane, from what the page holds: its first config (its settings now, with its
+    changes undone), its changes and its steps, as of the last view; None when that view is not of these lanes."""
+    lanes = (run.view or {}).get("lanes")
+    if not lanes or len(lanes) != len(run.lanes):
+        return None
+    records = []
+    for spec, lane in zip(run.lanes, lanes):
+        config = lane_config(run.config, LaneSpec.from_dict(spec)).to_dict()
+        for event in reversed(lane["events"]):
+            config[event["field"]] = event["old"]
+        records.append({"config": config, "events": lane["events"], "steps": lane["steps_done"]})
+    return records
+
+
+def rebuild_race(run: Any) -> bool:
+    """After an engine restart: open the race again and replay every lane to where the last view had it (True);
+    else the race starts again at step 0 (False). Sets run.handle."""
+    from core.engine.errors import EngineError
+
+    records = lane_records(run)
+    run.handle = open_race(run)
+    if records is None:
+        return False
+    try:
+        run.client.race(run.handle, "replay", lanes=records)
+    except (ConfigError, EngineError):
+        run.client.close(run.handle)
+        run.handle = open_race(run)
+        return False
+    return True

@@ -343,10 +343,12 @@ class LiveRun:
             return action(self.handle)
         except RunLostError:
             steps = self.view["steps_done"] if self.view else 0
-            if self.racing:  # a race is not replayed: it starts again
+            if self.racing:  # each lane is replayed from what the last view holds (race_state.rebuild_race)
                 self.handle, self.data_version, self.surface_key = None, -1, ()
-                self.notices.append(f"The engine restarted; this race ({steps:,} steps) was lost and starts again.")
-                self.ensure_open()
+                if race_state.rebuild_race(self):
+                    self.notices.append(f"The engine restarted; this race was rebuilt ({steps:,} steps replayed).")
+                else:
+                    self.notices.append(f"The engine restarted; this race ({steps:,} steps) was lost and starts again.")
                 return action(self.handle)
             self.handle = self.client.rebuild(self.handle)
             self.data_version, self.surface_key = -1, ()

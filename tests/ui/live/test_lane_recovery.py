@@ -49,3 +49,30 @@ def test_every_lane_of_an_unsaved_race_is_recovered_and_imports_as_one_group(
         for name, saved in runs.items():
             assert saved["final_w"] == pytest.approx(by_label[name.split(" · ")[0]]["w"])
     assert recovered_files(store_path) == []
+
+
+def test_a_race_survives_an_engine_restart_by_replaying_every_lane() -> None:
+    import os
+    import signal
+    import time
+
+    engine = EngineClient()
+    try:
+        lanes = [{"overrides": {}}, {"overrides": {"optimizer": "adam"}}]
+        run = LiveRun(engine, config=RegressionConfig(n_samples=100, epochs=5), lanes=lanes)
+        run.tick()
+        run.step_epoch()
+        run.change(learning_rate=0.05)  # a sidebar change: every lane's event at step 100
+        run._with_engine(lambda handle: engine.race(handle, "update_lane", index=1, changes={"batch_size": 4}))
+        run.step_epoch()
+        before = run.tick()
+        os.kill(engine.engine_pids()[0], signal.SIGKILL)
+        time.sleep(0.5)
+        after = run.tick()
+        assert any("race was rebuilt" in notice for notice in run.notices), run.notices
+        assert [lane["steps_done"] for lane in after["lanes"]] == [lane["steps_done"] for lane in before["lanes"]]
+        assert [lane["steps_done"] for lane in after["lanes"]] == [200, 125]  # each lane's own epochs
+        for ours, theirs in zip(after["lanes"], before["lanes"]):
+            assert (ours["w"], ours["b"], ours["events"]) == (theirs["w"], theirs["b"], theirs["events"])
+    finally:
+        engine.shutdown()
