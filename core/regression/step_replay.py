@@ -23,7 +23,7 @@ from core.regression.step_checkpoints import Checkpoint, replay_capacity
 from core.regression.step_closed_form import CLOSED_FORM_TEXT, closed_form_gradient
 from core.regression.step_text import SLOT_NAMES, loop_body, start_note, update_lines
 
-SHOWN_ROWS = 5  # a mini-batch shows its first rows, then "…"
+SHOWN_ROWS = 3  # a mini-batch shows its first rows, then "…"
 PARAM_OF_FIELD = {"w_init": "w", "b_init": "b"}  # the settings that set a parameter mid-run
 
 

@@ -66,10 +66,11 @@ def _rule(record: dict[str, Any], name: str, index: int) -> list[str]:
     alpha = record["learning_rate"] * (1 - ADAM_BETA_2**t) ** 0.5 / (1 - ADAM_BETA_1**t)
     m_new, v_new = num(after["m"]), num(after["v"])
     return [
-        f"m_{name} ← {wrapped(before['m'])} + ({g} − {wrapped(before['m'])}) × {1 - ADAM_BETA_1:g} = {m_new}",
-        f"v_{name} ← {num(before['v'])} + ({g}² − {num(before['v'])}) × {1 - ADAM_BETA_2:g} = {v_new}",
+        f"m_{name} ← {ADAM_BETA_1:g} × {wrapped(before['m'])} + {1 - ADAM_BETA_1:g} × {g} = {m_new}",
+        f"v_{name} ← {ADAM_BETA_2:g} × {num(before['v'])} + {1 - ADAM_BETA_2:g} × {g}² = {v_new}",
         f"α = {lr} × √(1 − {ADAM_BETA_2:g}^{t}) / (1 − {ADAM_BETA_1:g}^{t}) = {num(alpha)}",
-        f"{name} ← {old} − {num(alpha)} × {wrapped(after['m'])} / (√{v_new} + {EPSILON:g}) = {new}",
+        # α, m and v are the numbers of the lines above (each number is written once)
+        f"{name} ← {old} − α × m_{name} / (√v_{name} + {EPSILON:g}) = {new}",
     ]
 
 
@@ -96,33 +97,33 @@ def _first(value: Any) -> float:
 
 
 def loop_body(record: dict[str, Any]) -> str:
-    """The tutorial's loop body for this step, with the step's numbers in comments."""
+    """The tutorial's loop body for this step, with the step's numbers in comments: the forward pass ŷ = w·x + b
+    with the numbers filled in, the loss, the tape's gradients, and the update rule written out with its numbers
+    (the step inspector shows these nowhere else, so a Timeline move sends each number once)."""
     per_sample = record["batch_size"] == 1
     x, y, pred = num(_first(record["x"])), num(_first(record["y"])), num(_first(record["prediction"]))
+    filled = f"{num(record['w_before'])} × {wrapped(_first(record['x']))} + {wrapped(record['b_before'])} = {pred}"
     loss_call = {"mse": "loss_func", "mae": "abs_error", "huber": "huber"}[record["loss_name"]]
     if per_sample:
         head = [f"x, y = x_data[{record['index']}], y_data[{record['index']}]  # x = {x}, y = {y}"]
         forward = [
-            f"    pred = w*x + b  # {pred}",
+            f"    pred = w*x + b  # ŷ = {filled}",
             f"    loss = {loss_call}(target=y, pred=pred)  # {num(record['loss'])}",
         ]
     else:
-        head = [f"x, y = x_data[batch], y_data[batch]  # {record['batch_size']:,} samples; first: x = {x}, y = {y}"]
+        head = [f"x, y = x_data[batch], y_data[batch]  # {record['batch_size']:,} samples, first rows above"]
         forward = [
-            f"    pred = w*x + b  # first: {pred}",
+            f"    pred = w*x + b  # first ŷ = {filled}",
             f"    loss = tf.reduce_mean({loss_call}(target=y, pred=pred))  # {num(record['loss'])}",
         ]
     gradients = f"gradients = tape.gradient(loss, [w, b])  # [{num(record['grad_w'])}, {num(record['grad_b'])}]"
+    rules = record["update"]
     if record["optimizer"] == "sgd":
-        update = [
-            "# Update weights",
-            f"w.assign_sub(LR * gradients[0])  # LR = {num(record['learning_rate'])}: w = {num(record['w_after'])}",
-            f"b.assign_sub(LR * gradients[1])  # b = {num(record['b_after'])}",
-        ]
+        w_rule, b_rule = (next(line for line in rules if line.startswith(f"{name} ← ")) for name in ("w", "b"))
+        update = [f"w.assign_sub(LR * gradients[0])  # {w_rule}", f"b.assign_sub(LR * gradients[1])  # {b_rule}"]
     else:
         update = [
-            f"# Update weights ({record['optimizer']}, learning rate {num(record['learning_rate'])})",
-            f"optimizer.apply_gradients(zip(gradients, [w, b]))  # w = {num(record['w_after'])}, "
-            f"b = {num(record['b_after'])}",
+            f"optimizer.apply_gradients(zip(gradients, [w, b]))  # {record['optimizer']}:",
+            *(f"# {line}" for line in rules),
         ]
-    return "\n".join([*head, "with tf.GradientTape() as tape:", *forward, "", gradients, "", *update])
+    return "\n".join([*head, "with tf.GradientTape() as tape:", *forward, gradients, *update])

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import numpy as np
+import pytest
 from store_fixtures import app_store  # noqa: F401 (a fixture)
 from test_compare_browser import tick_row
 from test_live_regression_browser import open_live_page
@@ -30,10 +31,10 @@ INSPECTOR = "() => { const e = document.querySelector('.st-key-step_inspector');
 
 
 def shown_w_after(text: str) -> float:
-    """The w after the step, from the loop body's comment (written with a real minus sign)."""
-    match = re.search(r"(?:w = )([−\-]?[0-9.e+−\-]+), b = |LR = [0-9.e\-]+: w = ([−\-]?[0-9.e+−\-]+)", text)
+    """The w after the step, from the update rule in the loop body's comments (written with a real minus sign)."""
+    match = re.search(r"(?:^|# )w ← .* = ([−\-]?[0-9.e+−\-]+)$", text, re.MULTILINE)
     assert match, text
-    return float((match.group(1) or match.group(2)).replace("−", "-"))
+    return float(match.group(1).replace("−", "-"))
 
 
 def test_moving_the_timeline_moves_the_cursor_the_point_and_the_inspector(page, app_url: str) -> None:
@@ -42,7 +43,7 @@ def test_moving_the_timeline_moves_the_cursor_the_point_and_the_inspector(page, 
     open_live_page(page, app_url)
     page.get_by_role("button", name="Step epoch").click()
     page.wait_for_selector(".st-key-step_inspector")
-    page.wait_for_function(f"() => ({INSPECTOR})().includes('step 1,000 ')")
+    page.wait_for_function(f"() => ({INSPECTOR})().includes('Step 1,000 ')")
     page.wait_for_function(f"() => ({CURSOR})() === 1000 && ({LOSS_CURSOR})() === 1000")
     point_before = page.evaluate(POINT)
     page.wait_for_timeout(500)
@@ -51,7 +52,7 @@ def test_moving_the_timeline_moves_the_cursor_the_point_and_the_inspector(page, 
     handle.focus()
     page.keyboard.press("Home")  # to step 1
     page.wait_for_function(f"() => ({CURSOR})() === 1 && ({LOSS_CURSOR})() === 1", timeout=30_000)
-    page.wait_for_function(f"() => ({INSPECTOR})().includes('step 1 ')")
+    page.wait_for_function(f"() => ({INSPECTOR})().includes('Step 1 ')")
     page.wait_for_timeout(800)
     point_after = page.evaluate(POINT)
     assert point_after != point_before
@@ -66,6 +67,43 @@ def test_moving_the_timeline_moves_the_cursor_the_point_and_the_inspector(page, 
     page.get_by_role("button", name="Stop playback").click()
     page.screenshot(path="/tmp/step_inspector_browser.png", full_page=True)
     assert not [e for e in page.console_errors if "Chart failed" in e]
+
+
+# The optimizers whose inspector shows the most (a slot table, Adam's seven rule lines) with mini-batches and the
+# full batch (their first rows): 2 epochs, so the full batch has two steps to move between.
+MOVE_CASES = ["optimizer=momentum", "optimizer=adam&batch_size=32", "optimizer=nesterov&batch_size=1000&epochs=2"]
+
+
+@pytest.mark.parametrize("query", MOVE_CASES)
+def test_every_timeline_move_sends_at_most_5_kb_whatever_the_optimizer_and_batch(
+    page, app_url: str, query: str
+) -> None:
+    received: list[int] = []
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: received.append(len(payload))))
+    page.goto(f"{app_url}/Live_Regression?{query}")
+    page.wait_for_selector(".st-key-trace_chart .js-plotly-plot")
+    page.get_by_role("button", name="Step epoch").click()
+    if "batch_size=1000" in query:  # one step an epoch
+        page.wait_for_function(f"() => ({INSPECTOR})().includes('Step 1 ')")
+        page.get_by_role("button", name="Step epoch").click()
+    page.wait_for_function(f"() => ({INSPECTOR})().includes('the tutorial') && ({CURSOR})() > 1", timeout=60_000)
+    last = page.evaluate(CURSOR)
+    page.wait_for_timeout(800)
+    sizes = []
+    moves = [("Home", 1), ("ArrowRight", 2), ("End", last), ("ArrowLeft", last - 1)]
+    for (key, step), before in zip(moves, [last] + [step for _, step in moves]):
+        if step == before:  # the full batch's two steps: End is where ArrowRight went
+            continue
+        received.clear()
+        page.get_by_role("slider", name="Timeline").focus()
+        page.keyboard.press(key)
+        page.wait_for_function(f"() => ({CURSOR})() === {step}", timeout=30_000)
+        page.wait_for_function(f"() => ({INSPECTOR})().includes('Step {step:,} ')")
+        page.wait_for_timeout(800)
+        assert "```" not in page.evaluate(INSPECTOR) and "← " in page.evaluate(INSPECTOR)  # drawn, with its rule
+        sizes.append(sum(received))
+    print(f"bytes received per Timeline move ({query}): {sizes}")
+    assert max(sizes) <= 5_000, sizes  # everything a move sends: the Timeline, the charts' parts, the inspector
 
 
 def stored_inspector_run(db: Path) -> tuple[int, np.ndarray]:
@@ -98,14 +136,14 @@ def test_compare_moves_a_stored_runs_cursor_with_small_deltas_and_plays_it_back(
     tick_row(page, 1)
     page.wait_for_selector(".st-key-stored_trace_chart .js-plotly-plot")
     page.wait_for_selector(".st-key-stored_path_chart .js-plotly-plot")
-    page.wait_for_function(f"() => ({INSPECTOR})().includes('step 200 ')")
+    page.wait_for_function(f"() => ({INSPECTOR})().includes('Step 200 ')")
     page.wait_for_function(f"() => ({STORED_CURSOR})() === 200")
     page.wait_for_timeout(800)
     received.clear()
     page.get_by_role("slider", name="Timeline").focus()
     page.keyboard.press("Home")  # to step 1
     page.wait_for_function(f"() => ({STORED_CURSOR})() === 1", timeout=30_000)
-    page.wait_for_function(f"() => ({INSPECTOR})().includes('step 1 ')")
+    page.wait_for_function(f"() => ({INSPECTOR})().includes('Step 1 ')")
     page.wait_for_timeout(800)
     assert page.evaluate(STORED_POINT) == float(w[1])  # the point is the stored trace's w at step 1
     assert page.evaluate(ARROWS.replace("landscape_chart", "stored_path_chart")) == 1

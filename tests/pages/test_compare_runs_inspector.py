@@ -36,9 +36,10 @@ def test_the_timeline_replays_a_stored_runs_step_exactly(scratch_store: Path) ->
     assert timeline.value == 200 and timeline.max == 200
     timeline.set_value(61).run()
     text = "\n".join([m.value for m in app.markdown] + [c.value for c in app.code])
-    assert "Step inspector** · step 61 " in text
+    assert "**Step 61** " in text
     w_after = trainer.trace_column("w")[61]
-    assert f"w = {float(w_after):.6g}".replace("-", "−") in text
+    w_rule = next(line for line in text.splitlines() if line.startswith("# w ← "))  # momentum: w ← w + velocity
+    assert w_rule.endswith(f" = {float(w_after):.6g}".replace("-", "−"))
     assert "learning rate 0.05" in text  # the change at step 60 is in force from step 61
     assert not [c for c in app.caption if "differs from the stored points" in c.value]
     click(app, "◀")

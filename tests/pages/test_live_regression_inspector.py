@@ -29,11 +29,11 @@ def test_the_timeline_moves_the_inspector_and_sends_the_charts_a_small_delta(liv
     click(live_page, "Step epoch")
     timeline = next(s for s in live_page.slider if s.label == "Timeline")
     assert timeline.value == 1000 and timeline.max == 1000
-    assert "Step inspector** · step 1,000" in inspector_text(live_page)
+    assert "**Step 1,000** (epoch 1)" in inspector_text(live_page)
     timeline.set_value(10).run()
     assert not live_page.exception
     text = inspector_text(live_page)
-    assert "Step inspector** · step 10 " in text and "x, y = x_data[9], y_data[9]" in text
+    assert "**Step 10** " in text and "x, y = x_data[9], y_data[9]" in text
     assert live_page.number_input(key="inspect_step").value == 10
     payload = figure(live_page, "timeline_feed")
     assert len(json.dumps(payload)) <= 1_500  # parts only: no series, no shape but the cursor
@@ -48,7 +48,8 @@ def test_the_timeline_moves_the_inspector_and_sends_the_charts_a_small_delta(liv
         expected = reference.inspect(handle, 10)
     finally:
         reference.shutdown()
-    assert f"w = {expected['w_after']:.6g}" in text.replace("−", "-")
+    assert f"w.assign_sub(LR * gradients[0])  # w ← {expected['w_before']:.6g} " in text.replace("−", "-")
+    assert f" = {expected['w_after']:.6g}\nb.assign_sub" in text.replace("−", "-")
     assert float(rows["w"].iloc[-1]) == expected["w_after"]
     marker = payload["charts"]["landscape_chart"]["set"]
     assert marker["data.2.x"] == [expected["w_after"]] and marker["data.2.y"] == [expected["b_after"]]
@@ -61,7 +62,7 @@ def test_the_step_box_and_arrows_move_the_timeline(live_page: AppTest) -> None:
     assert next(s for s in live_page.slider if s.label == "Timeline").value == 500
     click(live_page, "◀")
     assert next(s for s in live_page.slider if s.label == "Timeline").value == 499
-    assert "step 499 " in inspector_text(live_page)
+    assert "**Step 499** " in inspector_text(live_page)
     click(live_page, "▶")
     click(live_page, "▶")
     assert next(s for s in live_page.slider if s.label == "Timeline").value == 501
@@ -83,7 +84,7 @@ def test_after_one_step_the_inspector_shows_it_without_a_slider(live_page: AppTe
     click(live_page, "Step")
     assert not live_page.exception
     assert not [s for s in live_page.slider if s.label == "Timeline"]
-    assert "Step inspector** · step 1 " in inspector_text(live_page) and "x, y = x_data[0]" in inspector_text(live_page)
+    assert "**Step 1** " in inspector_text(live_page) and "x, y = x_data[0]" in inspector_text(live_page)
 
 
 def test_the_step_after_a_mid_run_initial_w_says_it_starts_from_the_value_set(live_page: AppTest) -> None:
@@ -93,8 +94,8 @@ def test_the_step_after_a_mid_run_initial_w_says_it_starts_from_the_value_set(li
     click(live_page, "Step")
     assert not live_page.exception
     text = inspector_text(live_page)
-    assert "Step inspector** · step 1,001 " in text
+    assert "**Step 1,001** " in text
     assert "w was set to 8 at step 1,000 (Initial w), so step 1,001 starts from w = 8" in text
-    assert "ŷ = w·x + b = 8 × " in text
+    assert "pred = w*x + b  # ŷ = 8 × " in text
     next(s for s in live_page.slider if s.label == "Timeline").set_value(1000).run()
     assert "was set to" not in inspector_text(live_page)

@@ -19,7 +19,8 @@ from ui.compare import store_reads
 from ui.engine_handle import engine_client, engine_error_message
 from ui.figures import packed
 from ui.live import step_inspector
-from ui.live.chart_component import live_chart, live_feed
+from ui.live.chart_component import live_chart
+from ui.live.timeline_feed import timeline_feed
 from ui.live.timeline_marks import CURSOR_COLOR, cursor_line, feed_payload, short
 
 RUN_KEY = "stored_inspect_run"
@@ -175,7 +176,7 @@ def send_marks(run: dict[str, Any], record: dict[str, Any], points: Any) -> None
     """Move the charts to the record's step with a small delta."""
     sequence = st.session_state.get(SEQUENCE_KEY, 0) + 1
     st.session_state[SEQUENCE_KEY] = sequence
-    live_feed(feed_payload(chart_stream(run), sequence, stored_deltas(record, points)), key=FEED_KEY)
+    timeline_feed(feed_payload(chart_stream(run), sequence, stored_deltas(record, points)), key=FEED_KEY)
 
 
 def _restart_if_playback_changed() -> None:

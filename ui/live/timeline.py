@@ -1,9 +1,9 @@
 """The Timeline for a paused or finished live run: one slider that moves the charts' cursor and the step inspector.
 
 A move reruns only this fragment. It asks the engine for the step's record (core.regression.step_replay) and sends
-the charts a small delta through its own live_feed (cursor lines, fit line, sample, point and gradient arrow:
-ui/live/timeline_marks.py), never a whole series. "Play back from here" walks the Timeline through the recorded
-trace at the chosen speed: playback of the record, not retraining.
+the charts a small delta through its own feed element (ui/live/timeline_feed.py): cursor lines, fit line, sample,
+point and gradient arrow (ui/live/timeline_marks.py), never a whole series. "Play back from here" walks the
+Timeline through the recorded trace at the chosen speed: playback of the record, not retraining.
 """
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ import streamlit as st
 from core.engine.errors import EngineError
 from core.regression.config import ConfigError
 from ui.live import feed_state, step_inspector, timeline_marks
-from ui.live.chart_component import live_feed
 from ui.live.feed_stream import FeedStream
 from ui.live.panel import STREAM_KEY
 from ui.live.run_state import LiveRun
+from ui.live.timeline_feed import timeline_feed
 
 TIMELINE_KEY = "live_timeline"
 STEP_BOX_KEY = "inspect_step"
@@ -102,8 +102,6 @@ def navigation(done: int) -> None:
 
 def send_marks(run: LiveRun, view: dict[str, Any], record: dict[str, Any]) -> int:
     """Move the charts to the record's step with a small delta; returns the bytes sent (0 if no charts yet)."""
-    import json
-
     stream = feed_state.current().get(STREAM_KEY)
     if not isinstance(stream, FeedStream):
         return 0
@@ -111,8 +109,7 @@ def send_marks(run: LiveRun, view: dict[str, Any], record: dict[str, Any]) -> in
     st.session_state[SEQUENCE_KEY] = sequence
     deltas = timeline_marks.timeline_deltas(view, record, run.samples or {"x": [], "y": []}, run.surface)
     payload = timeline_marks.feed_payload(stream.chart_stream, sequence, deltas)
-    live_feed(payload, key=FEED_KEY)
-    return len(json.dumps(payload))
+    return timeline_feed(payload, key=FEED_KEY)
 
 
 def _playback_controls(run: LiveRun) -> None:
