@@ -109,6 +109,21 @@ def zoom_x(page, key: str) -> list:
     return page.evaluate(X_RANGE, key)
 
 
+CLICKS_SEEN = f"""key => {{ window.__clicksSeen = [];
+  ({CHART})(key).on("plotly_click", (e) => e.points.forEach((p) => window.__clicksSeen.push(+p.customdata))); }}"""
+END_MARKER = """key => {
+  const plot = document.querySelector(`.st-key-${key} .tapestream-chart`);
+  const trace = plot._fullData.find((t) => t.mode === "markers" && t.customdata && t.customdata.length);
+  const axis = (name, letter) => plot._fullLayout[letter + "axis" + (name.length > 1 ? name.slice(1) : "")];
+  const xa = axis(trace.xaxis, "x"), ya = axis(trace.yaxis, "y"), box = plot.getBoundingClientRect();
+  const i = Math.floor(trace.x.length / 2);
+  return {
+    x: box.left + xa._offset + xa.l2p(xa.d2l(trace.x[i])), y: box.top + ya._offset + ya.l2p(ya.d2l(trace.y[i])),
+    id: Number(trace.customdata[i]),
+  };
+}"""
+
+
 def runs_drawn(page) -> list[int]:
     return [page.evaluate(RUNS_DRAWN, key) for key in OVERLAYS]
 
@@ -158,6 +173,16 @@ def test_two_hundred_runs_coloured_by_learning_rate_then_filtered_by_result(
         assert runs_drawn(page) == [expected] * 3
         assert page.evaluate(X_RANGE, "compare_overlay_w")[0] is True  # other runs: the zoom is reset
         assert page.get_by_text(re.compile(rf"leave out {200 - expected} picked runs")).count() == 1
+
+        page.locator(".st-key-compare_overlay_loss").scroll_into_view_if_needed()
+        page.evaluate(CLICKS_SEEN, "compare_overlay_loss")
+        end = page.evaluate(END_MARKER, "compare_overlay_loss")  # click a run's line where it ends
+        page.mouse.click(end["x"], end["y"])
+        page.get_by_text(re.compile(r"^Highlighted \d+ runs?:")).wait_for()
+        clicked = page.evaluate("() => window.__clicksSeen")
+        assert clicked, "the click hit no point"
+        row = page.locator(".st-key-compare_highlight_row").inner_text()
+        assert all(f"#{run_id} " in row for run_id in clicked), (clicked, row)
 
         box.fill("accuracy >= 0.8")
         box.press("Enter")

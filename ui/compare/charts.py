@@ -148,8 +148,8 @@ def _many_overlays(
             _overlay(figure, quantity, runs, chosen)
     st.caption(
         f"{len(runs)} runs, coloured by **{key.column}**: hover a line's end for its settings and final values; "
-        "click or lasso runs on the result chart below to highlight them. Mid-run change marks and faint raw "
-        f"losses are left out above {LEGEND_RUNS} runs."
+        "click a line, or click or lasso runs on the result chart below, to highlight them. Mid-run change marks and "
+        f"faint raw losses are left out above {LEGEND_RUNS} runs."
     )
     run_highlight.controls(runs)
 
@@ -158,7 +158,8 @@ def _overlay(figure: dict[str, Any], quantity: str, runs: list[dict], chosen: di
     """An overlay as a live chart (Plotly.react in place); its zoom lasts while the same runs and axes are drawn."""
     view = [chosen.get(name) for name in ("axis", "log_y", "ignore_outliers", "bands", "smoothing")]
     chart_key = f"compare_overlay_{quantity}"
-    overlay_chart.draw(figure, chart_key, overlay_chart.revision(chart_key, [run["id"] for run in runs], *view))
+    uirevision = overlay_chart.revision(chart_key, [run["id"] for run in runs], *view)
+    overlay_chart.draw(figure, chart_key, uirevision, on_click=run_highlight.take_clicked)
 
 
 def _side_by_side(series: list[dict[str, Any]], chosen: dict[str, Any]) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -43,6 +44,7 @@ def framed(figure: Figure, uirevision: str) -> Figure:
     return plain
 
 
-def draw(figure: Figure, key: str, uirevision: str) -> None:
-    """Draw figure as the live chart keyed ``key`` (element .st-key-<key> .tapestream-chart)."""
-    live_chart(framed(figure, uirevision), key)
+def draw(figure: Figure, key: str, uirevision: str, on_click: Callable[[list[Any]], None] | None = None) -> None:
+    """Draw figure as the live chart keyed ``key`` (element .st-key-<key> .tapestream-chart); on_click gets the
+    customdata of the points a click hits."""
+    live_chart(framed(figure, uirevision), key, on_click)

@@ -1,4 +1,5 @@
-"""Runs picked from the result chart: a click or a lasso on its points highlights them; keep only those."""
+"""Runs picked from the charts (a click on an overlay's line, a click or lasso on the result chart's points) are
+highlighted on every chart; keep only those."""
 
 from __future__ import annotations
 
@@ -35,6 +36,16 @@ def on_select(chart_key: str) -> Callable[[], None]:
     return take
 
 
+def take_clicked(customdata: list[object]) -> None:
+    """An overlay's click: the runs under the clicked points become the highlight (a click on no run clears it)."""
+    ids: list[int] = []
+    for value in customdata:
+        run_id = _run_id(value)
+        if run_id is not None and run_id not in ids:
+            ids.append(run_id)
+    st.session_state[HIGHLIGHT_KEY] = ids
+
+
 def _run_id(customdata: object) -> int | None:
     if isinstance(customdata, list):
         customdata = customdata[0] if customdata else None
@@ -48,7 +59,7 @@ def controls(picked: list[dict]) -> None:
     """Which runs are highlighted, and buttons to keep only them or to clear the highlight."""
     ids = highlighted(picked)
     if not ids:
-        st.caption("Click or lasso runs on the result chart to highlight them on every chart.")
+        st.caption("Click a line, or click or lasso runs on the result chart, to highlight them on every chart.")
         return
     names = {run["id"]: run["name"] for run in picked}
     shown = ", ".join(f"#{run_id} {names[run_id]}" for run_id in list(ids)[:8]) + (" …" if len(ids) > 8 else "")

@@ -20,6 +20,7 @@ tick is due, and the browser asks for it with a trigger once this one has arrive
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
@@ -87,6 +88,13 @@ function shared() {
       return Plotly.react(chart, data, structuredClone(figure.layout), { responsive: true, displaylogo: false });
     }).then((drawn) => {
       if (drawn === false) return;
+      if (chart.__clicks && !chart.__clickBound && chart.on) {  // a chart whose clicks the page reads (live_chart)
+        chart.__clickBound = true;
+        chart.on("plotly_click", (event) => {
+          const picked = (event.points || []).map((p) => (p.customdata === undefined ? null : Number(p.customdata)));
+          if (chart.__component) chart.__component.setTriggerValue("click", picked);
+        });
+      }
       chart.dataset.updates = String(Number(chart.dataset.updates) + 1);
       chart.dataset.frame = chart.__frame;
       chart.dataset.step = String(chart.__step);
@@ -326,6 +334,8 @@ export default function (component) {
     chart.__arrays = new Map();
     parentElement.appendChild(chart);
   }
+  chart.__component = component;
+  chart.__clicks = Boolean(data.clicks);
   live.draw(chart, data.figure);
   const pending = live.pending.get(data.key);
   if (pending) {
@@ -366,10 +376,25 @@ def _feed_component() -> Any:
     return st.components.v2.component("tapestream_live_feed", html="", js=FEED_JS, isolate_styles=False)
 
 
-def live_chart(figure: dict[str, Any], key: str) -> None:
-    """Draw figure as the element keyed ``key`` (CSS class st-key-<key>); later calls update it in place."""
+def live_chart(figure: dict[str, Any], key: str, on_click: Callable[[list[Any]], None] | None = None) -> None:
+    """Draw figure as the element keyed ``key`` (CSS class st-key-<key>); later calls update it in place.
+
+    on_click, if given, is a callback that gets the customdata of the points a click on the chart hit, as numbers
+    (one entry per point; None where a trace has none), before the rerun the click causes.
+    """
     ensure_plotly_js()
-    _chart_component()(key=key, data=json.dumps({"key": key, "figure": figure}).encode())
+    data = json.dumps({"key": key, "figure": figure, "clicks": on_click is not None}).encode()
+    if on_click is None:
+        _chart_component()(key=key, data=data)
+        return
+    _chart_component()(key=key, data=data, on_click_change=lambda: on_click(_clicked(key)))
+
+
+def _clicked(key: str) -> list[Any]:
+    """The click trigger's value, as the component's entry in session_state presents it."""
+    value = st.session_state.get(key)
+    picked = value.get("click") if isinstance(value, dict) else getattr(value, "click", None)
+    return picked if isinstance(picked, list) else []
 
 
 def live_feed(payload: dict[str, Any], key: str = "live_feed") -> bool:
