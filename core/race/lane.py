@@ -44,6 +44,8 @@ class Lane(Trainer):
         if self.status != "running" or n <= 0:
             return None
         config = self.config
+        n = min(n, self.checkpoints.steps_to_boundary(self.steps_done, config, self.backend))
+        self.checkpoints.note(self.steps_done, config, self.backend, self._state, self._position)  # for inspect
         plan = plan_steps(
             config.n_samples,
             config.batch_size,

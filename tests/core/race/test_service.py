@@ -241,3 +241,19 @@ def test_a_lost_race_is_replayed_lane_by_lane_from_each_lanes_first_config_and_c
         assert ours.events == theirs.events and ours.config == theirs.config and ours.label == theirs.label
         for name in ("w", "b", "loss"):
             np.testing.assert_array_equal(ours.trace_column(name), theirs.trace_column(name))
+
+
+def test_the_first_lane_of_a_race_can_be_inspected_at_any_step():
+    """A race's lanes keep replay checkpoints as a single run does, so the step inspector works on the first lane
+    (the handle's run): its w/b after step k are the lane's trace at k (SGD, batch 1: bit for bit)."""
+    engine = Engine()
+    handle = optimizers_race(engine)
+    engine.race(handle, "tick", {"n": 120, "max_seconds": 5.0})
+    trace = engine.entry(handle).trainer.trace
+    for step in (1, 57, 120):
+        record = engine.inspect(handle, step)
+        row = trace[trace["step"] == step].iloc[0]
+        assert record["step"] == step
+        assert np.float32(record["w_after"]) == np.float32(row["w"]) and np.float32(record["b_after"]) == np.float32(
+            row["b"]
+        )
