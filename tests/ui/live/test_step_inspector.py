@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from ui.live.step_inspector import gradient_table, sample_text, slot_table
+import pytest
+
+from ui.live.step_inspector import body_text, gradient_table, sample_text, slot_table
 
 RECORD = {
     "step": 3,
@@ -53,3 +55,23 @@ def test_the_huber_closed_form_keeps_its_bars_inside_the_table_cell() -> None:
     huber = {**RECORD, "closed_form_text": ["−x·(y − ŷ) if |y − ŷ| ≤ 1, else −1·x·sign(y − ŷ)", "−(y − ŷ)"]}
     row = gradient_table(huber).splitlines()[2]
     assert row.replace("\\|", "").count("|") == 5 and "\\|y − ŷ\\|" in row
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "nesterov", "rmsprop", "adam", "adagrad"])
+def test_every_optimizer_and_batch_size_fits_a_move_in_5_kb(optimizer: str) -> None:
+    """The inspector's text of a real step (its widest: per sample, a mini-batch, the full batch; Huber's long closed
+    form): at most 1,500 bytes, which with the Timeline, the Step box, the charts' parts and Streamlit's own
+    messages (3.2-3.3 KB, tests/browser/test_step_inspector_browser.py) keeps a move under 5 KB."""
+    from core.regression.config import RegressionConfig
+    from core.regression.step_replay import inspect_step
+    from core.regression.trainer import Trainer
+
+    for batch_size in (1, 8, 64):
+        config = RegressionConfig(n_samples=64, epochs=2, optimizer=optimizer, batch_size=batch_size, loss="huber")
+        trainer = Trainer(config, backend="eager")
+        trainer.run()
+        done = trainer.steps_done
+        for step in sorted({1, 2, done // 2, done}):
+            text = body_text(inspect_step(trainer, step))
+            assert len(text.encode()) <= 1_500, (batch_size, step, len(text.encode()), text)
+            assert "```python" in text and "← " in text  # the loop body, with the update rule written out
