@@ -36,8 +36,8 @@ def inspect_step(trainer: Any, step: int) -> dict[str, Any]:
     step = int(step)
     try:
         checkpoint = trainer.checkpoints.before(step - 1)
-    except LookupError:  # trained outside Trainer's own chunks (a race's lanes): no optimizer state was kept
-        allowed = "this run kept no replay checkpoint before it (a race's lanes keep none yet)"
+    except LookupError:  # its chunks never noted their start (Trainer's and a race lane's chunks do)
+        allowed = "this run kept no replay checkpoint before it"
         raise ConfigError("step", step, allowed) from None
     config = checkpoint.config
     x, y = _data_for(trainer, checkpoint)

@@ -259,6 +259,6 @@ def test_a_run_without_checkpoints_is_refused_with_a_message_not_a_lookup_error(
 
     trainer = Trainer(RegressionConfig(n_samples=20, epochs=1), backend="compiled")
     trainer.run()
-    trainer.checkpoints = CheckpointLog()  # as a race's lane, trained by the race's batched chunks
+    trainer.checkpoints = CheckpointLog()  # as if its chunks had kept none
     with pytest.raises(ConfigError, match="kept no replay checkpoint before it"):
         inspect_step(trainer, 5)
