@@ -17,12 +17,16 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
+import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 
-from core.engine.process import Engine
-from core.race.presets import RACE_PRESETS
-from core.regression.config import RegressionConfig
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from core.engine.process import Engine  # noqa: E402
+from core.race.presets import RACE_PRESETS  # noqa: E402
+from core.regression.config import RegressionConfig  # noqa: E402
 from ui.live import frame_deltas
 
 EIGHT_LANES = [{"overrides": {"learning_rate": rate}} for rate in (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2)]
