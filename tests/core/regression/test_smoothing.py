@@ -50,3 +50,15 @@ def test_smoothing_choices_are_off_then_increasing() -> None:
     assert SMOOTHING_CHOICES["off"] == 0.0
     values = list(SMOOTHING_CHOICES.values())
     assert values == sorted(values) and all(0.0 <= value < 1.0 for value in values)
+
+
+def test_rows_handed_out_never_change_as_the_cache_grows_or_starts_over() -> None:
+    loss = np.random.default_rng(2).random(5000).astype(np.float32)
+    cache = EmaCache()
+    early = cache.update(loss[:10], 0.1)
+    kept = early.copy()
+    longer = cache.update(loss[:5000], 0.1)  # past the first buffer: it grows
+    np.testing.assert_allclose(longer, pandas_ema(loss.astype(np.float64), 0.1), rtol=1e-12)
+    cache.update(loss[:20], 0.5)  # another alpha: a new buffer, the old rows stay as they were
+    np.testing.assert_array_equal(early, kept)
+    np.testing.assert_array_equal(longer[:10], kept)
