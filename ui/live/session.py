@@ -197,7 +197,8 @@ def note_playing(run: LiveRun) -> None:
 
 def next_tick_s(run: LiveRun) -> float:
     """When this session's next tick is due: the interval the server's load allows (ui.live.pacing)."""
-    return pacing.wanted_interval()
+    run.tick_every = pacing.wanted_interval()
+    return run.tick_every
 
 
 def tick_begins(run: LiveRun) -> None:
