@@ -5,7 +5,8 @@ from __future__ import annotations
 from itertools import groupby
 from typing import Any
 
-from core.regression.config import ConfigError, RegressionConfig
+from core.regression.config import RegressionConfig
+from core.regression.dataset import Datasets
 
 
 def initial_config(config: RegressionConfig, events: list[dict[str, Any]]) -> RegressionConfig:
@@ -15,13 +16,28 @@ def initial_config(config: RegressionConfig, events: list[dict[str, Any]]) -> Re
     return config
 
 
-def rebuild(config: RegressionConfig, events: list[dict[str, Any]], steps: int, backend: str = "compiled") -> Any:
-    """A Trainer that ran the stored run's steps again, applying each change at the step it was made."""
+def data_hashes(config: RegressionConfig, events: list[dict[str, Any]]) -> set[str]:
+    """Every uploaded data set the run trained on: its config's and those its changes named (uploaded data only)."""
+    named = {config.data_hash} | {
+        event[side] for event in events if event["field"] == "data_hash" for side in ("old", "new")
+    }
+    return {str(value) for value in named if value}
+
+
+def rebuild(
+    config: RegressionConfig,
+    events: list[dict[str, Any]],
+    steps: int,
+    backend: str = "compiled",
+    datasets: Datasets | None = None,
+) -> Any:
+    """A Trainer that ran the stored run's steps again, applying each change at the step it was made.
+
+    Generated data (every source but csv) is drawn again from the config; uploaded data comes in datasets, by hash.
+    """
     from core.regression.trainer import Trainer
 
-    if getattr(config, "data_source", "synthetic") != "synthetic":
-        raise ConfigError("data_source", config.data_source, "a run on uploaded data cannot be replayed here")
-    trainer = Trainer(initial_config(config, events), backend=backend)
+    trainer = Trainer(initial_config(config, events), backend=backend, datasets=datasets)
     for step, changes in groupby(sorted(events, key=lambda event: event["step"]), key=lambda event: event["step"]):
         trainer.advance(step - trainer.steps_done)
         trainer.update(**{event["field"]: event["new"] for event in changes})
