@@ -1,8 +1,9 @@
-"""Compare's step inspector for a stored run: a Timeline over its steps, its cursor, and the step replayed exactly.
+"""Compare's step inspector for a stored run: a Timeline over its steps moving four charts, the step replayed exactly.
 
-The run's two charts (w and b over the steps; the (w, b) path) are live charts drawn by full runs only. A Timeline
-move reruns only the fragment inside the step_inspector panel, which sends the charts a small delta (the cursor,
-the point at the step, the −∇L arrow: never the series again) and redraws the inspector's text. "Play back from
+The run's four charts (w and b, and the loss, over the steps; its data with the fit; the (w, b) path) are live
+charts drawn by full runs only (ui/compare/stored_figures.py). A Timeline move reruns only the fragment inside the
+step_inspector panel, which sends the charts a small delta (the cursors, the fit line and the step's sample, the
+point at the step and the −∇L arrow: never the series again) and redraws the inspector's text. "Play back from
 here" walks the Timeline through the stored trace at a chosen speed: playback of the record, not retraining.
 """
 
@@ -16,12 +17,24 @@ import streamlit as st
 from core.engine.errors import EngineError
 from core.regression.config import ConfigError
 from ui.compare import store_reads
+from ui.compare.stored_figures import (
+    DATA_KEY,
+    LOSS_KEY,
+    PATH_KEY,
+    TRACE_KEY,
+    chart_stream,
+    data_figure,
+    loss_figure,
+    path_figure,
+    stored_deltas,
+    trace_figure,
+)
 from ui.engine_handle import engine_client, engine_error_message
-from ui.figures import packed
 from ui.live import step_inspector
 from ui.live.chart_component import live_chart
+from ui.live.frame_figures import sample_ends
 from ui.live.timeline_feed import timeline_feed
-from ui.live.timeline_marks import CURSOR_COLOR, cursor_line, feed_payload, short
+from ui.live.timeline_marks import feed_payload
 
 RUN_KEY = "stored_inspect_run"
 TIMELINE_KEY = "stored_timeline"
@@ -30,7 +43,8 @@ PLAYBACK_KEY = "stored_playback"  # (steps per second, started at, from step) wh
 SPEED_KEY = "stored_playback_speed"
 TIMER_KEY = "stored_playback_timer"  # whether the fragment was started with the playback timer
 SEQUENCE_KEY = "stored_timeline_sequence"
-TRACE_KEY, PATH_KEY, FEED_KEY = "stored_trace_chart", "stored_path_chart", "stored_timeline_feed"
+FEED_KEY = "stored_timeline_feed"
+SAMPLES_KEY = "stored_inspect_samples"  # (the run's key, its data chart's samples) for the run drawn last
 PLAYBACK_SPEEDS = (1, 5, 20, 100, 1000, 10_000)
 PLAYBACK_TICK_S = 0.25
 TIMEOUT_S = 120.0
@@ -92,91 +106,41 @@ def navigation(steps: int) -> None:
         st.button("▶", key="stored_inspect_forward", on_click=_nudge, args=(1, steps), disabled=steps <= 1)
 
 
-def chart_stream(run: dict[str, Any]) -> str:
-    """The "uirevision/frame" the run's two live charts carry, which the Timeline's deltas name."""
-    return f"stored-{run['id']}-{run['steps']}/0"
-
-
-def _layout(run: dict[str, Any], title: str, **extra: Any) -> dict[str, Any]:
-    uirevision = chart_stream(run).rsplit("/", 1)[0]
-    return {
-        "title": {"text": title},
-        "height": 320,
-        "uirevision": uirevision,  # zoom and pan are kept across moves and redraws
-        "meta": {"frame": 0, "step": 0},
-        "margin": {"t": 40},
-        **extra,
-    }
-
-
-def trace_figure(run: dict[str, Any], points: Any, step: int) -> dict[str, Any]:
-    """w and b over the steps, with the Timeline's cursor as its one shape."""
-    data = [
-        {"type": "scatter", "mode": "lines", "x": packed(points["step"]), "y": packed(points["w"]), "name": "Weight"},
-        {"type": "scatter", "mode": "lines", "x": packed(points["step"]), "y": packed(points["b"]), "name": "Bias"},
-    ]
-    layout = _layout(run, "w and b over the steps", shapes=[cursor_line(step)], xaxis={"title": {"text": "step"}})
-    return {"data": data, "layout": layout}
-
-
-def path_figure(run: dict[str, Any], points: Any, step: int) -> dict[str, Any]:
-    """The (w, b) path, with the point at the Timeline's step (data.1); the −∇L arrow comes with the deltas."""
-    at = points[points["step"] <= step].tail(1)
-    data = [
-        {"type": "scatter", "mode": "lines", "x": packed(points["w"]), "y": packed(points["b"]), "name": "path"},
-        {
-            "type": "scatter",
-            "mode": "markers",
-            "x": [float(v) for v in at["w"]],
-            "y": [float(v) for v in at["b"]],
-            "name": "at step",
-            "marker": {"size": 12, "color": "#d62728"},
-        },
-    ]
-    axes = {"xaxis": {"title": {"text": "w"}}, "yaxis": {"title": {"text": "b"}}}
-    return {"data": data, "layout": _layout(run, "(w, b) path", **axes)}
-
-
-def gradient_arrow(record: dict[str, Any], points: Any) -> dict[str, Any]:
-    """An arrow along −∇L from where the step took its gradient, a fifth of the path's extent long."""
-    width = max(float(points["w"].max() - points["w"].min()), 1e-6)
-    height = max(float(points["b"].max() - points["b"].min()), 1e-6)
-    norm = ((record["grad_w"] / width) ** 2 + (record["grad_b"] / height) ** 2) ** 0.5
-    scale = 0.2 / norm if norm > 0 else 0.0
-    return {
-        "x": short(record["w_before"] - scale * record["grad_w"]),
-        "y": short(record["b_before"] - scale * record["grad_b"]),
-        "ax": short(record["w_before"]),
-        "ay": short(record["b_before"]),
-        "axref": "x",
-        "ayref": "y",
-        "text": "−∇L",
-        "arrowhead": 3,
-        "arrowwidth": 2.5,
-        "arrowcolor": CURSOR_COLOR,
-    }
-
-
-def stored_deltas(record: dict[str, Any], points: Any) -> dict[str, Any]:
-    """The parts a move changes: the cursor (shape 0), the point at the step (data.1) and the arrow."""
-    return {
-        TRACE_KEY: {"append": [], "set": {"layout.shapes.0": cursor_line(record["step"])}},
-        PATH_KEY: {
-            "append": [],
-            "set": {
-                "data.1.x": [record["w_after"]],
-                "data.1.y": [record["b_after"]],
-                "layout.annotations": [gradient_arrow(record, points)],
-            },
-        },
-    }
-
-
-def send_marks(run: dict[str, Any], record: dict[str, Any], points: Any) -> None:
-    """Move the charts to the record's step with a small delta."""
+def send_marks(run: dict[str, Any], record: dict[str, Any], points: Any, samples: dict[str, Any] | None) -> int:
+    """Move the charts to the record's step with a small delta; the bytes sent."""
     sequence = st.session_state.get(SEQUENCE_KEY, 0) + 1
     st.session_state[SEQUENCE_KEY] = sequence
-    timeline_feed(feed_payload(chart_stream(run), sequence, stored_deltas(record, points)), key=FEED_KEY)
+    ends = sample_ends(samples) if samples is not None else None
+    return timeline_feed(feed_payload(chart_stream(run), sequence, stored_deltas(record, points, ends)), key=FEED_KEY)
+
+
+def _run_key(run: dict[str, Any]) -> tuple:
+    return run["id"], run.get("created_at"), run["steps"], store_reads.db_path()
+
+
+def inspect(run: dict[str, Any], step: int, with_samples: bool = False) -> dict[str, Any] | None:
+    """The engine's record of the run's step (None after showing why there is none)."""
+    payload = {"run_id": run["id"], "step": step, "db_path": store_reads.db_path(), "samples": with_samples}
+    try:
+        return engine_client().task("inspect_run", payload, timeout=TIMEOUT_S)
+    except ConfigError as error:
+        st.warning(f"Step {step:,} of run #{run['id']} cannot be inspected: {error}")
+    except EngineError as error:
+        st.error(engine_error_message(error))
+    return None
+
+
+def run_samples(run: dict[str, Any], step: int) -> dict[str, Any] | None:
+    """The data chart's samples of the run, asked of the engine once per run (and kept): the first ask trains the
+    run again there and replays a step, so the Timeline's first move finds the engine warm."""
+    kept = st.session_state.get(SAMPLES_KEY)
+    if kept is not None and kept[0] == _run_key(run):
+        return kept[1]
+    record = inspect(run, step, with_samples=True)
+    samples = record["samples"] if record is not None else None
+    if samples is not None:
+        st.session_state[SAMPLES_KEY] = (_run_key(run), samples)
+    return samples
 
 
 def _restart_if_playback_changed() -> None:
@@ -201,7 +165,7 @@ def _playback_controls(run: dict[str, Any]) -> None:
     _restart_if_playback_changed()
 
 
-def _area(run: dict[str, Any], points: Any) -> None:
+def _area(run: dict[str, Any], points: Any, samples: dict[str, Any] | None) -> None:
     """The Timeline, the charts' delta and the inspector's body: all a move reruns."""
     steps = int(run["steps"])
     playing_back = playback_step(steps)
@@ -211,17 +175,11 @@ def _area(run: dict[str, Any], points: Any) -> None:
         st.slider("Timeline", min_value=1, max_value=steps, value=step, disabled=True)
     elif steps > 1:  # a slider needs two ends
         st.slider("Timeline", min_value=1, max_value=steps, key=TIMELINE_KEY, on_change=_from_slider)
-    payload = {"run_id": run["id"], "step": step, "db_path": store_reads.db_path()}
-    try:
-        record = engine_client().task("inspect_run", payload, timeout=TIMEOUT_S)
-    except ConfigError as error:
-        st.warning(f"Step {step:,} of run #{run['id']} cannot be inspected: {error}")
-        return
-    except EngineError as error:
-        st.error(engine_error_message(error))
+    record = inspect(run, step)
+    if record is None:
         return
     if points is not None:
-        send_marks(run, record, points)
+        send_marks(run, record, points, samples)
     if not record.get("matches_store"):
         st.caption("This replay differs from the stored points in the last bits (the run was trained otherwise).")
     step_inspector.body(record, (lambda: st.caption("Playing back…")) if still_playing else lambda: navigation(steps))
@@ -229,7 +187,7 @@ def _area(run: dict[str, Any], points: Any) -> None:
 
 
 def show(runs: list[dict[str, Any]]) -> None:
-    """Pick one of the picked runs: its playback controls, its two charts, and the step_inspector panel holding
+    """Pick one of the picked runs: its playback controls, its four charts, and the step_inspector panel holding
     the Timeline and the step's body (a fragment: a move reruns only it; playback ticks it)."""
     st.subheader("Step inspector")
     by_id = {run["id"]: run for run in runs if int(run.get("steps") or 0) > 0}
@@ -248,12 +206,20 @@ def show(runs: list[dict[str, Any]]) -> None:
     st.session_state[TIMER_KEY] = playing_back
     st.fragment(_playback_controls)(run)
     points = (store_reads.chart_points([run]) or {}).get(run["id"])
+    samples = None
     if points is not None:
         step = chosen_step(int(run["steps"]))
-        left, right = st.columns(2)
-        with left:
+        samples = run_samples(run, step)
+        top_left, top_right = st.columns(2)
+        with top_left:
             live_chart(trace_figure(run, points, step), key=TRACE_KEY)
-        with right:
+        with top_right:
+            live_chart(loss_figure(run, points, step), key=LOSS_KEY)
+        bottom_left, bottom_right = st.columns(2)
+        with bottom_left:
+            if samples is not None:
+                live_chart(data_figure(run, samples, points, step), key=DATA_KEY)
+        with bottom_right:
             live_chart(path_figure(run, points, step), key=PATH_KEY)
     with step_inspector.panel():
-        st.fragment(_area, run_every=PLAYBACK_TICK_S if playing_back else None)(run, points)
+        st.fragment(_area, run_every=PLAYBACK_TICK_S if playing_back else None)(run, points, samples)
