@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import numpy as np
 import pytest
 from store_fixtures import app_store  # noqa: F401 (a fixture)
 from test_compare_browser import tick_row
@@ -111,17 +110,22 @@ def test_every_timeline_move_sends_at_most_5_kb_whatever_the_optimizer_and_batch
     assert max(sizes) <= 5_000, sizes  # everything a move sends: the Timeline, the charts' parts, the inspector
 
 
-def stored_inspector_run(db: Path) -> tuple[int, np.ndarray]:
-    """A 200-step run trained for real and saved (the inspector trains it again from its config): its id and w."""
+def stored_inspector_run(db: Path) -> tuple[int, Trainer]:
+    """A 200-step run trained for real and saved (the inspector trains it again from its config): its id and run."""
     trainer = Trainer(RegressionConfig(n_samples=100, epochs=2, optimizer="momentum"), backend="compiled")
     trainer.run()
     with RunStore(db) as store:
         run_id = save_trainer(trainer, store=store, name="inspector-stored")
-    return run_id, trainer.trace_column("w").copy()
+    return run_id, trainer
 
 
 STORED_CURSOR = f"() => ({LAST_SHAPE})(({PLOT})('.st-key-stored_trace_chart').layout.shapes)"
+STORED_LOSS_CURSOR = f"() => ({LAST_SHAPE})(({PLOT})('.st-key-stored_loss_chart').layout.shapes)"
 STORED_POINT = f"() => ({PLOT})('.st-key-stored_path_chart').data[1].x[0]"
+STORED_FIT = (  # the data chart's fit line (data.2): its x ends and y values, and the star at the step's sample
+    f"() => {{ const d = ({PLOT})('.st-key-stored_data_chart').data; "
+    "return [Array.from(d[2].x), Array.from(d[2].y), Array.from(d[3].x)]; }"
+)
 STORED_DRAWS = "key => Number(document.querySelector('.st-key-' + key + ' .tapestream-chart').dataset.updates)"
 
 
@@ -130,7 +134,8 @@ def test_compare_moves_a_stored_runs_cursor_with_small_deltas_and_plays_it_back(
     app_url: str,
     app_store: Path,  # noqa: F811
 ) -> None:
-    run_id, w = stored_inspector_run(app_store)
+    run_id, trainer = stored_inspector_run(app_store)
+    w, b = trainer.trace_column("w"), trainer.trace_column("b")
     received: list[int] = []
     page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: received.append(len(payload))))
     page.goto(app_url)
@@ -141,19 +146,29 @@ def test_compare_moves_a_stored_runs_cursor_with_small_deltas_and_plays_it_back(
     tick_row(page, 1)
     page.wait_for_selector(".st-key-stored_trace_chart .js-plotly-plot")
     page.wait_for_selector(".st-key-stored_path_chart .js-plotly-plot")
+    page.wait_for_selector(".st-key-stored_loss_chart .js-plotly-plot")
+    page.wait_for_selector(".st-key-stored_data_chart .js-plotly-plot")
     page.wait_for_function(f"() => ({INSPECTOR})().includes('Step 200 ')")
-    page.wait_for_function(f"() => ({STORED_CURSOR})() === 200")
+    page.wait_for_function(f"() => ({STORED_CURSOR})() === 200 && ({STORED_LOSS_CURSOR})() === 200")
     page.wait_for_timeout(800)
+    ends, fit_before, _ = page.evaluate(STORED_FIT)
+    assert fit_before == pytest.approx([float(w[200]) * x + float(b[200]) for x in ends], rel=1e-5)
     received.clear()
     page.get_by_role("slider", name="Timeline").focus()
     page.keyboard.press("Home")  # to step 1
-    page.wait_for_function(f"() => ({STORED_CURSOR})() === 1", timeout=30_000)
+    page.wait_for_function(f"() => ({STORED_CURSOR})() === 1 && ({STORED_LOSS_CURSOR})() === 1", timeout=30_000)
     page.wait_for_function(f"() => ({INSPECTOR})().includes('Step 1 ')")
     page.wait_for_timeout(800)
     assert page.evaluate(STORED_POINT) == float(w[1])  # the point is the stored trace's w at step 1
     assert page.evaluate(ARROWS.replace("landscape_chart", "stored_path_chart")) == 1
+    ends_after, fit_after, star = page.evaluate(STORED_FIT)
+    assert ends_after == ends and fit_after != fit_before  # the fit line moved with the Timeline ...
+    assert fit_after == pytest.approx([float(w[1]) * x + float(b[1]) for x in ends], rel=1e-5)  # ... to step 1's
+    shown_x = re.search(r"Sample [0-9,]+: x = ([−\-]?[0-9.e+−\-]+)", page.evaluate(INSPECTOR))
+    assert shown_x and len(star) == 1  # the step's sample, starred where the inspector says it is
+    assert star[0] == pytest.approx(float(shown_x.group(1).replace("−", "-")), rel=1e-5, abs=1e-6)
     print(f"bytes received for one Compare Timeline move: {sum(received)} in {len(received)} messages")
-    assert sum(received) <= 6_000  # the charts' parts and the inspector's text: no series
+    assert sum(received) <= 5_000  # the four charts' parts and the inspector's text: no series
     draws = page.evaluate(STORED_DRAWS, "stored_trace_chart")
     page.get_by_role("button", name="Play back from here").click()  # 20 steps/s through the stored trace
     page.wait_for_function(f"() => ({STORED_CURSOR})() >= 20", timeout=30_000)
