@@ -52,11 +52,12 @@ def lr_find(payload: dict[str, Any]) -> dict[str, Any]:
 
 
 def inspect_run(payload: dict[str, Any]) -> dict[str, Any]:
-    """One step of a stored run, replayed exactly: {"run_id", "step", "db_path", "samples": bool}; with "samples",
-    the data chart's samples too (core.store.stored_inspect)."""
+    """One step of a stored run, replayed exactly: {"run_id", "step", "db_path", "samples": bool, "seen": [created_at,
+    steps] or None}; with "samples", the data chart's samples too (core.store.stored_inspect)."""
     from core.store.stored_inspect import inspect_stored
 
-    return inspect_stored(payload["run_id"], payload["step"], payload.get("db_path"), bool(payload.get("samples")))
+    run_id, step, db_path = payload["run_id"], payload["step"], payload.get("db_path")
+    return inspect_stored(run_id, step, db_path, bool(payload.get("samples")), payload.get("seen"))
 
 
 def tensorboard(payload: dict[str, Any]) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from core.regression.schedule import plan_steps
 from core.regression.step_checkpoints import Checkpoint, replay_capacity
 from core.regression.step_closed_form import CLOSED_FORM_TEXT, closed_form_gradient
 from core.regression.step_text import SLOT_NAMES, loop_body, start_note, update_lines
+from core.regression.step_warmup import wait_for_warmup
 
 SHOWN_ROWS = 3  # a mini-batch shows its first rows, then "…"
 PARAM_OF_FIELD = {"w_init": "w", "b_init": "b"}  # the settings that set a parameter mid-run
@@ -41,6 +42,7 @@ def inspect_step(trainer: Any, step: int) -> dict[str, Any]:
         raise ConfigError("step", step, allowed) from None
     config = checkpoint.config
     x, y = _data_for(trainer, checkpoint)
+    wait_for_warmup(config, checkpoint.backend, int(x.shape[0]))  # never compile beside a warm-up of this shape
     plan = plan_steps(
         config.n_samples,
         config.batch_size,

@@ -25,13 +25,20 @@ def _datasets(store: RunStore, config: RegressionConfig, events: list[dict[str, 
     return found
 
 
-def rebuilt_run(run_id: int, db_path: str | None = None) -> tuple[Any, np.ndarray, np.ndarray]:
-    """The stored run trained again (kept for the next call) and its stored w and b."""
+def _key(db_path: str | None, run_id: int, created_at: Any, steps: Any) -> str:
+    return f"{db_path}/{run_id}/{created_at}/{steps}"
+
+
+def rebuilt_run(run_id: int, db_path: str | None = None, seen: Any = None) -> tuple[Any, np.ndarray, np.ndarray]:
+    """The stored run trained again (kept for the next call) and its stored w and b. seen, the run's (created_at,
+    steps) as the caller read them from the store, spares a move the store's read when that run is the one kept."""
     from core.regression.step_rebuild import rebuild
 
+    if seen is not None and _rebuilt.get("key") == _key(db_path, run_id, *seen):
+        return _rebuilt["trainer"], _rebuilt["w"], _rebuilt["b"]
     with RunStore(db_path) as store:
         run = store.get_run(run_id)
-        key = f"{db_path}/{run_id}/{run['created_at']}/{run['steps']}"
+        key = _key(db_path, run_id, run["created_at"], run["steps"])
         if _rebuilt.get("key") != key:
             points = store.points(run_id)
             config = RegressionConfig.from_dict(run["config"])
@@ -58,13 +65,15 @@ def chart_samples(trainer: Any) -> dict[str, Any]:
     }
 
 
-def inspect_stored(run_id: int, step: int, db_path: str | None = None, with_samples: bool = False) -> dict[str, Any]:
+def inspect_stored(
+    run_id: int, step: int, db_path: str | None = None, with_samples: bool = False, seen: Any = None
+) -> dict[str, Any]:
     """Step `step` of stored run run_id, replayed exactly; "matches_store" says whether w, b before and after equal
     the stored points bit for bit (a run trained on the eager backend may differ in the last bits). With
-    with_samples, "samples" holds the data chart's samples and target line (chart_samples)."""
+    with_samples, "samples" holds the data chart's samples and target line (chart_samples); seen: rebuilt_run."""
     from core.regression.step_replay import inspect_step
 
-    trainer, w, b = rebuilt_run(run_id, db_path)
+    trainer, w, b = rebuilt_run(run_id, db_path, seen)
     record = inspect_step(trainer, step)
     stored = (w[step - 1], b[step - 1], w[step], b[step]) if step < len(w) else None
     ours = tuple(np.float32(record[name]) for name in ("w_before", "b_before", "w_after", "b_after"))

@@ -121,6 +121,7 @@ def _run_key(run: dict[str, Any]) -> tuple:
 def inspect(run: dict[str, Any], step: int, with_samples: bool = False) -> dict[str, Any] | None:
     """The engine's record of the run's step (None after showing why there is none)."""
     payload = {"run_id": run["id"], "step": step, "db_path": store_reads.db_path(), "samples": with_samples}
+    payload["seen"] = [run["created_at"], run["steps"]] if "created_at" in run else None  # spares the store's read
     try:
         return engine_client().task("inspect_run", payload, timeout=TIMEOUT_S)
     except ConfigError as error:

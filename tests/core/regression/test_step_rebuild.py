@@ -15,6 +15,7 @@ from core.regression.step_rebuild import initial_config, rebuild
 from core.regression.trainer import Trainer
 from core.store.run_saving import event_dict, save_trainer
 from core.store.run_store import RunStore
+from core.store.store_errors import RunNotFound
 from core.store.stored_inspect import inspect_stored
 
 
@@ -81,3 +82,18 @@ def test_a_stored_run_whose_data_set_is_gone_says_so(tmp_path: Path) -> None:
         connection.execute("DELETE FROM datasets")
     with pytest.raises(ConfigError, match="no longer holds this run's data set"):
         inspect_stored(run_id, 2, str(db))
+
+
+def test_a_move_that_names_the_run_kept_does_not_read_the_store(tmp_path: Path) -> None:
+    trainer = Trainer(RegressionConfig(n_samples=30, epochs=1), backend="compiled")
+    trainer.run()
+    db = tmp_path / "runs.sqlite3"
+    run_id = saved(trainer, db)
+    with RunStore(db) as store:
+        run = store.get_run(run_id)
+    seen = [run["created_at"], run["steps"]]
+    assert inspect_stored(run_id, 5, str(db), seen=seen)["matches_store"]
+    db.unlink()  # the store is gone: only a read of it could fail now
+    assert inspect_stored(run_id, 6, str(db), seen=seen)["w_after"] == float(trainer.trace_column("w")[6])
+    with pytest.raises(RunNotFound):  # another run's key: the store is read (a new, empty one)
+        inspect_stored(run_id, 6, str(db), seen=[run["created_at"], 29])

@@ -1,10 +1,11 @@
-"""The replay warm-up: one replay shape per run, compiled ahead in a background thread, once per shape."""
+"""The replay warm-up: one replay shape per run, compiled ahead in a background thread, once per shape; an inspect
+that comes while it compiles waits for it."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from core.regression import backends
+from core.regression import backends, step_replay, step_warmup
 from core.regression.config import RegressionConfig
 from core.regression.step_checkpoints import replay_capacity
 from core.regression.step_replay import inspect_step
@@ -51,3 +52,19 @@ def test_the_warm_up_runs_the_replay_shape_once_per_process() -> None:
     )
     trainer.run()  # 16 batches of 5 a epoch, 2 epochs
     assert np.float32(inspect_step(trainer, 20)["w_after"]) == trainer.trace_column("w")[20]
+
+
+def test_an_inspect_during_the_warm_up_waits_for_it_instead_of_compiling_beside_it(monkeypatch) -> None:
+    config = RegressionConfig(n_samples=53, optimizer="rmsprop", loss="mae", batch_size=7)
+    trainer = Trainer(config, backend="compiled")
+    trainer.run()
+    waits: list[bool] = []
+    wait = step_warmup.wait_for_warmup
+    monkeypatch.setattr(step_replay, "wait_for_warmup", lambda *args: waits.append(wait(*args)) or waits[-1])
+    thread = warm_in_background(trainer)
+    assert thread is not None and thread.is_alive()  # compiling: XLA takes a good part of a second
+    record = inspect_step(trainer, 9)
+    assert waits == [True] and not thread.is_alive()  # the inspect waited for the warm-up to finish
+    assert np.float32(record["w_after"]) == trainer.trace_column("w")[9]
+    inspect_step(trainer, 10)
+    assert waits == [True, False]  # warm now: nothing to wait for

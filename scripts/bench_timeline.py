@@ -1,0 +1,228 @@
+"""Benchmark: a Timeline move's server time (target ≤ 100 ms), the first move and later ones, on Live and Compare.
+
+Run: ``python scripts/bench_timeline.py [--moves 12] [--json]``. Starts ``streamlit run dashboard.py`` on a free
+loopback port with a scratch run store and drives Debian's Chromium with Playwright. A move is a key press on the
+focused Timeline slider. Its server time runs from the rerun's ``new_session`` message to its ``script_finished``,
+both stamped by the page as they arrive (same machine); its CPU is what the server and its engine processes spent
+from the key press until the move was drawn (10 ms ticks). Live: the tutorial's run after Step epoch (1,000
+steps); Compare: a stored 200-step momentum run opened with ?run=ID, in the same fresh server after the Live
+moves. The first move is the first after the panel was drawn (cold: the first in that session); the rest warm.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+CHROMIUM = "/usr/bin/chromium"
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+INSPECTOR = "() => { const e = document.querySelector('.st-key-step_inspector'); return e ? e.innerText : ''; }"
+KEYS = ("Home", "ArrowRight", "End", "ArrowLeft", "PageDown", "ArrowRight")  # a walk over the Timeline
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_server(db: Path, log: Path) -> tuple[subprocess.Popen, str]:
+    """The dashboard, headless, with its own run store; its URL once healthy."""
+    port = free_port()
+    command = [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true"]
+    command += ["--server.port", str(port), "--server.address", "127.0.0.1"]
+    env = {**os.environ, "TAPESTREAM_DB": str(db)}
+    process = subprocess.Popen(command, cwd=ROOT, stdout=log.open("w"), stderr=subprocess.STDOUT, env=env)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 90
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
+                return process, url
+        except OSError:
+            time.sleep(0.3)
+    process.terminate()
+    raise SystemExit("bench_timeline: the dashboard did not start")
+
+
+def tree_cpu_ms(root: int) -> float:
+    """CPU time (user + system) of a process and every process under it (the engines), in ms."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    parents, cpu = {}, {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(entry.name)] = int(fields[1])
+        cpu[int(entry.name)] = (int(fields[11]) + int(fields[12])) * 1000 / ticks
+    under = {root}
+    for _ in range(4):  # the engines are children of the server (their own children, if any, one level further)
+        under |= {pid for pid, parent in parents.items() if parent in under}
+    return sum(cpu.get(pid, 0.0) for pid in under)
+
+
+def stored_run(db: Path) -> int:
+    """A 200-step momentum run, trained and saved: its id."""
+    from core.regression.config import RegressionConfig
+    from core.regression.trainer import Trainer
+    from core.store.run_saving import save_trainer
+    from core.store.run_store import RunStore
+
+    trainer = Trainer(RegressionConfig(n_samples=100, epochs=2, optimizer="momentum"), backend="compiled")
+    trainer.run()
+    with RunStore(db) as store:
+        return save_trainer(trainer, store=store, name="bench-timeline")
+
+
+# Stamp every websocket message as the page receives it (performance.now), keeping its bytes to decode here:
+# Playwright's own frame events reach Python in batches, which blurs a 10 ms move.
+STAMP_JS = """
+(() => {
+  const Native = window.WebSocket;
+  window.__frames = [];
+  window.WebSocket = function (...args) {
+    const socket = new Native(...args);
+    socket.addEventListener("message", (event) => {
+      if (!(event.data instanceof ArrayBuffer) || event.data.byteLength > 65536) return;
+      const bytes = new Uint8Array(event.data);
+      let text = "";
+      for (let i = 0; i < bytes.length; i += 8192) text += String.fromCharCode(...bytes.subarray(i, i + 8192));
+      window.__frames.push([performance.now(), btoa(text)]);
+    });
+    return socket;
+  };
+  window.WebSocket.prototype = Native.prototype;
+  Object.assign(window.WebSocket, Native);
+})();
+"""
+
+
+class Frames:
+    """The websocket's ForwardMsg kinds with the time (ms, the page's clock) each arrived."""
+
+    def __init__(self, page) -> None:
+        self.page = page
+        page.add_init_script(STAMP_JS)
+
+    def since(self, start: int) -> list[tuple[float, str]]:
+        import base64
+
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        kinds = []
+        for stamp, data in self.page.evaluate(f"() => (window.__frames || []).slice({start})"):
+            message = ForwardMsg()
+            message.ParseFromString(base64.b64decode(data))
+            kinds.append((stamp, message.WhichOneof("type") or ""))
+        return kinds
+
+    def count(self) -> int:
+        return self.page.evaluate("() => (window.__frames || []).length")
+
+    def server_ms(self, start: int) -> float | None:
+        """new_session to script_finished of the first rerun after message `start`, in ms."""
+        began = None
+        for stamp, kind in self.since(start):
+            if kind == "new_session":
+                began = stamp
+            elif kind == "script_finished" and began is not None:
+                return stamp - began
+        return None
+
+
+def moves(page, frames: Frames, count: int, server: int) -> tuple[list[float], list[float]]:
+    """Press count keys on the Timeline, one at a time, each waited for; each move's server time in ms, and the CPU
+    the server and its engines spent on it (from the key press until the move is drawn, the page otherwise idle)."""
+    times, cpu = [], []
+    for i in range(count):
+        page.wait_for_timeout(700)
+        since = frames.count()
+        cpu_before = tree_cpu_ms(server)
+        before = page.evaluate(INSPECTOR)
+        page.get_by_role("slider", name="Timeline").focus()
+        page.keyboard.press(KEYS[i % len(KEYS)])
+        page.wait_for_function(f"() => ({INSPECTOR})() !== {json.dumps(before)}", timeout=60_000)
+        deadline = time.time() + 30
+        while (ms := frames.server_ms(since)) is None and time.time() < deadline:
+            page.wait_for_timeout(20)
+        cpu.append(tree_cpu_ms(server) - cpu_before)
+        if ms is not None:
+            times.append(ms)
+    return times, cpu
+
+
+def summary(name: str, measured: tuple[list[float], list[float]]) -> dict[str, float]:
+    times, cpu = measured
+    later, later_cpu = times[1:] or times, cpu[1:] or cpu
+    return {
+        f"{name}_first_move_ms": times[0],
+        f"{name}_later_median_ms": statistics.median(later),
+        f"{name}_later_max_ms": max(later),
+        f"{name}_first_move_cpu_ms": cpu[0],
+        f"{name}_later_cpu_median_ms": statistics.median(later_cpu),
+        f"{name}_moves": len(times),
+        f"{name}_all_ms": [round(ms, 1) for ms in times],
+        f"{name}_all_cpu_ms": [round(ms, 1) for ms in cpu],
+    }
+
+
+def bench(count: int) -> dict[str, float]:
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as folder:
+        db = Path(folder) / "runs.sqlite3"
+        run_id = stored_run(db)
+        process, url = start_server(db, Path(folder) / "streamlit.log")
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+                page = browser.new_page(viewport={"width": 1400, "height": 1100})
+                page.set_default_timeout(120_000)
+                frames = Frames(page)
+                page.goto(f"{url}/Live_Regression")
+                page.wait_for_selector(".st-key-trace_chart .js-plotly-plot")
+                page.get_by_role("button", name="Step epoch").click()
+                page.wait_for_function(f"() => ({INSPECTOR})().includes('Step 1,000 ')")
+                result = summary("live", moves(page, frames, count, process.pid))
+                page.goto(f"{url}/Compare_Runs?run={run_id}")
+                page.wait_for_selector(".st-key-stored_data_chart .js-plotly-plot")
+                page.wait_for_function(f"() => ({INSPECTOR})().includes('Step 200 ')")
+                result.update(summary("compare", moves(page, frames, count, process.pid)))
+                browser.close()
+        finally:
+            process.terminate()
+            process.wait(timeout=20)
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--moves", type=int, default=12)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    if args.moves < 2:
+        parser.exit(2, "bench_timeline: --moves must be at least 2\n")
+    result = {**bench(args.moves), "load_average": os.getloadavg()[0]}
+    if not args.json:
+        for key, value in result.items():
+            print(f"{key}: {value:.1f}" if isinstance(value, float) else f"{key}: {value}")
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
