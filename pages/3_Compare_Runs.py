@@ -47,7 +47,7 @@ if by_result:
 if picked:
     run_actions.show(picked, all_runs)
     many = len(picked) > LEGEND_RUNS
-    points = store_reads.chart_points(picked, store_reads.points_per_run(len(picked)) if many else 2000)
+    points = store_reads.chart_points(picked)
     values = store_reads.column_values(picked, with_convergence=charts.wants_convergence())
     if points is not None and values is not None:
         tabs = st.tabs(

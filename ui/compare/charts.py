@@ -91,14 +91,16 @@ def show(
     """Overlay: one chart per quantity, a colour per run (or by the colour key). Side by side: one chart per run,
     four to a row. Above 12 runs the overlays join lines of a colour into one trace, without a legend."""
     labels = run_labels(runs)
-    series = [_series(run, points[run["id"]], labels[run["id"]], chosen) for run in runs]
+    series = _series(runs, points, labels, chosen)
     x_title, log_y, robust = chosen["axis"], chosen["log_y"], chosen.get("ignore_outliers", False)
     values = values or {}
     key = colour_key(runs, values, chosen.get("colour", BY_RUN)) if values else colour_key(runs, {}, BY_RUN)
+    varying = _varying(values, runs) if values else []
+    hover = _hover_texts(runs, values, labels, varying) if values else {}
     if chosen["layout"] == "Overlay" and chosen.get("bands"):
         _bands(runs, points, labels, key, log_y)
     elif chosen["layout"] == "Overlay" and len(runs) > LEGEND_RUNS:
-        _many_overlays(runs, series, values, key, chosen)
+        _many_overlays(runs, series, hover, key, chosen)
     elif chosen["layout"] == "Overlay":
         for column, quantity in zip(st.columns(3), ("w", "b", "loss")):
             y_range = y_range_of(series, (quantity,), quantity == "loss" and log_y) if robust else None
@@ -111,14 +113,31 @@ def show(
     else:
         _side_by_side(series, chosen)
     if len(runs) > 1 and values:
-        _result_scatter(runs, values, labels, key)
+        _result_scatter(runs, values, varying, hover, key)
 
 
-def _series(run: dict, points: pd.DataFrame, label: str, chosen: dict[str, Any]) -> dict[str, Any]:
-    """core's chart_series for one run, kept per run version, point count, label, axis and smoothing."""
-    what = ("chart_series", len(points), label, chosen["axis"], chosen["smoothing"])
-    return store_reads.memoised(
-        run, what, lambda: chart_series(run, points, label, chosen["axis"], chosen["smoothing"])
+def _series(
+    runs: list[dict], points: dict[int, pd.DataFrame], labels: dict[int, str], chosen: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """core's chart_series for each run, kept per run version, point count, label, axis and smoothing."""
+    view = (chosen["axis"], chosen["smoothing"])
+    return store_reads.memoised_each(
+        runs,
+        lambda run: ("chart_series", len(points[run["id"]]), labels[run["id"]], *view),
+        lambda run: chart_series(run, points[run["id"]], labels[run["id"]], *view),
+    )
+
+
+def _thinned_series(series: list[dict[str, Any]], runs: list[dict], quantity: str, axis: str) -> list[dict[str, Any]]:
+    """Each run's series for one overlay of many runs: its share of the chart's points, kept by that quantity's own
+    extremes (many_runs_figures.thinned), per run version and view."""
+    share = store_reads.points_per_run(len(runs))
+    by_id = {item["id"]: item for item in series}
+    return store_reads.memoised_each(
+        runs,
+        lambda run: ("thinned", quantity, share, axis, by_id[run["id"]]["label"], by_id[run["id"]]["smoothing"]),
+        lambda run: many_runs_figures.thinned(by_id[run["id"]], quantity, share),
+        memo="thinned series",
     )
 
 
@@ -126,24 +145,22 @@ def _varying(values: dict[int, dict], runs: list[dict]) -> list[str]:
     return [choice for choice in colour_options(runs, values) if choice not in (BY_RUN, *COLOUR_METRICS)]
 
 
-def _hover_texts(runs: list[dict], values: dict[int, dict], labels: dict[int, str]) -> dict[int, str]:
-    fields = _varying(values, runs)
+def _hover_texts(
+    runs: list[dict], values: dict[int, dict], labels: dict[int, str], fields: list[str]
+) -> dict[int, str]:
     return {run["id"]: many_runs_figures.hover_text(labels[run["id"]], values[run["id"]], fields) for run in runs}
 
 
 def _many_overlays(
-    runs: list[dict], series: list[dict[str, Any]], values: dict[int, dict], key: ColourKey, chosen: dict[str, Any]
+    runs: list[dict], series: list[dict[str, Any]], hover: dict[int, str], key: ColourKey, chosen: dict[str, Any]
 ) -> None:
     """Many runs: one line trace per colour, the colour key, hover per run; a click on a line highlights it."""
-    labels = {item["id"]: item["label"] for item in series}
-    hover = _hover_texts(runs, values, labels) if values else {}
     lit = run_highlight.highlighted(runs)
     log_y, robust = chosen["log_y"], chosen.get("ignore_outliers", False)
     for column, quantity in zip(st.columns(3), ("w", "b", "loss")):
-        y_range = y_range_of(series, (quantity,), quantity == "loss" and log_y) if robust else None
-        figure = many_runs_figures.many_overlay_figure(
-            series, quantity, chosen["axis"], key, hover, lit, log_y, y_range
-        )
+        drawn = _thinned_series(series, runs, quantity, chosen["axis"])
+        y_range = y_range_of(drawn, (quantity,), quantity == "loss" and log_y) if robust else None
+        figure = many_runs_figures.many_overlay_figure(drawn, quantity, chosen["axis"], key, hover, lit, log_y, y_range)
         with column:
             _overlay(figure, quantity, runs, chosen)
     st.caption(
@@ -205,9 +222,11 @@ def _bands(
         st.caption("No picked runs differ only by seed, so there are no bands: every run is a line.")
 
 
-def _result_scatter(runs: list[dict], values: dict[int, dict], labels: dict[int, str], key: ColourKey) -> None:
+def _result_scatter(
+    runs: list[dict], values: dict[int, dict], varying: list[str], hover: dict[int, str], key: ColourKey
+) -> None:
     """One point per run, a setting against a result; click or lasso points to highlight their runs."""
-    varying = sorted(_varying(values, runs), key=lambda choice: (PREFERRED_COLOURS + (choice,)).index(choice))
+    varying = sorted(varying, key=lambda choice: (PREFERRED_COLOURS + (choice,)).index(choice))
     x_choices = [*(varying or ["learning_rate"]), "id"]
     y_choices = [metric for metric in COLOUR_METRICS if any(values[run["id"]].get(metric) is not None for run in runs)]
     if not y_choices:
@@ -217,7 +236,6 @@ def _result_scatter(runs: list[dict], values: dict[int, dict], labels: dict[int,
     x_column, y_column = st.columns(2)
     x_field = x_column.selectbox("Result chart x", x_choices, key="compare_scatter_x")
     y_field = y_column.selectbox("Result chart y", y_choices, key="compare_scatter_y")
-    hover = _hover_texts(runs, values, labels)
     points = [
         {
             "id": run["id"],

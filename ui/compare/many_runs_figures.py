@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from core.regression.downsample import minmax_indices
 from ui.compare.colour_key import ColourKey
 from ui.compare.run_figures import TITLES, base_layout
 from ui.compare.training_figures import target_path
@@ -24,6 +25,21 @@ FAINT = 0.2
 # does without a GPU (SwiftShader: each redraw compiled shaders; 31 s against 12.6 s to recolour 1,000 runs).
 TRACE_TYPE = "scatter"
 HOVER_FIELDS = 6
+
+
+def thinned(item: dict[str, Any], quantity: str, max_points: int) -> dict[str, Any]:
+    """One run's chart series for the overlay of one quantity, at most max_points: the first and last point and the
+    min and max of that quantity in each bucket (its spikes, which a share of points kept for w, b and loss together
+    would miss). Only x and that quantity (and the raw loss beside the loss) are kept."""
+    keep = minmax_indices(np.asarray(item[quantity], dtype=np.float64), max_points)
+    others = [name for name in ("w", "b", "loss") if name != quantity]
+    thin = {name: value for name, value in item.items() if name not in others}
+    thin["x"], thin[quantity] = np.asarray(item["x"])[keep], np.asarray(item[quantity])[keep]
+    if quantity == "loss" and item.get("raw_loss") is not None:
+        thin["raw_loss"] = np.asarray(item["raw_loss"])[keep]
+    else:
+        thin["raw_loss"] = None
+    return thin
 
 
 def _joined(parts: list[np.ndarray]) -> np.ndarray:

@@ -17,8 +17,10 @@ from core.store.run_columns import run_values
 from core.store.run_store import RunStore, StoreError, default_db_path
 
 CHART_POINTS = 2000
-POINT_BUDGET = 50_000  # points per chart when many runs are drawn: each run gets its share, 2,000 at most
-MIN_RUN_POINTS = 50
+# Points per overlay when many runs are drawn: each run gets its share, 2,000 at most, thinned by the chart's own
+# quantity (many_runs_figures.thinned), so 25 a run at 1,000 runs keep 11 buckets of each run's w, b or loss.
+POINT_BUDGET = 25_000
+MIN_RUN_POINTS = 25
 MAX_SERIES = 2048  # runs whose chart series stay in memory (about 100 KB each at 2,000 points)
 MAX_CONVERGED = 100_000
 EXACT_CONVERGENCE_STEPS = 200_000  # longer runs find their convergence step on the chart's downsampled series
@@ -69,11 +71,11 @@ _MISSING = object()
 
 @st.cache_resource(show_spinner=False)
 def _memos() -> dict[str, RunMemo]:
-    """This process's memos: chart series (2,000 points), thinned series, and steps to converge."""
+    """This process's memos: chart series (2,000 points), values derived from them, and steps to converge."""
     return {
         "series": RunMemo(MAX_SERIES),
-        "thinned": RunMemo(MAX_SERIES),
         "derived": RunMemo(MAX_SERIES),
+        "thinned series": RunMemo(4 * MAX_SERIES),  # small: a run's share of a chart of many runs, per quantity
         "converged": RunMemo(MAX_CONVERGED),
     }
 
@@ -84,13 +86,23 @@ def _key(run: dict, path: str | None = None) -> tuple:
 
 def memoised(run: dict, what: tuple, compute: Callable[[], Any]) -> Any:
     """A value derived from one run version (what names it, e.g. its chart series for an axis), kept in memory."""
-    memo = _memos()["derived"]
-    key = (*_key(run), *what)
-    value = memo.get(key)
-    if value is _MISSING:
-        value = compute()
-        memo.put(key, value)
-    return value
+    return memoised_each([run], lambda _: what, lambda _: compute())[0]
+
+
+def memoised_each(
+    runs: list[dict], what: Callable[[dict], tuple], compute: Callable[[dict], Any], memo: str = "derived"
+) -> list[Any]:
+    """memoised for each run (what and compute get the run), in a memo of its own if told: "thinned series" keeps
+    one value per run and quantity for the overlays of many runs, which would otherwise push the others out."""
+    store, path, values = _memos()[memo], db_path(), []
+    for run in runs:
+        key = (*_key(run, path), *what(run))
+        value = store.get(key)
+        if value is _MISSING:
+            value = compute(run)
+            store.put(key, value)
+        values.append(value)
+    return values
 
 
 def _read(runs: list[dict]) -> None:
@@ -124,29 +136,19 @@ def _downsampled(frame: pd.DataFrame, max_points: int) -> pd.DataFrame:
 
 
 def points_per_run(count: int) -> int:
-    """Each run's share of a chart's point budget: 2,000 for up to 25 runs, 50 at 1,000 or more."""
+    """Each run's share of a chart's point budget: 2,000 for up to 12 runs, 25 at 1,000 or more."""
     return max(MIN_RUN_POINTS, min(CHART_POINTS, POINT_BUDGET // max(count, 1)))
 
 
-def chart_points(runs: list[dict], max_points: int = CHART_POINTS) -> dict[int, pd.DataFrame] | None:
-    """Each run's series downsampled to max_points (2,000 unless told); None after showing a store error."""
+def chart_points(runs: list[dict]) -> dict[int, pd.DataFrame] | None:
+    """Each run's series downsampled to 2,000 points; None after showing a store error."""
     try:
         _read(runs)
     except StoreError as error:
         st.error(f"Cannot read the runs' points: {error}", icon="🚫")
         return None
-    memos, path = _memos(), db_path()
-    result = {}
-    for run in runs:
-        series = memos["series"].get(_key(run, path))
-        if max_points < CHART_POINTS:
-            thinned = memos["thinned"].get((*_key(run, path), max_points))
-            if thinned is _MISSING:
-                thinned = _downsampled(series, max_points)
-                memos["thinned"].put((*_key(run, path), max_points), thinned)
-            series = thinned
-        result[run["id"]] = series
-    return result
+    memo, path = _memos()["series"], db_path()
+    return {run["id"]: memo.get(_key(run, path)) for run in runs}
 
 
 def column_values(runs: list[dict], with_convergence: bool = False) -> dict[int, dict] | None:

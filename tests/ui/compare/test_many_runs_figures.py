@@ -6,8 +6,15 @@ import base64
 
 import numpy as np
 
+from core.regression.downsample import joint_indices
 from ui.compare.colour_key import colour_key
-from ui.compare.many_runs_figures import band_overlay_figure, hover_text, many_overlay_figure, result_scatter_figure
+from ui.compare.many_runs_figures import (
+    band_overlay_figure,
+    hover_text,
+    many_overlay_figure,
+    result_scatter_figure,
+    thinned,
+)
 
 
 def unpacked(spec: dict) -> np.ndarray:
@@ -76,3 +83,40 @@ def test_the_result_scatter_lassos_and_hover_names_settings_and_finals() -> None
         "run 1", {"learning_rate": 0.1, "final_loss": 2e-4, "final_w": 5.0, "final_b": 3.0}, ["learning_rate"]
     )
     assert text == "<b>run 1</b><br>learning_rate=0.1<br>final loss 0.0002 · w 5 · b 3"
+
+
+def _spiky(steps: int = 2001, spikes: int = 11) -> dict:
+    """A run's chart series whose w decays with one spike in each of `spikes` even stretches, b and loss spiking
+    elsewhere."""
+    x = np.arange(steps)
+    w, b = np.exp(-x / 300.0), np.exp(-x / 500.0)
+    loss = w**2 + b**2
+    where = ((np.arange(spikes) + 0.5) * (steps - 2) / spikes).astype(int)
+    w[where] += 1.0
+    b[where + 37] -= 1.0
+    loss[where + 71] += 2.0
+    return {**item(7), "x": x, "w": w, "b": b, "loss": loss, "raw_loss": loss * 2, "step": x}
+
+
+def test_a_run_thinned_for_one_overlay_keeps_every_spike_of_that_quantity_in_its_share() -> None:
+    series = _spiky()
+    spikes = set(np.flatnonzero(series["w"] > 1.0))
+    thin = thinned(series, "w", 25)
+    assert len(thin["x"]) <= 25 and spikes <= set(thin["x"].tolist())  # all 11 spikes of w in 25 points
+    assert thin["x"][0] == 0 and thin["x"][-1] == 2000
+    assert thin["w"].tolist() == series["w"][thin["x"]].tolist()  # real points, not made-up values
+    assert "b" not in thin and "loss" not in thin and thin["raw_loss"] is None and thin["id"] == 7
+    # the same share kept for w, b and loss together (as before) loses some of w's spikes
+    assert not spikes <= set(joint_indices([series["w"], series["b"], series["loss"]], 25).tolist())
+    loss = thinned(series, "loss", 25)
+    assert set(np.flatnonzero(series["loss"] > 2.0)) <= set(loss["x"].tolist())
+    assert loss["raw_loss"].tolist() == (series["loss"][loss["x"]] * 2).tolist()
+
+
+def test_an_overlay_of_thinned_runs_draws_each_runs_share_only() -> None:
+    runs = [_spiky() | {"id": run_id, "label": f"run {run_id}"} for run_id in range(40)]
+    key = colour_key([{"id": run["id"]} for run in runs], {}, "run")
+    figure = many_overlay_figure([thinned(run, "w", 25) for run in runs], "w", "step", key, {})
+    lines = [trace for trace in figure["data"] if trace.get("mode") == "lines" and "customdata" in trace]
+    drawn = sum(int(np.isfinite(unpacked(trace["y"])).sum()) for trace in lines)
+    assert 40 * 20 <= drawn <= 40 * 25
