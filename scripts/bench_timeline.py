@@ -145,12 +145,12 @@ class Frames:
         return None
 
 
-def moves(page, frames: Frames, count: int, server: int) -> tuple[list[float], list[float]]:
+def moves(page, frames: Frames, count: int, server: int, settle_s: float) -> tuple[list[float], list[float]]:
     """Press count keys on the Timeline, one at a time, each waited for; each move's server time in ms, and the CPU
     the server and its engines spent on it (from the key press until the move is drawn, the page otherwise idle)."""
     times, cpu = [], []
     for i in range(count):
-        page.wait_for_timeout(700)
+        page.wait_for_timeout(settle_s * 1000 if i == 0 else 700)  # the page drawn, then a move
         since = frames.count()
         cpu_before = tree_cpu_ms(server)
         before = page.evaluate(INSPECTOR)
@@ -181,7 +181,7 @@ def summary(name: str, measured: tuple[list[float], list[float]]) -> dict[str, f
     }
 
 
-def bench(count: int) -> dict[str, float]:
+def bench(count: int, settle_s: float) -> dict[str, float]:
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as folder:
@@ -198,11 +198,11 @@ def bench(count: int) -> dict[str, float]:
                 page.wait_for_selector(".st-key-trace_chart .js-plotly-plot")
                 page.get_by_role("button", name="Step epoch").click()
                 page.wait_for_function(f"() => ({INSPECTOR})().includes('Step 1,000 ')")
-                result = summary("live", moves(page, frames, count, process.pid))
+                result = summary("live", moves(page, frames, count, process.pid, settle_s))
                 page.goto(f"{url}/Compare_Runs?run={run_id}")
                 page.wait_for_selector(".st-key-stored_data_chart .js-plotly-plot")
                 page.wait_for_function(f"() => ({INSPECTOR})().includes('Step 200 ')")
-                result.update(summary("compare", moves(page, frames, count, process.pid)))
+                result.update(summary("compare", moves(page, frames, count, process.pid, settle_s)))
                 browser.close()
         finally:
             process.terminate()
@@ -214,10 +214,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--moves", type=int, default=12)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--settle", type=float, default=0.7, help="seconds from the panel drawn to the first move")
     args = parser.parse_args()
     if args.moves < 2:
         parser.exit(2, "bench_timeline: --moves must be at least 2\n")
-    result = {**bench(args.moves), "load_average": os.getloadavg()[0]}
+    result = {**bench(args.moves, args.settle), "settle_s": args.settle, "load_average": os.getloadavg()[0]}
     if not args.json:
         for key, value in result.items():
             print(f"{key}: {value:.1f}" if isinstance(value, float) else f"{key}: {value}")
