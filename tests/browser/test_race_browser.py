@@ -16,6 +16,10 @@ TRACE_LENGTHS = """([sel, prefix]) => {
 }"""
 X_RANGE = "sel => document.querySelector(sel + ' .js-plotly-plot')._fullLayout.xaxis.range"
 UPDATES = "sel => +document.querySelector(sel + ' .tapestream-chart').dataset.updates"
+EDITOR = ".st-key-race_lane_editor"
+EDITOR_OPEN = f"() => document.querySelector('{EDITOR} details').open"
+PICKED = "() => document.querySelector('.st-key-race_lane_pick input').value"
+IDLE = "() => document.querySelector(\"[data-testid='stApp']\").dataset.testScriptState !== 'running'"
 
 
 def shot(page, name: str, element: str | None = None) -> None:
@@ -85,17 +89,13 @@ def test_the_optimizers_preset_races_six_lanes_live(page, app_url: str) -> None:
     shot(page, "race_lane_added")
 
     # change one lane mid-run: adam's learning rate; the change is marked with that lane's label
-    editor = page.locator("[data-testid='stExpander']").filter(has_text="Change one lane")
-    editor.locator("summary").click()
+    page.locator(f"{EDITOR} summary").click()
+    page.wait_for_function(f"() => ({EDITOR_OPEN})() && ({IDLE})()")  # open, and the rerun that says so is done
     page.locator(".st-key-race_lane_pick input").click()
-    page.keyboard.type("5: adam")
-    page.keyboard.press("Enter")
+    page.locator("[role='option']", has_text="5: adam").click()
+    page.wait_for_function(f"() => ({PICKED})() === '5: adam'")
     rate = page.locator("[class*='st-key-lane_'][class*='_4_learning_rate'] input")
-    try:
-        rate.wait_for(state="visible", timeout=10_000)
-    except Exception:  # the expander was drawn closed again: open it once more
-        shot(page, "race_editor_closed")
-        editor.locator("summary").click()
+    rate.wait_for(state="visible")
     rate.fill("0.1")
     rate.press("Enter")
     marks = (
@@ -119,6 +119,9 @@ def test_the_optimizers_preset_races_six_lanes_live(page, app_url: str) -> None:
     page.wait_for_function(f"() => ({UPDATES})('{loss_chart}') >= {before + 4}")
     grown = page.evaluate(TRACE_LENGTHS, [loss_chart, "EMA · "])
     assert len(emas) == 7 and all(grown[name] > emas[name] for name in emas), (emas, grown)
+    # the editor stayed open on its lane through those reruns, the lane's new label shown
+    assert page.evaluate(EDITOR_OPEN) and page.evaluate(PICKED) == "5: adam, lr 0.1", page.evaluate(PICKED)
+    assert rate.input_value() == "0.1"
     shot(page, "race_smoothed")
     shot(page, "race_smoothed_loss_chart", loss_chart)
     shot(page, "race_landscape", ".st-key-landscape_chart")

@@ -28,6 +28,9 @@ PRESET_TEXT = {
 }
 PRESET_OPTIONS = (ONE_LANE, *(PRESET_TEXT[name] for name in RACE_PRESETS))
 LANE_PICK_KEY = "race_lane_pick"
+PICKED_KEY = "race_lane_picked"  # the lane last picked, kept apart from the widget's value (which is its label)
+PICK_LABELS_KEY = "race_lane_pick_labels"  # the lane labels the picker was last drawn with
+EDITOR_KEY = "race_lane_editor"
 EDITED = ("optimizer", "learning_rate", "batch_size", "loss", "w_init", "b_init")
 
 
@@ -160,13 +163,16 @@ def editor(run: LiveRun) -> None:
         return
     specs = [LaneSpec.from_dict(lane) for lane in run.lanes]
     labels = lane_labels(run.config, specs)
-    # keyed: it stays open while the page reruns around it (a notice above it coming or going moved it before)
-    with st.expander("Change one lane", expanded=False, key="race_lane_editor"):
-        choices = list(range(len(specs)))
-        if st.session_state.get(LANE_PICK_KEY) not in choices:
-            st.session_state[LANE_PICK_KEY] = 0
+    # stateful: the server keeps whether it is open, so every run of the page (a tick's, a notice's) draws it so
+    with st.expander("Change one lane", key=EDITOR_KEY, on_change="rerun"):
+        _keep_pick(labels)
         index = st.selectbox(
-            "Lane", choices, key=LANE_PICK_KEY, format_func=lambda i: f"{i + 1}: {labels[i]}", help="the lane to change"
+            "Lane",
+            list(range(len(specs))),
+            key=LANE_PICK_KEY,
+            format_func=lambda i: f"{i + 1}: {labels[i]}",
+            on_change=_on_pick,
+            help="the lane to change",
         )
         config = lane_config(run.config, specs[index])
         columns = st.columns(4)
@@ -191,6 +197,23 @@ def editor(run: LiveRun) -> None:
             else:
                 low = spec.low if not spec.open_low else None
                 column.number_input(sidebar_form.LABELS[name], min_value=low, max_value=spec.high, format="%g", **args)
+
+
+def _on_pick() -> None:
+    picked = st.session_state.get(LANE_PICK_KEY)
+    if isinstance(picked, int):
+        st.session_state[PICKED_KEY] = picked
+
+
+def _keep_pick(labels: list[str]) -> None:
+    """Keep the picked lane across reruns: the browser sends the pick as its label, which a change to that lane
+    (lr 0.01 -> 0.1 relabels "adam" as "adam, lr 0.1") leaves unknown; the picker is then set to the lane kept."""
+    picked = st.session_state.get(PICKED_KEY, 0)
+    picked = picked if isinstance(picked, int) and 0 <= picked < len(labels) else 0
+    st.session_state[PICKED_KEY] = picked
+    if st.session_state.get(LANE_PICK_KEY) != picked or st.session_state.get(PICK_LABELS_KEY) != labels:
+        st.session_state[LANE_PICK_KEY] = picked  # also when the labels changed: the browser then shows the new one
+    st.session_state[PICK_LABELS_KEY] = labels
 
 
 def _seed(run: LiveRun, index: int, name: str, value: Any) -> None:
