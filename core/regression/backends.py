@@ -36,12 +36,35 @@ class OptimizerState:
 
 @dataclass(frozen=True)
 class ChunkResult:
-    """Rows produced by a chunk (stopping right after the first diverged row) and the state after it."""
+    """Rows produced by a chunk (stopping right after the first diverged row) and the state after it.
+
+    slot_rows[k] holds the optimizer slots after row k (None where a backend did not record them), so the state
+    after any row is known exactly: head(k) is the chunk cut after k rows, tail(k) the rows after them.
+    """
 
     w: np.ndarray
     b: np.ndarray
     loss: np.ndarray
     state: OptimizerState
+    slot_rows: np.ndarray | None = None
+
+    def __len__(self) -> int:
+        return len(self.w)
+
+    def head(self, k: int) -> ChunkResult:
+        """The first k rows (k >= 1) and the exact state after them."""
+        if k >= len(self.w):
+            return self
+        if k < 1 or self.slot_rows is None:
+            raise ValueError(f"can't cut a chunk of {len(self.w)} rows after {k} without its slot rows")
+        params = np.array([self.w[k - 1], self.b[k - 1]], dtype=np.float32)
+        state = OptimizerState(params, self.slot_rows[k - 1], self.state.iteration - (len(self.w) - k))
+        return ChunkResult(self.w[:k], self.b[:k], self.loss[:k], state, self.slot_rows[:k])
+
+    def tail(self, k: int) -> ChunkResult:
+        """The rows after the first k, ending in the same state."""
+        slot_rows = None if self.slot_rows is None else self.slot_rows[k:]
+        return ChunkResult(self.w[k:], self.b[k:], self.loss[k:], self.state, slot_rows)
 
 
 class Backend(Protocol):
@@ -85,7 +108,7 @@ def run_eager(x, y, indices, mask, state, optimizer, loss, learning_rate) -> Chu
     iteration = state.iteration
     lr = tf.constant(learning_rate, dtype=tf.float32)
     per_sample = indices.shape[1] == 1
-    w_trace, b_trace, loss_trace = [], [], []
+    w_trace, b_trace, loss_trace, slot_trace = [], [], [], []
     for step in range(indices.shape[0]):
         if per_sample:
             x_i, y_i = x[int(indices[step, 0])], y[int(indices[step, 0])]
@@ -106,6 +129,7 @@ def run_eager(x, y, indices, mask, state, optimizer, loss, learning_rate) -> Chu
         w_trace.append(w.numpy())
         b_trace.append(b.numpy())
         loss_trace.append(step_loss.numpy())
+        slot_trace.append(np.stack([s.numpy() for s in slots]) if slots else state.slots)
         if is_bad(w_trace[-1], b_trace[-1], loss_trace[-1]):
             break
     slot_array = np.stack([s.numpy() for s in slots]) if slots else state.slots
@@ -115,6 +139,7 @@ def run_eager(x, y, indices, mask, state, optimizer, loss, learning_rate) -> Chu
         np.array(b_trace, np.float32),
         np.array(loss_trace, np.float32),
         OptimizerState(params, slot_array.astype(np.float32), iteration),
+        np.array(slot_trace, np.float32).reshape(len(slot_trace), *state.slots.shape),
     )
 
 
@@ -142,6 +167,7 @@ def compiled_chunk(optimizer: str, loss: str) -> Callable:
         w_rows = tf.TensorArray(tf.float32, size=capacity)
         b_rows = tf.TensorArray(tf.float32, size=capacity)
         loss_rows = tf.TensorArray(tf.float32, size=capacity)
+        slot_rows = tf.TensorArray(tf.float32, size=capacity, element_shape=[n_slots, 2])
         done = tf.constant(0)
         # Loop over the static capacity and break after n_steps (n_steps >= 1): a tf.range(n_steps) loop would
         # make XLA treat n_steps as a compile-time constant and recompile for every new chunk length (100+ ms).
@@ -163,11 +189,12 @@ def compiled_chunk(optimizer: str, loss: str) -> Callable:
             w_rows = w_rows.write(step, params[0])
             b_rows = b_rows.write(step, params[1])
             loss_rows = loss_rows.write(step, step_loss)
+            slot_rows = slot_rows.write(step, slots)
             done = step + 1
             finite = tf.math.is_finite(step_loss) & tf.reduce_all(tf.abs(params) <= DIVERGENCE_BOUND)
             if not finite or done >= n_steps:
                 break
-        return done, params, slots, iteration, w_rows.stack(), b_rows.stack(), loss_rows.stack()
+        return done, params, slots, iteration, w_rows.stack(), b_rows.stack(), loss_rows.stack(), slot_rows.stack()
 
     return run_chunk
 
@@ -184,6 +211,12 @@ def chunk_capacity(n_steps: int) -> int:
     return max(64, 1 << max(0, n_steps - 1).bit_length())
 
 
+def steps_at_no_extra_cost(backend: str, n_steps: int) -> int:
+    """How many steps one call for n_steps can run for the price of n_steps: the compiled call pays per call, not
+    per step, up to its padded capacity; the eager loop pays per step."""
+    return chunk_capacity(n_steps) if backend == "compiled" else n_steps
+
+
 def run_compiled(x, y, indices, mask, state, optimizer, loss, learning_rate, capacity: int = 0) -> ChunkResult:
     """Run all planned steps inside one XLA-compiled call (padded to a power-of-two capacity, or to `capacity` if
     larger: the step inspector's replays use one capacity, so XLA compiles one shape for them)."""
@@ -193,7 +226,7 @@ def run_compiled(x, y, indices, mask, state, optimizer, loss, learning_rate, cap
         pad = capacity - n_steps
         indices = np.concatenate([indices, np.zeros((pad, indices.shape[1]), np.int32)])
         mask = np.concatenate([mask, np.ones((pad, mask.shape[1]), np.float32)])
-    done, params, slots, iteration, w_rows, b_rows, loss_rows = compiled_call(optimizer, loss)(
+    done, params, slots, iteration, w_rows, b_rows, loss_rows, slot_rows = compiled_call(optimizer, loss)(
         x,
         y,
         tf.constant(indices),
@@ -210,6 +243,7 @@ def run_compiled(x, y, indices, mask, state, optimizer, loss, learning_rate, cap
         b_rows.numpy()[:done],
         loss_rows.numpy()[:done],
         OptimizerState(params.numpy(), slots.numpy(), int(iteration)),
+        slot_rows.numpy()[:done],
     )
 
 

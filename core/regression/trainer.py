@@ -9,13 +9,20 @@ import numpy as np
 import pandas as pd
 import tensorflow as tf
 
-from core.regression.backends import BACKENDS, OptimizerState, diverged_message, is_bad
+from core.regression.backends import (
+    BACKENDS,
+    ChunkResult,
+    OptimizerState,
+    diverged_message,
+    is_bad,
+    steps_at_no_extra_cost,
+)
 from core.regression.config import ConfigError, RegressionConfig
 from core.regression.convergence import ConvergenceTracker, criterion_for
 from core.regression.data import least_squares, make_data, max_stable_learning_rate, mean_loss
 from core.regression.dataset import Datasets
 from core.regression.fields import BACKEND_NAMES, DATA_FIELDS
-from core.regression.schedule import Position, plan_steps, steps_left
+from core.regression.schedule import Plan, Position, plan_steps, steps_left
 from core.regression.step_checkpoints import CheckpointLog
 from core.regression.trace_buffer import TraceBuffer
 
@@ -30,6 +37,16 @@ class Event(NamedTuple):
     field: str
     old: Any
     new: Any
+
+
+class RowsAhead(NamedTuple):
+    """Steps a compiled call ran past the chunk taken (free: it pays per call), from that chunk's end state."""
+
+    rows: ChunkResult
+    state: OptimizerState
+    position: Position
+    config: RegressionConfig
+    backend: str
 
 
 class StepStart(NamedTuple):
@@ -69,6 +86,7 @@ class Trainer:
         self.initial_config = config
         self.events: list[Event] = []
         self._step_start: StepStart | None = None
+        self._ahead: RowsAhead | None = None
         self.status = "running"
         self.message = ""
         self._position = Position()
@@ -217,12 +235,62 @@ class Trainer:
         config = self.config
         n = min(n, self.checkpoints.steps_to_boundary(self.steps_done, config, self.backend))
         self.checkpoints.note(self.steps_done, config, self.backend, self._state, self._position)
-        plan = plan_steps(
-            config.n_samples, config.batch_size, config.seed, config.shuffle, config.epochs, self._position, n
-        )
+        ahead = self._rows_ahead()
+        if ahead is not None:
+            n = min(n, len(ahead))
+        plan = self._plan(n)
         if plan.n_steps == 0:
             self.status = "done"
             return 0
+        if ahead is not None:
+            result = ahead.head(n)
+            self._ahead = (
+                RowsAhead(ahead.tail(n), result.state, plan.end, config, self.backend) if len(ahead) > n else None
+            )
+        else:
+            result = self._compute(plan)
+        made = len(result.w)
+        diverged = made > 0 and is_bad(result.w[-1], result.b[-1], result.loss[-1])
+        kept = made - 1 if diverged else made
+        converged_at = self._first_close(result, kept) if config.stop_when_converged else None
+        if converged_at is not None and converged_at < made:  # the chunk ends exactly at that step
+            self._ahead = None
+            plan, result = self._plan(converged_at), result.head(converged_at)
+            made = kept = converged_at
+            diverged = False
+        start = self.steps_done + 1
+        self._trace.append(
+            np.arange(start, start + kept), plan.epochs[:kept], result.w[:kept], result.b[:kept], result.loss[:kept]
+        )
+        self._tracker.update(np.arange(start, start + kept), result.w[:kept], result.b[:kept])
+        if kept:
+            self.last_batch = plan.indices[kept - 1][plan.mask[kept - 1] > 0]
+        if diverged:
+            self._ahead = None
+            self._position = self._plan(kept).end
+            self._diverge(start + kept, result.w[-1], result.b[-1], result.loss[-1])
+            return made
+        self._state = result.state
+        self._position = plan.end
+        if self._position.epoch >= config.epochs:
+            self.status = "done"
+        elif converged_at is not None:
+            self._stop_converged()
+        return made
+
+    def _plan(self, n: int) -> Plan:
+        """The next n steps' batches from where the run stands."""
+        config = self.config
+        return plan_steps(
+            config.n_samples, config.batch_size, config.seed, config.shuffle, config.epochs, self._position, n
+        )
+
+    def _compute(self, wanted: Plan) -> ChunkResult:
+        """Run the wanted steps on the backend. The steps its call runs at no extra cost past them (up to the next
+        checkpoint) are kept for the next chunk, which takes them if nothing changed in between."""
+        config, n = self.config, wanted.n_steps
+        boundary = self.checkpoints.steps_to_boundary(self.steps_done, config, self.backend)
+        plan = self._plan(max(n, min(steps_at_no_extra_cost(self.backend, n), boundary)))
         result = BACKENDS[self.backend](
             self._x_tf,
             self._y_tf,
@@ -233,52 +301,22 @@ class Trainer:
             config.loss,
             config.learning_rate,
         )
-        made = len(result.w)
-        diverged = made > 0 and is_bad(result.w[-1], result.b[-1], result.loss[-1])
-        kept = made - 1 if diverged else made
-        converged_at = self._first_close(result, kept) if config.stop_when_converged else None
-        if converged_at is not None and converged_at < made:  # run again, exactly up to that step
-            plan = plan_steps(
-                config.n_samples,
-                config.batch_size,
-                config.seed,
-                config.shuffle,
-                config.epochs,
-                self._position,
-                converged_at,
-            )
-            result = BACKENDS[self.backend](
-                self._x_tf,
-                self._y_tf,
-                plan.indices,
-                plan.mask,
-                self._state,
-                config.optimizer,
-                config.loss,
-                config.learning_rate,
-            )
-            made = kept = len(result.w)
-            diverged = False
-        start = self.steps_done + 1
-        self._trace.append(
-            np.arange(start, start + kept), plan.epochs[:kept], result.w[:kept], result.b[:kept], result.loss[:kept]
-        )
-        self._tracker.update(np.arange(start, start + kept), result.w[:kept], result.b[:kept])
-        if kept:
-            self.last_batch = plan.indices[kept - 1][plan.mask[kept - 1] > 0]
-        if diverged:
-            self._position = plan_steps(
-                config.n_samples, config.batch_size, config.seed, config.shuffle, config.epochs, self._position, kept
-            ).end
-            self._diverge(start + kept, result.w[-1], result.b[-1], result.loss[-1])
-            return made
-        self._state = result.state
-        self._position = plan.end
-        if self._position.epoch >= config.epochs:
-            self.status = "done"
-        elif converged_at is not None:
-            self._stop_converged()
-        return made
+        if len(result) <= n:
+            return result
+        taken = result.head(n)
+        self._ahead = RowsAhead(result.tail(n), taken.state, wanted.end, config, self.backend)
+        return taken
+
+    def _rows_ahead(self) -> ChunkResult | None:
+        """The rows computed past the last chunk, when the run still stands exactly where they start."""
+        ahead = self._ahead
+        if ahead is None:
+            return None
+        current = (ahead.state is self._state, ahead.config is self.config, ahead.backend == self.backend)
+        if all(current) and ahead.position == self._position and self.status == "running":
+            return ahead.rows
+        self._ahead = None
+        return None
 
     def _first_close(self, result: Any, kept: int) -> int | None:
         """How many of a chunk's rows run up to its first close one (the step a stop at convergence ends on)."""

@@ -116,3 +116,22 @@ def test_one_trace_per_optimizer_and_loss_for_any_chunk_length() -> None:
         plan = planned(CONFIG.replace(epochs=10), steps)
         BACKENDS["compiled"](x, y, plan.indices, plan.mask, state, "rmsprop", "mae", 0.01)
     assert compiled_chunk("rmsprop", "mae").experimental_get_tracing_count() == 1
+
+
+@pytest.mark.parametrize("backend", ["eager", "compiled"])
+@pytest.mark.parametrize("optimizer", ["sgd", "adam"])
+def test_a_chunk_cut_after_k_rows_is_the_chunk_of_k_steps(backend: str, optimizer: str) -> None:
+    x, y = (tf.constant(a) for a in make_data(CONFIG))
+    plan = planned(CONFIG, 12)
+    fresh = OptimizerState.fresh(optimizer, 1.0, -1.0)
+    whole = BACKENDS[backend](x, y, plan.indices, plan.mask, fresh, optimizer, "mse", 0.05)
+    short = BACKENDS[backend](x, y, plan.indices[:5], plan.mask[:5], fresh, optimizer, "mse", 0.05)
+    head, tail = whole.head(5), whole.tail(5)
+    np.testing.assert_array_equal(head.w, short.w)
+    np.testing.assert_array_equal(head.state.params, short.state.params)
+    np.testing.assert_array_equal(head.state.slots, short.state.slots)
+    assert head.state.iteration == short.state.iteration == 5
+    assert len(tail) == 7 and tail.state is whole.state and whole.head(12) is whole
+    np.testing.assert_array_equal(np.concatenate([head.b, tail.b]), whole.b)
+    with pytest.raises(ValueError):
+        whole.head(0)

@@ -325,3 +325,63 @@ def test_advance_makes_the_same_steps_as_step_without_building_rows() -> None:
     assert advanced.advance(45) == 45 == len(rows)
     np.testing.assert_array_equal(advanced.trace_column("w"), stepped.trace_column("w"))
     assert advanced.advance(100) == 15 and advanced.status == "done" and advanced.advance(5) == 0
+
+
+def _counting_compiled_calls(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Record the number of steps of every compiled call (the real TensorFlow call still runs)."""
+    from core.regression import backends
+
+    calls: list[int] = []
+    real = backends.BACKENDS["compiled"]
+
+    def counted(x, y, indices, *args, **kwargs):
+        calls.append(int(indices.shape[0]))
+        return real(x, y, indices, *args, **kwargs)
+
+    monkeypatch.setitem(backends.BACKENDS, "compiled", counted)
+    return calls
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "adam"])
+def test_small_ticks_take_the_steps_a_compiled_call_ran_ahead(monkeypatch: pytest.MonkeyPatch, optimizer: str) -> None:
+    config = RegressionConfig(optimizer=optimizer, learning_rate=0.01)
+    whole = Trainer(config, "compiled")
+    whole.step(160)
+    calls = _counting_compiled_calls(monkeypatch)
+    ticked = Trainer(config, "compiled")
+    for _ in range(10):
+        assert ticked.advance(16) == 16
+    assert len(calls) < 10, calls  # 16-step ticks take the steps their padded calls ran ahead
+    np.testing.assert_array_equal(
+        ticked.trace[["w", "b", "loss"]].to_numpy(), whole.trace[["w", "b", "loss"]].to_numpy()
+    )
+    np.testing.assert_array_equal(ticked._state.slots, whole._state.slots)
+    assert ticked._state.iteration == whole._state.iteration == 160
+
+
+def test_a_change_drops_the_steps_run_ahead_and_trains_with_the_new_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    config = RegressionConfig(optimizer="momentum")
+    reference = Trainer(config, "eager")
+    reference.step(16)
+    reference.update(learning_rate=0.05)
+    reference.step(16)
+    calls = _counting_compiled_calls(monkeypatch)
+    ticked = Trainer(config, "compiled")
+    ticked.step(16)
+    assert calls == [64]  # the call ran 48 steps past the tick
+    ticked.update(learning_rate=0.05)
+    ticked.step(16)
+    assert len(calls) == 2  # those 48 steps were trained at the old rate: they were not used
+    np.testing.assert_allclose(ticked.trace["w"].to_numpy(), reference.trace["w"].to_numpy(), rtol=1e-5, atol=1e-6)
+
+
+def test_stop_when_converged_ends_on_that_step_from_one_call(monkeypatch: pytest.MonkeyPatch) -> None:
+    config = RegressionConfig(stop_when_converged=True, learning_rate=0.05)
+    eager = Trainer(config, "eager")
+    eager.run()
+    calls = _counting_compiled_calls(monkeypatch)
+    compiled = Trainer(config, "compiled")
+    compiled.run()
+    assert compiled.status == "done" and compiled.steps_done == eager.steps_done == compiled.converged_step
+    assert len(calls) == 1
+    np.testing.assert_allclose(compiled.trace["w"].to_numpy(), eager.trace["w"].to_numpy(), rtol=1e-4, atol=1e-5)
