@@ -189,7 +189,7 @@ def save(
 ) -> list[int]:
     """Save every lane as its own run, all with sweep_id race_id (the store's group id); returns their ids. The
     first save writes every lane in one transaction; later ones append each lane's new points."""
-    from core.store.run_saving import save_new_trainers, save_trainer
+    from core.store.run_saving import run_record, save_new_trainers, save_trainer
     from core.store.run_store import RunStore
 
     race = race_of(engine, handle)
@@ -203,6 +203,12 @@ def save(
         for index, lane in enumerate(race.lanes):
             run_id = run_ids[index] if index < len(run_ids) else None
             lane_status = statuses[index]
+            if index == 0 and run_id is not None and _outside_race(store, run_id, race_id):
+                # a single run that became this race's first lane: its own row joins the race (replaced in place,
+                # once), so the run is stored once
+                record = run_record(lane, f"{lane.label} · {race_id}", lane_status)
+                ids.append(store.save_run(**record, run_id=run_id, sweep_id=race_id))
+                continue
             ids.append(
                 save_trainer(
                     lane,
@@ -215,6 +221,16 @@ def save(
                 )
             )
     return ids
+
+
+def _outside_race(store: Any, run_id: int, race_id: str) -> bool:
+    """Whether the stored run_id is there but not yet grouped under race_id."""
+    from core.store.store_errors import RunNotFound
+
+    try:
+        return store.get_run(run_id)["sweep_id"] != race_id
+    except RunNotFound:
+        return False  # deleted meanwhile: save_trainer stores it again as a new run
 
 
 def records(engine: Any, handle: int, race_id: str, status: str | None = None) -> list[dict[str, Any]]:

@@ -72,8 +72,8 @@ def add_lane_mid_run(run: LiveRun, lanes: list[dict[str, Any]]) -> None:
     """
     was_racing = run.racing
     run.lanes = run._with_engine(lambda handle: run.client.race(handle, "add_lane", lane=lanes[-1]))
-    if not was_racing:  # the single run saved so far stays as it is; from now on its lanes save as one race
-        run.race_id, run.lane_run_ids = race_state.new_race_id(), []
+    if not was_racing:  # from now on its lanes save as one race, the single run's stored row as the first lane's
+        run.race_id, run.lane_run_ids = race_state.new_race_id(), [] if run.run_id is None else [run.run_id]
     run.saved_as = ()  # the next save writes the new lane too
     label = lane_labels(run.config, [LaneSpec.from_dict(lane) for lane in run.lanes])[-1]
     steps = run.view["steps_done"] if run.view else 0

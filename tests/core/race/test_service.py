@@ -257,3 +257,25 @@ def test_the_first_lane_of_a_race_can_be_inspected_at_any_step():
         assert np.float32(record["w_after"]) == np.float32(row["w"]) and np.float32(record["b_after"]) == np.float32(
             row["b"]
         )
+
+
+def test_a_single_run_saved_then_turned_into_a_race_is_stored_once_as_its_first_lane(tmp_path):
+    db = str(tmp_path / "runs.sqlite3")
+    engine = Engine()
+    handle = engine.open(BASE.to_dict())
+    engine.tick(handle, 120, 5.0)
+    single = engine.save(handle, db, run_key="k")
+    engine.race(handle, "add_lane", {"lane": {"overrides": {"optimizer": "adam"}}})
+    engine.race(handle, "tick", {"n": 30, "max_seconds": 5.0})
+    save = {"db_path": db, "race_id": "race-1a2b3c4d", "run_ids": [single], "run_key": "k2"}
+    ids = engine.race(handle, "save", save)
+    engine.race(handle, "tick", {"n": 30, "max_seconds": 5.0})
+    assert engine.race(handle, "save", {**save, "run_ids": ids}) == ids
+    with RunStore(db) as store:
+        runs = store.list_runs()
+        assert len(runs) == 2 and ids[0] == single  # the single run's row is the first lane's, not a second copy
+        assert {run["sweep_id"] for run in runs} == {"race-1a2b3c4d"}
+        assert {run["steps"] for run in runs} == {180}
+        first = store.get_run(single)
+        assert first["name"] == "sgd · race-1a2b3c4d"
+        assert list(store.points(single)["step"]) == list(range(181))  # its whole trace, every step once

@@ -85,3 +85,22 @@ def test_a_lane_picked_in_the_browser_is_the_lane_shown(live_page: AppTest) -> N
     assert app.selectbox(key=LANE_PICK_KEY).value == 1
     assert any(box.key.endswith("_1_learning_rate") for box in app.number_input)
     assert not any(box.key.endswith("_4_learning_rate") for box in app.number_input)
+
+
+def test_a_saved_single_run_turned_into_a_race_is_stored_once(live_page: AppTest, tmp_path: Path) -> None:
+    from core.store.run_store import RunStore
+
+    app = live_page.run()
+    click(app, "Step")
+    click(app, "Step")
+    assert app.session_state["live_run"].autosave()  # what a pause or Save does: the single run is stored
+    with RunStore(tmp_path / "runs.sqlite3") as store:
+        (single,) = store.list_runs()
+    click(app, "Add lane")
+    click(app, "Step")
+    assert app.session_state["live_run"].autosave() and not app.exception
+    with RunStore(tmp_path / "runs.sqlite3") as store:
+        runs = store.list_runs()
+    assert len(runs) == 2, [(run["id"], run["name"], run["sweep_id"]) for run in runs]  # two lanes, two rows
+    assert single["id"] in {run["id"] for run in runs} and len({run["sweep_id"] for run in runs}) == 1
+    assert {run["steps"] for run in runs} == {3}
