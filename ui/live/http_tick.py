@@ -12,17 +12,18 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from typing import Any
 
 from core.engine.errors import EngineError
 from core.regression.config import ConfigError
-from ui.live import feed_state, lanes_table, pacing, panel
+from ui.live import feed_state, lanes_table, pacing, panel, session
 from ui.live.run_state import LiveRun
 
 BUSY_RETRY_S = 0.05  # a full run holds the session: ask again this soon
 
 
-def server(run: LiveRun, state: dict[str, Any]) -> Any:
+def server(run: LiveRun, state: dict[str, Any]) -> Callable[[], str]:
     """What serves this session's HTTP ticks: its run, and its tick state (ui.live.feed_state)."""
     return lambda: json.dumps(serve(run, state), separators=(",", ":"))
 
@@ -49,7 +50,7 @@ def _tick(run: LiveRun) -> dict[str, Any]:
         view = run.tick(since)
     except (EngineError, ConfigError):
         return {"fallback": "the engine failed"}  # the fragment's tick shows why
-    delta = panel.delta_payload(run, view, pacing.wanted_interval() if run.playing else None)
+    delta = panel.delta_payload(run, view, session.next_tick_s(run) if run.playing else None)
     if delta is None:
         return {"fallback": "the charts need a full draw"}
     payload, fed = delta

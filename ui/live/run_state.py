@@ -74,7 +74,6 @@ class LiveRun:
     initialised: bool = False
     ticking: bool = False
     fresh_frame: bool = False
-    tick_every: float = TICK_SECONDS  # when the next tick is due after the last was asked for (ui.live.pacing)
     tick_seconds: float = 0.0  # how long the last tick took
     tick_started: float = 0.0
     tick_started_cpu: float = 0.0

@@ -197,8 +197,7 @@ def note_playing(run: LiveRun) -> None:
 
 def next_tick_s(run: LiveRun) -> float:
     """When this session's next tick is due: the interval the server's load allows (ui.live.pacing)."""
-    run.tick_every = pacing.wanted_interval()
-    return run.tick_every
+    return pacing.wanted_interval()
 
 
 def tick_begins(run: LiveRun) -> None:

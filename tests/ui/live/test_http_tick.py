@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import threading
 import time
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,19 +15,7 @@ from core.regression.config import RegressionConfig
 from ui.live import feed_state, http_tick, panel
 from ui.live.run_state import LiveRun
 
-
-@pytest.fixture(scope="module")
-def client() -> EngineClient:
-    engine = EngineClient()
-    yield engine
-    engine.shutdown()
-
-
-@pytest.fixture(autouse=True)
-def scratch_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "runs.sqlite3"
-    monkeypatch.setenv("TAPESTREAM_DB", str(path))
-    return path
+pytestmark = pytest.mark.usefixtures("scratch_store")  # tests/ui/live/conftest.py
 
 
 def drawn_and_playing(client: EngineClient, **config: Any) -> tuple[LiveRun, dict[str, Any]]:

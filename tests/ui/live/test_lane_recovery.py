@@ -14,13 +14,6 @@ from ui.live.run_state import LiveRun
 from ui.live.session import _release_all
 
 
-@pytest.fixture(scope="module")
-def client() -> EngineClient:
-    engine = EngineClient()
-    yield engine
-    engine.shutdown()
-
-
 def test_every_lane_of_an_unsaved_race_is_recovered_and_imports_as_one_group(
     client: EngineClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

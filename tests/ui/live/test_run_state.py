@@ -15,19 +15,7 @@ from core.store.run_store import RunStore
 from ui.live.run_state import LiveRun
 from ui.live.session import _release_all
 
-
-@pytest.fixture(scope="module")
-def client() -> EngineClient:
-    engine = EngineClient()
-    yield engine
-    engine.shutdown()
-
-
-@pytest.fixture(autouse=True)
-def scratch_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "runs.sqlite3"
-    monkeypatch.setenv("TAPESTREAM_DB", str(path))
-    return path
+pytestmark = pytest.mark.usefixtures("scratch_store")  # tests/ui/live/conftest.py
 
 
 def test_speed_paces_steps_per_tick(client: EngineClient) -> None:
