@@ -47,11 +47,11 @@ def run_bench(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
 
 
 def test_two_playing_sessions_advance_and_an_idle_one_gets_no_update() -> None:
-    done = run_bench("--sessions", "2", "--seconds", "3", "--idle", "1", "--json")
+    done = run_bench("--sessions", "2", "--seconds", "3", "--settle", "1", "--idle", "1", "--json")
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert KEYS <= result.keys()
-    assert result["sessions"] == 2 and result["problems"] == []
+    assert result["sessions"] == 2 and result["problems"] == [] and result["settle_s"] == 1.0
     assert result["steps_advanced_min"] > 0
     playing = [row for row in result["per_session"] if row["role"] == "playing"]
     idle = [row for row in result["per_session"] if row["role"] == "idle"]
@@ -74,6 +74,7 @@ def test_two_playing_sessions_advance_and_an_idle_one_gets_no_update() -> None:
         (["--sessions", "many"], "--sessions"),
         (["--seconds", "nan"], "--seconds"),
         (["--idle", "-1"], "--idle"),
+        (["--settle", "-1"], "--settle"),
         (["--query", "?epochs=10"], "--query"),
     ],
 )
