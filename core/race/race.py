@@ -28,7 +28,9 @@ class Race:
         self.lanes = [
             Lane(config, label, spec.backend, self.datasets) for config, label, spec in zip(configs, labels, self.specs)
         ]
-        self.rates = [0.0] * len(self.lanes)  # steps/s of each lane over its last advance
+        # steps/s of each lane in its last advance, over the time spent on it: the lanes of one packed call share
+        # its time, a lane that steps alone (eager, or stopping at convergence) has its own
+        self.rates = [0.0] * len(self.lanes)
         self._groups = LaneGroups()
 
     @classmethod
@@ -127,8 +129,7 @@ class Race:
         whole = all(isinstance(t, int) and not isinstance(t, bool) and t >= 0 for t in targets)
         if len(targets) != len(self.lanes) or not whole:
             raise ConfigError("n", n, "must be a whole number ≥ 0, or one per lane")
-        started = time.perf_counter()
-        made = [0] * len(self.lanes)
+        made, seconds = [0] * len(self.lanes), [0.0] * len(self.lanes)
         batched = [i for i, lane in enumerate(self.lanes) if lane.batched]
         limit = chunk_steps_limit([self.lanes[i] for i in batched])
         while True:
@@ -139,13 +140,18 @@ class Race:
                     plans[i] = plan
             if not plans:
                 break
+            started = time.perf_counter()
             for i, result in run_lane_chunks(self.lanes, plans, self._groups).items():
                 made[i] += self.lanes[i].take_chunk(plans[i], result)
+            spent = time.perf_counter() - started
+            for i in plans:  # the lanes of one packed call share its time
+                seconds[i] += spent
         for i, lane in enumerate(self.lanes):
             if not lane.batched:
+                started = time.perf_counter()
                 made[i] += lane.advance(targets[i])
-        seconds = max(time.perf_counter() - started, 1e-9)
-        self.rates = [count / seconds if count else 0.0 for count in made]
+                seconds[i] += time.perf_counter() - started
+        self.rates = [count / max(took, 1e-9) if count else 0.0 for count, took in zip(made, seconds, strict=True)]
         return made
 
     def steps_left_in_epoch(self) -> list[int]:

@@ -168,3 +168,13 @@ def test_reset_starts_every_lane_again_with_its_settings():
     assert all(lane.steps_done == 0 and lane.events == [] for lane in race.lanes)
     assert race.lanes[0].config.learning_rate == 0.02
     assert [lane.label for lane in race.lanes] == ["batch 1, lr 0.02", "batch 32", "batch full"]
+
+
+def test_each_lane_has_its_own_steps_per_second_over_the_time_spent_on_it():
+    specs = [LaneSpec({"optimizer": "sgd"}), LaneSpec({"optimizer": "adam"}), LaneSpec({}, "", "eager")]
+    race = Race(BASE, specs)
+    race.advance(16)  # compiles the packed call
+    race.advance(64)
+    packed, eager = race.rates[:2], race.rates[2]
+    assert packed[0] == packed[1] > 0  # one packed call trained both: they share its time
+    assert 0 < eager < packed[0] / 3, race.rates  # the eager lane's steps, one by one, at its own rate
