@@ -27,7 +27,7 @@ full runs, and the texts each tick's feed writes into them.
 An update is a tick that delivered new chart data: an HTTP tick's answer, or a fragment run whose deltas carry the
 live_feed component's. The window opens --settle seconds (default 3) after every playing session's first update,
 so a run's one-time start-up work is not counted per update: the step inspector's replay, compiled in the
-background once per shape and engine process (core/regression/step_warmup.py), takes 0.2-0.5 s of engine CPU. The
+background once per shape and engine process (core/regression/step_warmup.py), takes 0.3-2 s of engine CPU. The
 report: updates per second per playing session (over the time it played inside the
 window), bytes per update (websocket messages and HTTP bodies, decoded; wire_bytes_per_update as read off the
 sockets), HTTP ticks,

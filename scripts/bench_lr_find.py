@@ -8,30 +8,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import pathlib
 import statistics
-import subprocess
-import sys
-import time
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
+from process_timing import alternate
+
 LR_FIND = ["lr-find", "--json"]
 TRAIN = ["train"]
 TARGET_RATIO = 2.0
-
-
-def timed_process(arguments: list[str]) -> tuple[float, str]:
-    """Seconds for `python -m core ARGS` from start to exit, and its stdout; exits if it fails."""
-    environment = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
-    started = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-m", "core", *arguments], cwd=ROOT, env=environment, capture_output=True, text=True
-    )
-    seconds = time.perf_counter() - started
-    if done.returncode != 0:
-        raise SystemExit(f"python -m core {' '.join(arguments)} failed ({done.returncode}): {done.stderr[-2000:]}")
-    return seconds, done.stdout
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -42,12 +25,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.repeats < 1:
         parser.error("--repeats must be at least 1")
-    finds, trains, inside = [], [], []
-    for _ in range(args.repeats):
-        seconds, output = timed_process(LR_FIND)
-        finds.append(seconds)
-        inside.append(json.loads(output.strip().splitlines()[-1])["seconds"])
-        trains.append(timed_process(TRAIN)[0])
+    finds, outputs, trains = alternate(LR_FIND, TRAIN, args.repeats)
+    inside = [json.loads(output.strip().splitlines()[-1])["seconds"] for output in outputs]
     result = {
         "lr_find_process_s": round(statistics.median(finds), 3),
         "train_process_s": round(statistics.median(trains), 3),

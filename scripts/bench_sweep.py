@@ -4,32 +4,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import pathlib
 import statistics
-import subprocess
-import sys
-import time
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
+from process_timing import alternate
+
 LEARNING_RATES = "0.001,0.002,0.005,0.01,0.02,0.03,0.05,0.1,0.2,0.3"
 SEEDS = "0,1,2,3,4,5,6,7,8,9"
 SWEEP = ["sweep", "--lr", LEARNING_RATES, "--seeds", SEEDS, "--json"]
 SINGLE = ["train"]
 TARGET_RATIO = 3.0
-
-
-def timed_process(arguments: list[str]) -> tuple[float, str]:
-    """Seconds for `python -m core ARGS` from start to exit, and its stdout; raises if it fails."""
-    environment = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
-    started = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-m", "core", *arguments], cwd=ROOT, env=environment, capture_output=True, text=True
-    )
-    seconds = time.perf_counter() - started
-    if done.returncode != 0:
-        raise SystemExit(f"python -m core {' '.join(arguments)} failed ({done.returncode}): {done.stderr[-2000:]}")
-    return seconds, done.stdout
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -38,12 +21,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=3, help="runs of each command (the median is reported)")
     parser.add_argument("--json", action="store_true", help="print one JSON object on the last line")
     args = parser.parse_args(argv)
-    sweep_times, single_times = [], []
-    for _ in range(max(1, args.repeats)):
-        seconds, output = timed_process(SWEEP)
-        sweep_times.append(seconds)
-        single_times.append(timed_process(SINGLE)[0])
-    runs = json.loads(output.strip().splitlines()[-1])["runs"]
+    sweep_times, outputs, single_times = alternate(SWEEP, SINGLE, max(1, args.repeats))
+    runs = json.loads(outputs[-1].strip().splitlines()[-1])["runs"]
     sweep_s, single_s = statistics.median(sweep_times), statistics.median(single_times)
     ratio = sweep_s / single_s
     print(f"single run (python -m core train, 2,000 steps): {single_s:.2f} s (median of {len(single_times)})")
