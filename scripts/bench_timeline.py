@@ -22,6 +22,7 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -38,12 +39,48 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+RUNS_ENV = "BENCH_TIMELINE_RUNS"  # where the served dashboard writes each script run's time (serve_timed)
+
+
+def serve_timed() -> None:
+    """Run `streamlit run …` (the arguments after --serve) with each script run's wall and thread CPU time, from
+    its start to its end on the script thread, appended to the file RUNS_ENV names: "fragment|full wall_ms cpu_ms"."""
+    from streamlit.runtime.scriptrunner import script_runner
+    from streamlit.web.cli import main as streamlit_main
+
+    runs = open(os.environ[RUNS_ENV], "a", buffering=1)  # noqa: SIM115 - open while the server runs
+    run_script = script_runner.ScriptRunner._run_script
+
+    def timed(self, rerun_data):
+        wall, cpu = time.perf_counter(), time.thread_time()
+        try:
+            return run_script(self, rerun_data)
+        finally:
+            kind = "fragment" if rerun_data.fragment_id_queue else "full"
+            wall, cpu = (time.perf_counter() - wall) * 1000, (time.thread_time() - cpu) * 1000
+            runs.write(f"{kind} {wall:.2f} {cpu:.2f}\n")
+
+    script_runner.ScriptRunner._run_script = timed
+    sys.argv = ["streamlit", *sys.argv[sys.argv.index("--serve") + 1 :]]
+    streamlit_main()
+
+
+def script_runs(path: Path) -> list[tuple[str, float, float]]:
+    """The script runs the served dashboard has made so far: kind, wall ms, thread CPU ms."""
+    if not path.exists():
+        return []
+    return [
+        (kind, float(wall), float(cpu))
+        for kind, wall, cpu in (line.split() for line in path.read_text().split("\n") if line)
+    ]
+
+
 def start_server(db: Path, log: Path) -> tuple[subprocess.Popen, str]:
-    """The dashboard, headless, with its own run store; its URL once healthy."""
+    """The dashboard, headless, with its own run store, its script runs timed (serve_timed); its URL once healthy."""
     port = free_port()
-    command = [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true"]
+    command = [sys.executable, __file__, "--serve", "run", "dashboard.py", "--server.headless", "true"]
     command += ["--server.port", str(port), "--server.address", "127.0.0.1"]
-    env = {**os.environ, "TAPESTREAM_DB": str(db)}
+    env = {**os.environ, "TAPESTREAM_DB": str(db), RUNS_ENV: str(log.with_suffix(".runs"))}
     process = subprocess.Popen(command, cwd=ROOT, stdout=log.open("w"), stderr=subprocess.STDOUT, env=env)
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 90
@@ -145,13 +182,15 @@ class Frames:
         return None
 
 
-def moves(page, frames: Frames, count: int, server: int, settle_s: float) -> tuple[list[float], list[float]]:
-    """Press count keys on the Timeline, one at a time, each waited for; each move's server time in ms, and the CPU
-    the server and its engines spent on it (from the key press until the move is drawn, the page otherwise idle)."""
-    times, cpu = [], []
+def moves(page, frames: Frames, count: int, server: int, runs: Path, settle_s: float) -> dict[str, list[float]]:
+    """Press count keys on the Timeline, one at a time, each waited for. For each move: "page", new_session to
+    script_finished as the page stamps them (its main thread shares the cores, so a busy page inflates it);
+    "script" and "script_cpu", the fragment's run on the server's script thread (wall and that thread's CPU); and
+    "cpu", what the server and its engines spent from the key press until the move was drawn (10 ms ticks)."""
+    measured: dict[str, list[float]] = {"page": [], "script": [], "script_cpu": [], "cpu": []}
     for i in range(count):
         page.wait_for_timeout(settle_s * 1000 if i == 0 else 700)  # the page drawn, then a move
-        since = frames.count()
+        since, runs_before = frames.count(), len(script_runs(runs))
         cpu_before = tree_cpu_ms(server)
         before = page.evaluate(INSPECTOR)
         page.get_by_role("slider", name="Timeline").focus()
@@ -160,25 +199,25 @@ def moves(page, frames: Frames, count: int, server: int, settle_s: float) -> tup
         deadline = time.time() + 30
         while (ms := frames.server_ms(since)) is None and time.time() < deadline:
             page.wait_for_timeout(20)
-        cpu.append(tree_cpu_ms(server) - cpu_before)
-        if ms is not None:
-            times.append(ms)
-    return times, cpu
+        measured["cpu"].append(tree_cpu_ms(server) - cpu_before)
+        fragment_runs = [run for run in script_runs(runs)[runs_before:] if run[0] == "fragment"]
+        if ms is not None and fragment_runs:
+            measured["page"].append(ms)
+            measured["script"].append(fragment_runs[0][1])
+            measured["script_cpu"].append(fragment_runs[0][2])
+    return measured
 
 
-def summary(name: str, measured: tuple[list[float], list[float]]) -> dict[str, float]:
-    times, cpu = measured
-    later, later_cpu = times[1:] or times, cpu[1:] or cpu
-    return {
-        f"{name}_first_move_ms": times[0],
-        f"{name}_later_median_ms": statistics.median(later),
-        f"{name}_later_max_ms": max(later),
-        f"{name}_first_move_cpu_ms": cpu[0],
-        f"{name}_later_cpu_median_ms": statistics.median(later_cpu),
-        f"{name}_moves": len(times),
-        f"{name}_all_ms": [round(ms, 1) for ms in times],
-        f"{name}_all_cpu_ms": [round(ms, 1) for ms in cpu],
-    }
+def summary(name: str, measured: dict[str, list[float]]) -> dict[str, Any]:
+    """First move and the later moves' median (and max) of each measure."""
+    result: dict[str, Any] = {}
+    for measure, values in measured.items():
+        later = values[1:] or values
+        result[f"{name}_{measure}_first_ms"] = values[0]
+        result[f"{name}_{measure}_later_median_ms"] = statistics.median(later)
+        result[f"{name}_{measure}_later_max_ms"] = max(later)
+        result[f"{name}_{measure}_all_ms"] = [round(value, 1) for value in values]
+    return result
 
 
 def bench(count: int, settle_s: float) -> dict[str, float]:
@@ -188,6 +227,7 @@ def bench(count: int, settle_s: float) -> dict[str, float]:
         db = Path(folder) / "runs.sqlite3"
         run_id = stored_run(db)
         process, url = start_server(db, Path(folder) / "streamlit.log")
+        runs = Path(folder) / "streamlit.runs"
         try:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
@@ -198,11 +238,11 @@ def bench(count: int, settle_s: float) -> dict[str, float]:
                 page.wait_for_selector(".st-key-trace_chart .js-plotly-plot")
                 page.get_by_role("button", name="Step epoch").click()
                 page.wait_for_function(f"() => ({INSPECTOR})().includes('Step 1,000 ')")
-                result = summary("live", moves(page, frames, count, process.pid, settle_s))
+                result = summary("live", moves(page, frames, count, process.pid, runs, settle_s))
                 page.goto(f"{url}/Compare_Runs?run={run_id}")
                 page.wait_for_selector(".st-key-stored_data_chart .js-plotly-plot")
                 page.wait_for_function(f"() => ({INSPECTOR})().includes('Step 200 ')")
-                result.update(summary("compare", moves(page, frames, count, process.pid, settle_s)))
+                result.update(summary("compare", moves(page, frames, count, process.pid, runs, settle_s)))
                 browser.close()
         finally:
             process.terminate()
@@ -211,6 +251,9 @@ def bench(count: int, settle_s: float) -> dict[str, float]:
 
 
 def main() -> None:
+    if "--serve" in sys.argv:
+        serve_timed()
+        return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--moves", type=int, default=12)
     parser.add_argument("--json", action="store_true")
