@@ -36,9 +36,10 @@ class Group(NamedTuple):
     lr: tf.Tensor  # [R, 1]
 
 
-def group_spec(optimizer: str) -> Group:
-    """The TensorSpecs of a group's inputs (every size but the slot count is left open)."""
-    n_slots = len(OPTIMIZER_RULES[optimizer].slot_inits)
+def group_spec(optimizer: str | None) -> Group:
+    """The TensorSpecs of a group's inputs: every size but the optimizer's slot count is left open (that too when
+    optimizer is None, for the packed call's groups side by side)."""
+    n_slots = None if optimizer is None else len(OPTIMIZER_RULES[optimizer].slot_inits)
     return Group(
         tf.TensorSpec([None, None], tf.float32),
         tf.TensorSpec([None, None], tf.float32),
@@ -145,17 +146,8 @@ class Span(NamedTuple):
     batch: int
 
 
-PACKED_SPEC = Group(  # every group's inputs side by side along the run axis, batch and slots padded to the widest
-    tf.TensorSpec([None, None], tf.float32),
-    tf.TensorSpec([None, None], tf.float32),
-    tf.TensorSpec([None, None, None], tf.int32),
-    tf.TensorSpec([None, None, None], tf.float32),
-    tf.TensorSpec([None, None], tf.bool),
-    tf.TensorSpec([None, 2], tf.float32),
-    tf.TensorSpec([None, None, 2], tf.float32),
-    tf.TensorSpec([None, 1], tf.int32),
-    tf.TensorSpec([None, 1], tf.float32),
-)
+# every group's inputs side by side along the run axis, batch and slots padded to the widest
+PACKED_SPEC = group_spec(None)
 
 
 def _blocks(spans: tuple[Span, ...]) -> list[tuple[int, int, str, int]]:
