@@ -16,6 +16,11 @@ TRACE_LENGTHS = """([sel, prefix]) => {
 }"""
 X_RANGE = "sel => document.querySelector(sel + ' .js-plotly-plot')._fullLayout.xaxis.range"
 UPDATES = "sel => +document.querySelector(sel + ' .tapestream-chart').dataset.updates"
+LEGEND_GAP = """sel => {
+  const plot = document.querySelector(sel + ' .js-plotly-plot');
+  const box = part => plot.querySelector(part).getBoundingClientRect();
+  return box('.legend').top - box('.g-xtitle').bottom;
+}"""
 EDITOR = ".st-key-race_lane_editor"
 EDITOR_OPEN = f"() => document.querySelector('{EDITOR} details').open"
 PICKED = "() => document.querySelector('.st-key-race_lane_pick input').value"
@@ -119,6 +124,8 @@ def test_the_optimizers_preset_races_six_lanes_live(page, app_url: str) -> None:
     page.wait_for_function(f"() => ({UPDATES})('{loss_chart}') >= {before + 4}")
     grown = page.evaluate(TRACE_LENGTHS, [loss_chart, "EMA · "])
     assert len(emas) == 7 and all(grown[name] > emas[name] for name in emas), (emas, grown)
+    for chart in (trace, loss_chart, ".st-key-data_chart", ".st-key-landscape_chart"):
+        assert page.evaluate(LEGEND_GAP, chart) >= 0, f"{chart}: the legend overlaps the x axis's title"
     # the editor stayed open on its lane through those reruns, the lane's new label shown
     assert page.evaluate(EDITOR_OPEN) and page.evaluate(PICKED) == "5: adam, lr 0.1", page.evaluate(PICKED)
     assert rate.input_value() == "0.1"

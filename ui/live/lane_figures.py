@@ -18,6 +18,9 @@ from ui.live.frame_figures import line_trace
 OFFSETS_KEY = "live_lane_offsets"  # per chart: the index of its second lane's first trace
 SMALL_MULTIPLES_KEY = "race_small_multiples"  # the sidebar switch: one column per lane on the step charts
 GAP = 0.02  # between small multiples, as a share of the chart's width
+LEGEND_ROW_PX = 19  # one row of a chart's legend
+LEGEND_PER_ROW = 2  # lane names a legend row holds in a half-width chart (fewer rows drawn leave a small gap)
+UNDER_PLOT_PX = 56  # under the plot, above the legend: the x axis's tick labels and title
 
 
 def _recolour(trace: dict[str, Any], name: str, colour: str) -> None:
@@ -104,9 +107,23 @@ def add_lanes(figures: dict[str, dict[str, Any]], view: dict[str, Any], samples:
         for lane, drawn in zip(lanes[1:], series[1:]):  # after every lane's path, so the ticks' indices stay
             land.extend(lane_changes(lane, drawn["trajectory"], box))
     feed_state.current()[OFFSETS_KEY] = offsets
+    for figure in figures.values():
+        legend_below(figure)
     if st.session_state.get(SMALL_MULTIPLES_KEY):
         for key in ("trace_chart", "loss_chart"):
             small_multiples(figures[key], offsets[key], len(lanes), 2 if key == "trace_chart" or smoothed else 1)
+
+
+def legend_below(figure: dict[str, Any]) -> None:
+    """A race's long legend goes to the bottom of the figure, under the x axis's title, and the figure grows by its
+    rows (in place): placed under the plot as a share of its height, it met the title once its rows shrank the
+    plot."""
+    entries = sum(1 for trace in figure["data"] if trace.get("name") and trace.get("showlegend", True))
+    rows = -(-entries // LEGEND_PER_ROW)
+    layout = figure["layout"]
+    layout["legend"] = {**layout.get("legend", {}), "yref": "container", "y": 0, "yanchor": "bottom"}
+    layout["height"] = frame_figures.HEIGHT + rows * LEGEND_ROW_PX
+    layout["margin"] = {**layout.get("margin", {}), "b": UNDER_PLOT_PX + rows * LEGEND_ROW_PX}
 
 
 def smoothed_lanes(series: list[dict[str, Any]]) -> bool:
