@@ -1,12 +1,15 @@
 """Benchmark: a Timeline move's server time (target ≤ 100 ms), the first move and later ones, on Live and Compare.
 
-Run: ``python scripts/bench_timeline.py [--moves 12] [--json]``. Starts ``streamlit run dashboard.py`` on a free
-loopback port with a scratch run store and drives Debian's Chromium with Playwright. A move is a key press on the
-focused Timeline slider. Its server time runs from the rerun's ``new_session`` message to its ``script_finished``,
-both stamped by the page as they arrive (same machine); its CPU is what the server and its engine processes spent
-from the key press until the move was drawn (10 ms ticks). Live: the tutorial's run after Step epoch (1,000
-steps); Compare: a stored 200-step momentum run opened with ?run=ID, in the same fresh server after the Live
-moves. The first move is the first after the panel was drawn (cold: the first in that session); the rest warm.
+Run: ``python scripts/bench_timeline.py [--moves 12] [--settle 0.7] [--json]``. Starts ``streamlit run
+dashboard.py`` on a free loopback port with a scratch run store, through this script's --serve launcher, which
+times every script run on the server's script thread (wall and that thread's CPU), and drives Debian's Chromium
+with Playwright. A move is a key press on the focused Timeline slider. Per move: "script", the fragment's run on
+the server (engine call included: the server side of input to redraw); "page", new_session to script_finished as
+the page stamps them (its main thread shares the cores, so a page still drawing inflates it); "cpu", what the
+server and its engine processes spent from the key press until the move was drawn (10 ms ticks). Live: the
+tutorial's run after Step epoch (1,000 steps); Compare: a stored 200-step momentum run opened with ?run=ID, in the
+same fresh server after the Live moves. The first move comes --settle s after the panel was drawn (cold: the first
+in that session); the rest are warm.
 """
 
 from __future__ import annotations
