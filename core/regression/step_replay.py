@@ -21,8 +21,8 @@ from core.regression.optimizers import OPTIMIZER_RULES
 from core.regression.schedule import plan_steps
 from core.regression.step_checkpoints import Checkpoint, replay_capacity
 from core.regression.step_closed_form import CLOSED_FORM_TEXT, closed_form_gradient
+from core.regression.step_compiling import wait_for_warmup
 from core.regression.step_text import SLOT_NAMES, loop_body, start_note, update_lines
-from core.regression.step_warmup import wait_for_warmup
 
 SHOWN_ROWS = 3  # a mini-batch shows its first rows, then "…"
 PARAM_OF_FIELD = {"w_init": "w", "b_init": "b"}  # the settings that set a parameter mid-run

@@ -3,9 +3,9 @@
 A compiled replay runs at the run's one replay capacity (core.regression.step_checkpoints.replay_capacity); XLA
 compiles that shape once per (optimizer, loss, batch size, data size) and process, which takes 0.3–2 s. The
 engine starts this when a run is opened or its settings change, while the learner is still watching it train.
-An inspect that comes while its shape is still compiling waits for it (wait_for_warmup) instead of compiling the
-same shape beside it on the same cores: the wait falls on the first inspect (the panel's first draw), never on a
-later Timeline move.
+An inspect that comes while its shape is still compiling waits for it (core.regression.step_compiling) instead
+of compiling the same shape beside it on the same cores: the wait falls on the first inspect (the panel's first
+draw), never on a later Timeline move.
 """
 
 from __future__ import annotations
@@ -16,18 +16,13 @@ from typing import Any
 import numpy as np
 import tensorflow as tf
 
+from core.regression import step_compiling
 from core.regression.backends import OptimizerState
 from core.regression.config import RegressionConfig
+from core.regression.step_compiling import warm_key
 
 _warmed: set[tuple] = set()  # the shapes compiled (or being compiled) in this process
-_running: dict[tuple, threading.Thread] = {}  # the warm-ups still compiling, by shape
 _lock = threading.Lock()
-WAIT_LIMIT_S = 30.0  # an inspect waits at most this long for its shape's warm-up, then compiles it itself
-
-
-def warm_key(config: RegressionConfig, backend: str, n_samples: int) -> tuple:
-    """What a replay compiles for: the backend, optimizer, loss, batch size and the number of samples."""
-    return backend, config.optimizer, config.loss, config.batch_size, n_samples
 
 
 def warm_replay(config: RegressionConfig, backend: str, n_samples: int) -> tuple:
@@ -53,20 +48,9 @@ def warm_in_background(trainer: Any) -> threading.Thread | None:
         _warmed.add(key)
     thread = threading.Thread(target=_warm_quietly, args=(config, backend, n_samples), name="replay-warmup")
     thread.daemon = True
-    with _lock:
-        _running[key] = thread
+    step_compiling.started(key, thread)
     thread.start()
     return thread
-
-
-def wait_for_warmup(config: RegressionConfig, backend: str, n_samples: int) -> bool:
-    """Wait (at most WAIT_LIMIT_S) for this shape's warm-up if it is still compiling; whether there was one."""
-    with _lock:
-        thread = _running.get(warm_key(config, backend, n_samples))
-    if thread is None or thread is threading.current_thread():
-        return False
-    thread.join(WAIT_LIMIT_S)
-    return True
 
 
 def _warm_quietly(config: RegressionConfig, backend: str, n_samples: int) -> tuple | None:
@@ -79,5 +63,4 @@ def _warm_quietly(config: RegressionConfig, backend: str, n_samples: int) -> tup
             _warmed.discard(key)
         return None
     finally:
-        with _lock:
-            _running.pop(key, None)
+        step_compiling.finished(key)

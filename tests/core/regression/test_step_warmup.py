@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from core.regression import backends, step_replay, step_warmup
+from core.regression import backends, step_compiling, step_replay
 from core.regression.config import RegressionConfig
 from core.regression.step_checkpoints import replay_capacity
 from core.regression.step_replay import inspect_step
@@ -59,7 +59,7 @@ def test_an_inspect_during_the_warm_up_waits_for_it_instead_of_compiling_beside_
     trainer = Trainer(config, backend="compiled")
     trainer.run()
     waits: list[bool] = []
-    wait = step_warmup.wait_for_warmup
+    wait = step_compiling.wait_for_warmup
     monkeypatch.setattr(step_replay, "wait_for_warmup", lambda *args: waits.append(wait(*args)) or waits[-1])
     thread = warm_in_background(trainer)
     assert thread is not None and thread.is_alive()  # compiling: XLA takes a good part of a second
