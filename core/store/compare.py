@@ -13,6 +13,7 @@ import pandas as pd
 from core.regression.config import RegressionConfig, steps_per_epoch
 from core.regression.convergence import steps_to_converge
 from core.regression.data import least_squares, make_data
+from core.regression.dataset import Datasets
 from core.regression.fields import FIELD_NAMES, KEY_COLUMNS
 from core.regression.landscape import bounds, mean_loss_surface
 from core.regression.smoothing import ema_by_step
@@ -192,9 +193,12 @@ def landscape_box(runs: list[dict], paths: list[dict[str, Any]]) -> tuple[float,
     return bounds(corners)
 
 
-def data_surface(config: RegressionConfig, box: tuple[float, ...]) -> tuple[dict[str, np.ndarray], tuple[float, float]]:
-    """The mean-loss grid over box for a config's data and loss, and the data's least-squares (w, b)."""
-    x, y = make_data(config)
+def data_surface(
+    config: RegressionConfig, box: tuple[float, ...], datasets: Datasets | None = None
+) -> tuple[dict[str, np.ndarray], tuple[float, float]]:
+    """The mean-loss grid over box for a config's data and loss, and the data's least-squares (w, b). A run on
+    uploaded data needs its data set in datasets (by hash), else ConfigError names it."""
+    x, y = make_data(config, datasets)
     surface = mean_loss_surface(x, y, config.loss, box)
     return {"w": surface.w_values, "b": surface.b_values, "loss": surface.loss}, least_squares(x, y)
 

@@ -427,3 +427,26 @@ def test_open_in_live_regression_restarts_the_live_run_with_that_config(scratch_
     assert app.sidebar.selectbox(key="cfg_optimizer").value == "adam"
     assert app.sidebar.number_input(key="cfg_n_samples").value == 100
     assert app.query_params["optimizer"] == "adam" and app.query_params["learning_rate"] == "0.1"
+
+
+def test_a_run_on_uploaded_data_draws_its_landscape_on_that_data(scratch_store: Path) -> None:
+    from core.regression.data import least_squares
+    from core.regression.dataset import Dataset
+    from core.regression.trainer import Trainer
+    from core.store.run_saving import save_trainer
+
+    rng = np.random.default_rng(3)
+    x = rng.normal(0, 1, 120).astype(np.float32)
+    dataset = Dataset.of(x, 1.5 * x - 0.5 + rng.normal(0, 0.2, 120), "dose", "effect", "trial.csv")
+    config = RegressionConfig(data_source="csv", data_hash=dataset.hash, n_samples=len(dataset), epochs=1)
+    trainer = Trainer(config, backend="compiled", datasets={dataset.hash: dataset})
+    trainer.run()
+    with RunStore(scratch_store) as store:
+        run_id = save_trainer(trainer, store=store)
+    app = AppTest.from_file(COMPARE_PAGE, default_timeout=180).run()
+    app.multiselect(key="compare_selected").set_value([run_id]).run()
+    assert not app.exception
+    landscape = chart(app, "compare_landscape")
+    optimum = next(trace for trace in landscape["data"] if "least" in (trace.get("name") or "").lower())
+    w_ls, b_ls = least_squares(dataset.x, dataset.y)  # the contours and their optimum are the uploaded data's
+    assert optimum["x"][0] == pytest.approx(w_ls, rel=1e-4) and optimum["y"][0] == pytest.approx(b_ls, rel=1e-4)

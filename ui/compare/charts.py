@@ -12,6 +12,7 @@ from core.regression.config import ConfigError, RegressionConfig
 from core.regression.smoothing import SMOOTHING_CHOICES
 from core.store.axis_range import robust_range
 from core.store.compare import X_AXES, chart_series, data_surface, landscape_box, landscape_paths, run_labels
+from core.store.run_store import StoreError
 from core.sweep.summary import seed_band, seed_groups
 from ui.choices import forget_missing
 from ui.compare import many_runs_figures, overlay_chart, run_figures, run_highlight, store_reads, training_figures
@@ -303,7 +304,11 @@ def landscape(runs: list[dict], points: dict[int, pd.DataFrame]) -> None:
         runs = runs[:MAX_LANDSCAPE_RUNS]
     labels = run_labels(runs)
     paths = landscape_paths(runs, points)
-    surface, optimum = _surface(config.to_json(), landscape_box(runs, paths))
+    try:
+        surface, optimum = _surface(config.to_json(), landscape_box(runs, paths))
+    except (ConfigError, StoreError) as error:
+        st.info(f"No landscape: the data of run #{first['id']} can't be drawn here ({error}).")
+        return
     target = (config.w_target, config.b_target)
     figure = run_figures.landscape_figure(surface, paths, target, optimum, f"mean loss ({labels[first['id']]})")
     st.plotly_chart(figure, key="compare_landscape", config=PLOTLY_CONFIG)
@@ -315,5 +320,6 @@ def landscape(runs: list[dict], points: dict[int, pd.DataFrame]) -> None:
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def _surface(config_json: str, box: tuple[float, ...]) -> tuple[dict[str, np.ndarray], tuple[float, float]]:
-    """core's data_surface, cached per config and box."""
-    return data_surface(RegressionConfig.from_json(config_json), box)
+    """core's data_surface, cached per config (its data set's hash included) and box."""
+    config = RegressionConfig.from_json(config_json)
+    return data_surface(config, box, store_reads.datasets_of(config))

@@ -32,6 +32,16 @@ def db_path() -> str:
     return str(default_db_path())
 
 
+def datasets_of(config: Any) -> dict[str, Any]:
+    """The uploaded data set a config trains on, by hash, as the store keeps it ({} for generated data or when the
+    store no longer holds it: the caller's ConfigError then names the hash)."""
+    if not getattr(config, "data_hash", ""):
+        return {}
+    with RunStore(db_path()) as store:
+        dataset = store.dataset(config.data_hash)
+    return {} if dataset is None else {config.data_hash: dataset}
+
+
 def list_runs(**filters: str | None) -> list[dict] | None:
     """Runs newest first (read on every rerun, so new runs appear at once); None after showing a store error."""
     try:
