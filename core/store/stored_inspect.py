@@ -49,18 +49,51 @@ def rebuilt_run(run_id: int, db_path: str | None = None, seen: Any = None) -> tu
     return _rebuilt["trainer"], _rebuilt["w"], _rebuilt["b"]
 
 
-def chart_samples(trainer: Any) -> dict[str, Any]:
-    """What the data chart draws for the run, as the Live page gets it: an even subsample of its data (the data in
-    use at its last step) and the line its target marks aim at (the true line, else the least-squares fit)."""
-    from core.regression import live_view
+MAX_DATA_VERSIONS = 8  # data versions a stored run's data chart can show (the latest ones when it has more)
 
-    samples = live_view.samples(trainer)
-    config = live_view.chart_config(trainer)
+
+def _chart_data(config: RegressionConfig, x: np.ndarray, y: np.ndarray) -> dict[str, Any]:
+    """An even subsample of one data version and the line its target marks aim at (the true line, else the
+    least-squares fit), as the Live page's data chart draws them."""
+    from core.regression.data import least_squares
+    from core.regression.live_view import MAX_SAMPLE_POINTS, has_true_line
+
+    every = max(1, -(-len(x) // MAX_SAMPLE_POINTS))
+    w_target, b_target = (config.w_target, config.b_target) if has_true_line(config) else least_squares(x, y)
+    return {"x": x[::every], "y": y[::every], "w_target": float(w_target), "b_target": float(b_target)}
+
+
+def data_versions(trainer: Any) -> list[dict[str, Any]]:
+    """The data the run trained on, version by version: each from the first step it was used at (a change at step
+    s takes effect from step s + 1), with its chart subsample and target line; the last MAX_DATA_VERSIONS."""
+    from core.regression.data import make_data
+    from core.regression.trainer import data_settings
+
+    config, versions, drawn = trainer.initial_config, [], None
+    changes = [(0, {})] + [(event.step, {event.field: event.new}) for event in trainer.events]
+    for step, change in changes:
+        config = config.replace(**change) if change else config
+        if data_settings(config) == drawn:
+            continue
+        drawn = data_settings(config)
+        datasets = {config.data_hash: trainer.dataset_by_hash(config.data_hash)} if config.data_hash else {}
+        x, y = make_data(config, datasets)
+        version = {"from_step": step + 1 if change else 0, **_chart_data(config, x, y)}
+        if versions and versions[-1]["from_step"] == version["from_step"]:
+            versions[-1] = version  # several changes at one step: the data they leave
+        else:
+            versions.append(version)
+    return versions[-MAX_DATA_VERSIONS:]
+
+
+def chart_samples(trainer: Any) -> dict[str, Any]:
+    """What the data chart draws for the run: its data versions (data_versions); x, y and the target line at the
+    top level are the last one's, the data in use at its last step."""
+    versions = data_versions(trainer)
+    last = versions[-1]
     return {
-        "x": samples["x"],
-        "y": samples["y"],
-        "w_target": float(config["w_target"]),
-        "b_target": float(config["b_target"]),
+        **{name: last[name] for name in ("x", "y", "w_target", "b_target")},
+        "versions": versions,
         "data_source": trainer.config.data_source,
     }
 

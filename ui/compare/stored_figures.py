@@ -62,22 +62,46 @@ def loss_figure(run: dict[str, Any], points: Any, step: int) -> dict[str, Any]:
     return {"data": data, "layout": _layout(run, "Loss over the steps", shapes=[cursor_line(step)], **axes)}
 
 
+def data_versions(samples: dict[str, Any]) -> list[dict[str, Any]]:
+    """The run's data versions (core.store.stored_inspect.data_versions), or the one the samples are."""
+    return samples.get("versions") or [{"from_step": 0, **samples}]
+
+
+def version_at(versions: list[dict[str, Any]], step: int) -> int:
+    """Which data version the step trained on (the first one for steps before the earliest kept)."""
+    return max([index for index, version in enumerate(versions) if version["from_step"] <= step] or [0])
+
+
+def _sample_traces(versions: list[dict[str, Any]]) -> list[int]:
+    """Where each version's samples are in the figure: data.0 for the first, after the four marks for the rest."""
+    return [0] + [4 + index for index in range(len(versions) - 1)]
+
+
+def _samples_trace(version: dict[str, Any], visible: bool, name: str = "samples") -> dict[str, Any]:
+    return {
+        "type": "scatter",
+        "mode": "markers",
+        "x": packed(version["x"]),
+        "y": packed(version["y"]),
+        "name": name,
+        "visible": visible,
+        "marker": {"size": 4, "color": SAMPLE_COLOR},
+    }
+
+
 def data_figure(run: dict[str, Any], samples: dict[str, Any], points: Any, step: int) -> dict[str, Any]:
-    """The run's samples (data.0), its target line (data.1), the fit at the step (data.2) and the step's sample
+    """The samples of the data the step trained on (data.0 for the first data version, data.4 on for later ones:
+    one shown at a time), that data's target line (data.1), the fit at the step (data.2) and the step's sample
     (data.3, set by the first move's delta): as the Live page's data chart draws them."""
-    ends = sample_ends(samples)
+    versions = data_versions(samples)
+    shown = version_at(versions, step)
+    version = versions[shown]
+    ends = sample_ends(version)
     at = _at(points, step)
     w, b = (float(at["w"].iloc[0]), float(at["b"].iloc[0])) if len(at) else (0.0, 0.0)
-    target = [samples["w_target"] * end + samples["b_target"] for end in ends]
+    target = [version["w_target"] * end + version["b_target"] for end in ends]
     data = [
-        {
-            "type": "scatter",
-            "mode": "markers",
-            "x": packed(samples["x"]),
-            "y": packed(samples["y"]),
-            "name": "samples",
-            "marker": {"size": 4, "color": SAMPLE_COLOR},
-        },
+        _samples_trace(versions[0], shown == 0),
         line_trace(ends, target, "target", COLORS["target"], line={"dash": "dash"}),
         line_trace(ends, [w * end + b for end in ends], "fit at the step", "#d62728", line={"width": 3}),
         {
@@ -89,8 +113,33 @@ def data_figure(run: dict[str, Any], samples: dict[str, Any], points: Any, step:
             "marker": {"size": 11, "color": "#d62728", "symbol": "star", "line": {"color": "white", "width": 1.5}},
         },
     ]
+    data += [
+        _samples_trace(later, shown == index, f"samples from step {later['from_step']:,}")
+        for index, later in enumerate(versions[1:], start=1)
+    ]
     axes = {"xaxis": {"title": {"text": "x"}}, "yaxis": {"title": {"text": "y"}}}
     return {"data": data, "layout": _layout(run, f"Step {step:,}: y = {linear_text(w, b)}", **axes)}
+
+
+def _data_deltas(record: dict[str, Any], samples: dict[str, Any]) -> dict[str, Any]:
+    """The data chart's parts a move sets: the fit, the sample and title; with several data versions, which one
+    is shown and its target line too."""
+    versions = data_versions(samples)
+    shown = version_at(versions, record["step"])
+    version = versions[shown]
+    ends = sample_ends(version)
+    w, b = record["w_after"], record["b_after"]
+    parts = {
+        "data.2.y": [short(w * end + b) for end in ends],
+        **sample_markers(record),
+        "layout.title.text": f"Step {record['step']:,}: y = {linear_text(w, b)}",
+    }
+    if len(versions) > 1:
+        parts["data.1.x"] = parts["data.2.x"] = [short(end) for end in ends]
+        parts["data.1.y"] = [short(version["w_target"] * end + version["b_target"]) for end in ends]
+        for index, trace in enumerate(_sample_traces(versions)):
+            parts[f"data.{trace}.visible"] = index == shown
+    return parts
 
 
 def path_figure(run: dict[str, Any], points: Any, step: int) -> dict[str, Any]:
@@ -131,9 +180,9 @@ def gradient_arrow(record: dict[str, Any], points: Any) -> dict[str, Any]:
     }
 
 
-def stored_deltas(record: dict[str, Any], points: Any, ends: list[float] | None) -> dict[str, Any]:
-    """The parts a move changes: the cursor (shape 0) on both step charts, the fit (data.2's y at the data's x
-    ends) and sample (data.3) when the data chart is drawn (ends given), the point (data.1) and arrow on the path."""
+def stored_deltas(record: dict[str, Any], points: Any, samples: dict[str, Any] | None) -> dict[str, Any]:
+    """The parts a move changes: the cursor (shape 0) on both step charts, the data chart's parts (_data_deltas)
+    when it is drawn (samples given), the point (data.1) and arrow on the path."""
     cursor = {"layout.shapes.0": cursor_line(record["step"])}
     w, b = record["w_after"], record["b_after"]
     deltas = {
@@ -144,11 +193,6 @@ def stored_deltas(record: dict[str, Any], points: Any, ends: list[float] | None)
             "set": {"data.1.x": [w], "data.1.y": [b], "layout.annotations": [gradient_arrow(record, points)]},
         },
     }
-    if ends is not None:
-        fit = {
-            "data.2.y": [short(w * end + b) for end in ends],
-            **sample_markers(record),
-            "layout.title.text": f"Step {record['step']:,}: y = {linear_text(w, b)}",
-        }
-        deltas[DATA_KEY] = {"append": [], "set": fit}
+    if samples is not None:
+        deltas[DATA_KEY] = {"append": [], "set": _data_deltas(record, samples)}
     return deltas

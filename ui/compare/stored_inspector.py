@@ -32,7 +32,6 @@ from ui.compare.stored_figures import (
 from ui.engine_handle import engine_client, engine_error_message
 from ui.live import step_inspector
 from ui.live.chart_component import live_chart
-from ui.live.frame_figures import sample_ends
 from ui.live.timeline_feed import timeline_feed
 from ui.live.timeline_marks import feed_payload
 
@@ -110,8 +109,9 @@ def send_marks(run: dict[str, Any], record: dict[str, Any], points: Any, samples
     """Move the charts to the record's step with a small delta; the bytes sent."""
     sequence = st.session_state.get(SEQUENCE_KEY, 0) + 1
     st.session_state[SEQUENCE_KEY] = sequence
-    ends = sample_ends(samples) if samples is not None else None
-    return timeline_feed(feed_payload(chart_stream(run), sequence, stored_deltas(record, points, ends)), key=FEED_KEY)
+    return timeline_feed(
+        feed_payload(chart_stream(run), sequence, stored_deltas(record, points, samples)), key=FEED_KEY
+    )
 
 
 def _run_key(run: dict[str, Any]) -> tuple:
