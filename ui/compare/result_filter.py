@@ -9,6 +9,7 @@ import streamlit as st
 from core.store.run_columns import CONVERGENCE, METRIC_HELP, METRICS
 from core.store.run_filter import FilterError, parse_filter
 from ui.compare import store_reads
+from ui.markdown_text import escape_markdown
 
 FILTER_KEY = "compare_result_filter"
 RANK_KEY = "compare_rank"
@@ -42,7 +43,7 @@ def narrow(runs: list[dict]) -> tuple[list[dict], bool]:
     try:
         parsed = parse_filter(text or "")
     except FilterError as error:
-        st.error(f"Filter by result: {error}. Showing every run.", icon="⚠️")
+        st.error(f"Filter by result: {escape_markdown(str(error))}. Showing every run.", icon="⚠️")  # as typed
         parsed = None
     ranking = rank != ALL
     if parsed is None and not ranking:

@@ -7,9 +7,9 @@ from typing import Any
 import streamlit as st
 
 from ui.explorer import graph_dot
-from ui.explorer.markdown_text import escape_markdown
 from ui.explorer.tensor_text import format_value
 from ui.explorer.tf_errors import tf_error_text
+from ui.markdown_text import escape_markdown
 
 LEGEND = (
     "Blue boxes are inputs the tape watched, yellow ovals are operations it recorded and green boxes are the "

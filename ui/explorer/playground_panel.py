@@ -14,7 +14,7 @@ from core.tape.shown_code import source_line
 from ui.engine_handle import engine_client
 from ui.explorer import gradient_calls, input_rows, playground_output
 from ui.explorer.engine_wait import engine_result
-from ui.explorer.markdown_text import escape_markdown
+from ui.markdown_text import escape_markdown
 
 PROGRAM_KEY = "playground_program"
 LAST_NAMES_KEY = "pg_last_names"

@@ -12,9 +12,9 @@ from ui.engine_handle import engine_client
 from ui.engine_results import failure_message
 from ui.explorer import card_inputs
 from ui.explorer.engine_wait import engine_result
-from ui.explorer.markdown_text import escape_markdown
 from ui.explorer.tensor_text import format_value
 from ui.explorer.tf_errors import tf_error_text
+from ui.markdown_text import escape_markdown
 
 
 @st.cache_resource(show_spinner="Starting the TensorFlow engine…")

@@ -1,10 +1,10 @@
-"""ui.explorer.markdown_text: text escaped so Streamlit markdown shows it exactly as written."""
+"""ui.markdown_text: text escaped so Streamlit markdown shows it exactly as written."""
 
 from __future__ import annotations
 
 import pytest
 
-from ui.explorer.markdown_text import MARKDOWN_SPECIALS, escape_markdown
+from ui.markdown_text import MARKDOWN_SPECIALS, escape_markdown
 
 
 def test_every_special_character_is_escaped_and_others_are_kept() -> None:
