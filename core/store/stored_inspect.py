@@ -76,8 +76,11 @@ def data_versions(trainer: Any) -> list[dict[str, Any]]:
         if data_settings(config) == drawn:
             continue
         drawn = data_settings(config)
-        datasets = {config.data_hash: trainer.dataset_by_hash(config.data_hash)} if config.data_hash else {}
-        x, y = make_data(config, datasets)
+        if drawn == data_settings(trainer.config):  # the data the trainer holds: not drawn a second time
+            x, y = trainer.arrays
+        else:
+            datasets = {config.data_hash: trainer.dataset_by_hash(config.data_hash)} if config.data_hash else {}
+            x, y = make_data(config, datasets)
         version = {"from_step": step + 1 if change else 0, **_chart_data(config, x, y)}
         if versions and versions[-1]["from_step"] == version["from_step"]:
             versions[-1] = version  # several changes at one step: the data they leave
