@@ -14,10 +14,13 @@ Every method is one transaction; every problem raises ``StoreError`` (``RunNotFo
 - ``list_runs(text=, status=, tag=, sweep_id=) -> [run]``: newest first, without points.
 - ``get_run(id) -> run``: the fields of ``RUN_FIELDS``, with config, events and tags decoded.
 - ``points(id, max_points=None) -> DataFrame``: step, epoch, w, b, loss; min-max downsampled on request.
+- ``chart_overviews([id or run, ...]) -> {id: ChartOverview}``: each run's chart frame and steps to converge, kept
+  per run version in run_overviews (written with the run; built from the points and kept on a first read).
 - ``save_dataset(dataset) -> hash``: a user's data set, stored once per content hash; ``dataset(hash)`` reads it.
 
 Value checks live in core.store.values, point arrays in core.store.points, the schema with its migrations
-in core.store.schema, and each database's connection, transactions and point I/O in core.store.backends.
+in core.store.schema, chart overviews in core.store.chart_overview, and each database's connection, transactions
+and point I/O in core.store.backends.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ import json
 import os
 import pathlib
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -37,6 +40,7 @@ import pandas as pd
 from core.regression.dataset import Dataset
 from core.regression.downsample import joint_indices
 from core.store.backends.backend_api import Backend, open_backend
+from core.store.chart_overview import ChartOverview, overview_of, overview_of_columns, unpacked
 from core.store.location import DB_ENV, DEFAULT_DB_NAME, default_db_path, is_postgres_url
 from core.store.points import POINT_COLUMNS, final_values, point_columns
 from core.store.schema import SCHEMA_VERSION, SchemaError, migrate, schema_version
@@ -60,6 +64,8 @@ from core.store.values import (
 __all__ = ["DB_ENV", "DEFAULT_DB_NAME", "RunNotFound", "RunStore", "StoreConfigError", "StoreError", "default_db_path"]
 MIN_MAX_POINTS = 8  # one bucket: a min and a max of w, b and loss, plus the first and last rows
 LOCK_TIMEOUT_S = 30.0
+BACKFILL_LOCK_TIMEOUT_S = 0.25  # a read's write-back of overviews gives up this soon rather than wait for a save
+IDS_PER_QUERY = 500
 RUN_FIELDS: tuple[str, ...] = (
     "id",
     "name",
@@ -227,6 +233,7 @@ class RunStore:
                     row.pop("final_loss")
             self._update_row(connection, run_id, row, run["given"], run["config"], _now())
             connection.insert_points(run_id, columns)
+            connection.execute("DELETE FROM run_overviews WHERE run_id = ?", (run_id,))  # rebuilt on its next read
         return run_id
 
     def _write_prepared(self, connection: Backend, run: dict, now: str) -> int:
@@ -240,6 +247,9 @@ class RunStore:
             self._update_row(connection, run_id, run["row"], run["given"], run["config"], now)
             connection.execute("DELETE FROM points WHERE run_id = ?", (run_id,))
         connection.insert_points(run_id, run["columns"])
+        row = run["row"]
+        overview = overview_of_columns(run["columns"], json.loads(row["config"]), row["converged_step"])
+        _put_overview(connection, run_id, now, overview)
         return run_id
 
     def _insert_row(self, connection: Backend, row: dict, given: dict, config: Mapping, now: str) -> int:
@@ -288,6 +298,12 @@ class RunStore:
         values["updated_at"] = _now()
         assignments = ", ".join(f"{key} = ?" for key in values)
         with self._write() as connection:
+            # The points did not change: a valid overview stays valid for the new version (a stale one stays stale).
+            connection.execute(
+                "UPDATE run_overviews SET updated_at = ? "
+                "WHERE run_id = ? AND updated_at = (SELECT updated_at FROM runs WHERE id = ?)",
+                (values["updated_at"], run_id, run_id),
+            )
             cursor = connection.execute(f"UPDATE runs SET {assignments} WHERE id = ?", [*values.values(), run_id])
             if cursor.rowcount == 0:
                 raise RunNotFound(run_id)
@@ -299,6 +315,7 @@ class RunStore:
             if connection.execute("DELETE FROM runs WHERE id = ?", (run_id,)).rowcount == 0:
                 raise RunNotFound(run_id)
             connection.execute("DELETE FROM points WHERE run_id = ?", (run_id,))
+            connection.execute("DELETE FROM run_overviews WHERE run_id = ?", (run_id,))
 
     def save_dataset(self, dataset: Dataset) -> str:
         """Keep a user's data set (once per content hash: saving it again writes nothing); returns its hash."""
@@ -380,11 +397,57 @@ class RunStore:
             if connection.execute("SELECT 1 FROM runs WHERE id = ?", (run_id,)).fetchone() is None:
                 raise RunNotFound(run_id)
             table = connection.read_points(run_id)
-        frame = pd.DataFrame({name: table[name] for name in POINT_COLUMNS})
+        frame = _points_frame(table)
         if max_points is not None and len(frame) > max_points:
             keep = joint_indices([table["w"], table["b"], table["loss"]], max_points)
             frame = frame.iloc[keep].reset_index(drop=True)
         return frame
+
+    def chart_overviews(self, runs: Iterable[int | Mapping[str, Any]]) -> dict[int, ChartOverview]:
+        """Each run's chart overview by id (runs: ids, or run dicts with an "id"); RunNotFound for an unknown id.
+
+        One read snapshot: the overviews still valid for the runs' stored versions come from run_overviews in one
+        query per IDS_PER_QUERY runs; every other run's points are read and its overview built. Those are then kept
+        in one write transaction that waits at most BACKFILL_LOCK_TIMEOUT_S for other writers, each only if its run is
+        still the version read (a save in between wins); if that write fails, the built overviews are still returned.
+        """
+        ids = list(dict.fromkeys(run_id_value(run["id"] if isinstance(run, Mapping) else run) for run in runs))
+        found: dict[int, ChartOverview] = {}
+        built: dict[int, tuple[str, ChartOverview]] = {}
+        with self._read() as connection:
+            for start in range(0, len(ids), IDS_PER_QUERY):
+                chunk = ids[start : start + IDS_PER_QUERY]
+                rows = connection.execute(
+                    "SELECT runs.id, runs.updated_at, runs.config, runs.converged_step, "
+                    "o.converged_step, o.n_points, o.chart FROM runs LEFT JOIN run_overviews o "
+                    "ON o.run_id = runs.id AND o.updated_at = runs.updated_at "
+                    f"WHERE runs.id IN ({', '.join('?' for _ in chunk)})",
+                    chunk,
+                ).fetchall()
+                for run_id, updated_at, config, stored_converged, converged, n_points, chart in rows:
+                    if chart is not None:
+                        found[run_id] = unpacked(chart, converged, n_points)
+                        continue
+                    points = _points_frame(connection.read_points(run_id))
+                    built[run_id] = (updated_at, overview_of(points, json.loads(config), stored_converged))
+        for run_id in ids:
+            if run_id not in found and run_id not in built:
+                raise RunNotFound(run_id)
+        if built:
+            self._keep_overviews(built)
+        return {run_id: found[run_id] if run_id in found else built[run_id][1] for run_id in ids}
+
+    def _keep_overviews(self, built: Mapping[int, tuple[str, ChartOverview]]) -> None:
+        """Write overviews built on a read, each for the run version it was built from; a busy or read-only store
+        keeps none (the next read builds them again)."""
+        try:
+            with self._write(BACKFILL_LOCK_TIMEOUT_S) as connection:
+                for run_id, (updated_at, overview) in built.items():
+                    current = connection.execute("SELECT updated_at FROM runs WHERE id = ?", (run_id,)).fetchone()
+                    if current is not None and current[0] == updated_at:
+                        _put_overview(connection, run_id, updated_at, overview)
+        except StoreError:
+            pass
 
     # -- connection handling ---------------------------------------------------------------------------------
 
@@ -402,9 +465,9 @@ class RunStore:
             raise StoreError(message) from None
 
     @contextmanager
-    def _transaction(self, backend: Backend) -> Iterator[Backend]:
-        try:
-            backend.begin_write(LOCK_TIMEOUT_S)  # a lock wait that times out leaves an aborted transaction behind
+    def _transaction(self, backend: Backend, lock_timeout_s: float | None = None) -> Iterator[Backend]:
+        try:  # a lock wait that times out leaves an aborted transaction behind
+            backend.begin_write(LOCK_TIMEOUT_S if lock_timeout_s is None else lock_timeout_s)
             yield backend
         except BaseException:
             backend.rollback()
@@ -412,11 +475,11 @@ class RunStore:
         backend.commit()
 
     @contextmanager
-    def _write(self) -> Iterator[Backend]:
-        """One write transaction: waits up to LOCK_TIMEOUT_S for other writers; all or nothing."""
+    def _write(self, lock_timeout_s: float | None = None) -> Iterator[Backend]:
+        """One write transaction: waits up to lock_timeout_s (LOCK_TIMEOUT_S) for other writers; all or nothing."""
         with self._lock:
             backend = self._check_open()
-            with self._errors(backend), self._transaction(backend):
+            with self._errors(backend), self._transaction(backend, lock_timeout_s):
                 yield backend
 
     @contextmanager
@@ -440,6 +503,21 @@ class RunStore:
 
 
 _POINT_FINALS = frozenset({"final_w", "final_b", "final_step_loss", "steps"})
+
+
+def _points_frame(table: np.ndarray) -> pd.DataFrame:
+    """A backend's POINT_DTYPE table as the step, epoch, w, b, loss frame that points() returns."""
+    return pd.DataFrame({name: table[name] for name in POINT_COLUMNS})
+
+
+def _put_overview(connection: Backend, run_id: int, updated_at: str, overview: ChartOverview) -> None:
+    """Write (or replace) a run's overview, valid for the run version updated_at."""
+    connection.execute(
+        "INSERT INTO run_overviews (run_id, updated_at, converged_step, n_points, chart) VALUES (?, ?, ?, ?, ?) "
+        "ON CONFLICT (run_id) DO UPDATE SET updated_at = excluded.updated_at, "
+        "converged_step = excluded.converged_step, n_points = excluded.n_points, chart = excluded.chart",
+        (run_id, updated_at, overview.converged_step, overview.n_points, overview.chart_bytes()),
+    )
 
 
 def _prepare(

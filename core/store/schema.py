@@ -76,9 +76,21 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         # The step from which the run's fit stayed close to the best one (core.regression.convergence), or NULL.
         "ALTER TABLE runs ADD COLUMN converged_step $INT",
     ),
+    (
+        # What the Compare page draws of a run (core.store.chart_overview): its chart frame packed (chart), its steps
+        # to converge on its full points (NULL: never) and its point count. Valid only while updated_at equals the
+        # run's; older runs get theirs on their first read.
+        """CREATE TABLE run_overviews (
+            run_id $INT PRIMARY KEY,
+            updated_at TEXT NOT NULL,
+            converged_step $INT,
+            n_points $INT NOT NULL,
+            chart $BLOB NOT NULL
+        )""",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
-OUR_TABLES = frozenset({"runs", "points", "datasets"})
+OUR_TABLES = frozenset({"runs", "points", "datasets", "run_overviews"})
 VERSION_TABLE = "tapestream_schema"  # PostgreSQL keeps the version in this one-row table
 
 

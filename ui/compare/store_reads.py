@@ -1,5 +1,5 @@
-"""The Compare page's run-store reads: listed fresh every rerun, point series and steps to converge kept per run
-version (one read serves both), errors shown."""
+"""The Compare page's run-store reads: listed fresh every rerun, chart series and steps to converge kept per run
+version (the store's chart overviews), errors shown."""
 
 from __future__ import annotations
 
@@ -11,19 +11,16 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from core.regression.downsample import joint_indices
-from core.store.compare import converged_at
+from core.store.chart_overview import CHART_POINTS
 from core.store.run_columns import run_values
 from core.store.run_store import RunStore, StoreError, default_db_path
 
-CHART_POINTS = 2000
 # Points per overlay when many runs are drawn: each run gets its share, 2,000 at most, thinned by the chart's own
 # quantity (many_runs_figures.thinned), so 25 a run at 1,000 runs keep 11 buckets of each run's w, b or loss.
 POINT_BUDGET = 25_000
 MIN_RUN_POINTS = 25
 MAX_SERIES = 2048  # runs whose chart series stay in memory (about 100 KB each at 2,000 points)
 MAX_CONVERGED = 100_000
-EXACT_CONVERGENCE_STEPS = 200_000  # longer runs find their convergence step on the chart's downsampled series
 DOWNLOAD_POINTS = 1_000_000  # per run; longer runs are min-max downsampled in downloads
 
 
@@ -116,11 +113,8 @@ def memoised_each(
 
 
 def _read(runs: list[dict]) -> None:
-    """Read every run not yet in the memos, through one store connection: its chart series and convergence step.
-
-    A run of up to EXACT_CONVERGENCE_STEPS is read in full once, which gives both; a longer one is read
-    downsampled, and its convergence step is found on that.
-    """
+    """Read every run not yet in the memos, through one store connection: its chart overview (chart series and
+    convergence step, found on its full points when it was saved, or on its first read for older runs)."""
     memos, path = _memos(), db_path()
     missing = [
         run
@@ -130,19 +124,11 @@ def _read(runs: list[dict]) -> None:
     if not missing:
         return
     with RunStore(db_path()) as store:
-        for run in missing:
-            exact = run["steps"] <= EXACT_CONVERGENCE_STEPS
-            frame = store.points(run["id"], max_points=None if exact else CHART_POINTS)
-            memos["converged"].put(_key(run, path), converged_at(frame, run["config"], run.get("converged_step")))
-            memos["series"].put(_key(run, path), _downsampled(frame, CHART_POINTS))
-
-
-def _downsampled(frame: pd.DataFrame, max_points: int) -> pd.DataFrame:
-    """Min-max downsampled to max_points rows, keeping the first and last and every extreme of w, b and loss."""
-    if len(frame) <= max_points:
-        return frame
-    keep = joint_indices([frame[column].to_numpy() for column in ("w", "b", "loss")], max_points)
-    return frame.iloc[keep].reset_index(drop=True)
+        overviews = store.chart_overviews(missing)
+    for run in missing:
+        overview = overviews[run["id"]]
+        memos["converged"].put(_key(run, path), overview.converged_step)
+        memos["series"].put(_key(run, path), overview.frame)
 
 
 def points_per_run(count: int) -> int:
