@@ -37,27 +37,38 @@ class ChartOverview:
         return b"".join(self.frame[name].to_numpy().astype(PACKED_TYPES[name]).tobytes() for name in POINT_COLUMNS)
 
 
+def chart_rows(w: np.ndarray, b: np.ndarray, loss: np.ndarray) -> np.ndarray | None:
+    """The rows a run's chart keeps (at most CHART_POINTS: the first, the last and every extreme of w, b and loss),
+    or None when it keeps them all."""
+    if len(w) <= CHART_POINTS:
+        return None
+    return joint_indices([w, b, loss], CHART_POINTS)
+
+
 def chart_frame(points: pd.DataFrame) -> pd.DataFrame:
-    """A run's points min-max downsampled to CHART_POINTS rows, keeping the first, last and every extreme of w, b and
-    loss (the points themselves when there are no more)."""
-    if len(points) <= CHART_POINTS:
-        return points
-    keep = joint_indices([points[name].to_numpy() for name in ("w", "b", "loss")], CHART_POINTS)
-    return points.iloc[keep].reset_index(drop=True)
+    """A run's points as its chart keeps them (chart_rows), the points themselves when there are no more."""
+    keep = chart_rows(*(points[name].to_numpy() for name in ("w", "b", "loss")))
+    return points if keep is None else points.iloc[keep].reset_index(drop=True)
 
 
 def overview_of(points: pd.DataFrame, config: Mapping[str, Any], stored_converged: int | None) -> ChartOverview:
     """The overview of a run from its FULL points (step, epoch, w, b, loss), config and the converged_step saved
     with it."""
-    converged = converged_at(points, config, stored_converged)
-    return ChartOverview(chart_frame(points), None if converged is None else int(converged), len(points))
+    return _overview(chart_frame(points), converged_at(points, config, stored_converged), len(points))
 
 
 def overview_of_columns(
     columns: Mapping[str, np.ndarray], config: Mapping[str, Any], stored_converged: int | None
 ) -> ChartOverview:
-    """overview_of for point columns as the store saves them."""
-    return overview_of(pd.DataFrame({name: columns[name] for name in POINT_COLUMNS}), config, stored_converged)
+    """overview_of for point columns as the store saves them (no frame of every point is built for the chart)."""
+    keep = chart_rows(columns["w"], columns["b"], columns["loss"])
+    chart = pd.DataFrame({name: columns[name] if keep is None else columns[name][keep] for name in POINT_COLUMNS})
+    points = pd.DataFrame({name: columns[name] for name in POINT_COLUMNS}, copy=False)
+    return _overview(chart, converged_at(points, config, stored_converged), len(points))
+
+
+def _overview(chart: pd.DataFrame, converged: int | None, n_points: int) -> ChartOverview:
+    return ChartOverview(chart, None if converged is None else int(converged), n_points)
 
 
 def unpacked(chart: bytes | memoryview, converged_step: int | None, n_points: int) -> ChartOverview:

@@ -175,6 +175,10 @@ class RunStore:
             prepared = [_prepare(**run) for run in runs]
         except TypeError as error:
             raise StoreError(f"a run to save has an unknown or missing value: {error}") from None
+        for run in prepared:  # before the write lock: other writers never wait for the downsampling
+            run["overview"] = overview_of_columns(
+                run["columns"], json.loads(run["row"]["config"]), run["row"]["converged_step"]
+            )
         with self._write() as connection:
             now = _now()
             return [self._write_prepared(connection, run, now) for run in prepared]
@@ -247,9 +251,7 @@ class RunStore:
             self._update_row(connection, run_id, run["row"], run["given"], run["config"], now)
             connection.execute("DELETE FROM points WHERE run_id = ?", (run_id,))
         connection.insert_points(run_id, run["columns"])
-        row = run["row"]
-        overview = overview_of_columns(run["columns"], json.loads(row["config"]), row["converged_step"])
-        _put_overview(connection, run_id, now, overview)
+        _put_overview(connection, run_id, now, run["overview"])
         return run_id
 
     def _insert_row(self, connection: Backend, row: dict, given: dict, config: Mapping, now: str) -> int:
