@@ -427,9 +427,12 @@ class RunStore:
                     chunk,
                 ).fetchall()
                 for run_id, updated_at, config, stored_converged, converged, n_points, chart in rows:
-                    if chart is not None:
-                        found[run_id] = unpacked(chart, converged, n_points)
-                        continue
+                    try:
+                        if chart is not None:
+                            found[run_id] = unpacked(chart, converged, n_points)
+                            continue
+                    except ValueError:  # a damaged blob is built again, like a missing one
+                        pass
                     points = _points_frame(connection.read_points(run_id))
                     built[run_id] = (updated_at, overview_of(points, json.loads(config), stored_converged))
         for run_id in ids:

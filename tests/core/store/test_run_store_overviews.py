@@ -250,3 +250,26 @@ def test_a_store_held_by_another_writer_still_returns_overviews_at_once(store: R
         store.chart_overviews([run_id])
         assert overview_row(raw, run_id) == (updated_at(raw, run_id), 3010)
     store.rename(run_id, "the store's writes work again")
+
+
+def test_a_damaged_overview_is_built_again(store: RunStore, raw: RawDatabase) -> None:
+    run_id = store.save_run(config=SYNTHETIC, status="done", **columns(3000))
+    expected = fresh(store, run_id)
+    raw.execute("UPDATE run_overviews SET chart = ? WHERE run_id = ?", (b"\x00" * 41, run_id))
+    assert_same(store.chart_overviews([run_id])[run_id], expected)
+    assert raw.scalar("SELECT length(chart) FROM run_overviews WHERE run_id = ?", (run_id,)) == 40 * len(expected.frame)
+
+
+def test_a_store_that_refuses_the_write_back_still_returns_the_overviews(tmp_path) -> None:
+    path = tmp_path / "runs.sqlite3"
+    with RunStore(path) as store, RawDatabase(str(path)) as raw:
+        run_id = store.save_run(config=SYNTHETIC, status="paused", **columns(300))
+        store.append_run(run_id, config=SYNTHETIC, status="done", **columns(10, start=300))
+        raw.execute(  # as a read-only file would: every write of an overview fails
+            "CREATE TRIGGER no_overviews BEFORE INSERT ON run_overviews "
+            "BEGIN SELECT RAISE(ABORT, 'attempt to write a readonly database'); END"
+        )
+        got = store.chart_overviews([run_id])[run_id]
+        assert_same(got, fresh(store, run_id))
+        assert got.n_points == 310 and overview_row(raw, run_id) is None
+        store.rename(run_id, "other writes still work")
