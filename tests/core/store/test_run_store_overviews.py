@@ -273,3 +273,16 @@ def test_a_store_that_refuses_the_write_back_still_returns_the_overviews(tmp_pat
         assert_same(got, fresh(store, run_id))
         assert got.n_points == 310 and overview_row(raw, run_id) is None
         store.rename(run_id, "other writes still work")
+
+
+@pytest.mark.parametrize("n", [0, 1, 2000, 2001, 100_000])
+def test_each_run_length_round_trips_through_the_store(
+    store: RunStore, n: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run_id = store.save_run(config=SYNTHETIC, status="done", **columns(n, seed=n))
+    expected = fresh(store, run_id)
+    read = counting_reads(store, monkeypatch)
+    got = store.chart_overviews([run_id])[run_id]
+    assert read == [] and got.n_points == n and len(got.frame) == min(n, len(expected.frame))
+    assert_same(got, expected)
+    assert got.frame["w"].isna().sum() == (1 if n else 0)
