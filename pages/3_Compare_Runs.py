@@ -37,12 +37,13 @@ shown = store_reads.list_runs(**runs_table.filters(all_runs)) or []
 shown, by_result = result_filter.narrow(shown)
 run_groups.offer(all_runs, shown)
 picked = runs_table.select(all_runs, shown)
+hidden_note = st.container(key="compare_hidden_note")  # always there, so the charts below keep their place
 if by_result:
     kept = {run["id"] for run in shown}
     hidden = len([run for run in picked if run["id"] not in kept])
     picked = [run for run in picked if run["id"] in kept]
     if hidden:
-        st.caption(f"The charts leave out {hidden} picked runs that the result filter hides.")
+        hidden_note.caption(f"The charts leave out {hidden} picked runs that the result filter hides.")
 
 if picked:
     run_actions.show(picked, all_runs)

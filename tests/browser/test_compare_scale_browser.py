@@ -24,6 +24,11 @@ RUNS_DRAWN = f"""key => {{ const gd = ({CHART})(key);
   return t ? t._length : -1; }}"""
 X_RANGE = f"key => {{ const xaxis = ({CHART})(key)._fullLayout.xaxis; return [xaxis.autorange, ...xaxis.range]; }}"
 END_HOVER = f"key => ({CHART})(key).data.find(t => t.name === 'runs').hovertext"
+# The overlays' <div>s, remembered; SAME_CHARTS: whether each overlay is still that very element.
+OVERLAY_DIVS = f"() => {list(OVERLAYS)!r}.map(key => document.querySelector(`.st-key-${{key}} .tapestream-chart`))"
+REMEMBER_CHARTS = f"() => {{ window.__charts = ({OVERLAY_DIVS})(); return window.__charts.filter(Boolean).length; }}"
+SAME_CHARTS = f"() => ({OVERLAY_DIVS})().every((chart, i) => chart && chart === window.__charts[i])"
+IDLE = "() => document.querySelector('[data-testid=stApp]')?.getAttribute('data-test-script-state') === 'notRunning'"
 
 
 @pytest.fixture(scope="module")
@@ -149,7 +154,15 @@ def test_two_hundred_runs_coloured_by_learning_rate_then_filtered_by_result(
         page.get_by_text(re.compile(r"^200 of 200 runs")).wait_for()
         pick_the_sweep_while_racing_a_rerun(page)
 
+        # The pick's notice goes at the next run; the overlays below it stay the same elements (redrawn in place, not
+        # mounted afresh, which would cost a full Plotly draw and the zoom).
+        page.get_by_text(re.compile(r"^Picked 200 runs")).wait_for()
+        page.wait_for_function(IDLE)
+        assert page.evaluate(REMEMBER_CHARTS) == 3
         colour_by(page, "optimizer", HAS_LEGEND, "optimizer = adam")
+        page.wait_for_function(IDLE)
+        assert page.get_by_text(re.compile(r"^Picked 200 runs")).count() == 0
+        assert page.evaluate(SAME_CHARTS), "a recolour mounted the overlays afresh"
         zoomed = zoom_x(page, "compare_overlay_w")
         colour_by(page, "learning_rate", HAS_COLOUR_BAR)
         assert page.evaluate(X_RANGE, "compare_overlay_w") == zoomed  # the same runs: the zoom survives a recolour
@@ -171,6 +184,8 @@ def test_two_hundred_runs_coloured_by_learning_rate_then_filtered_by_result(
             f"() => [{', '.join(repr(k) for k in OVERLAYS)}].every(k => ({RUNS_DRAWN})(k) === {expected})"
         )
         assert runs_drawn(page) == [expected] * 3
+        page.wait_for_function(IDLE)
+        assert page.evaluate(SAME_CHARTS), "the filter (and its caption above the charts) mounted the overlays afresh"
         assert page.evaluate(X_RANGE, "compare_overlay_w")[0] is True  # other runs: the zoom is reset
         assert page.get_by_text(re.compile(rf"leave out {200 - expected} picked runs")).count() == 1
 

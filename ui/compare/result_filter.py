@@ -40,10 +40,11 @@ def narrow(runs: list[dict]) -> tuple[list[dict], bool]:
     metric = by_column.selectbox(
         "by", METRICS, key=RANK_BY_KEY, help="; ".join(f"{name}: {text}" for name, text in METRIC_HELP.items())
     )
+    message = st.container(key="compare_filter_message")  # always there, so the charts below keep their place
     try:
         parsed = parse_filter(text or "")
     except FilterError as error:
-        st.error(f"Filter by result: {escape_markdown(str(error))}. Showing every run.", icon="⚠️")  # as typed
+        message.error(f"Filter by result: {escape_markdown(str(error))}. Showing every run.", icon="⚠️")  # as typed
         parsed = None
     ranking = rank != ALL
     if parsed is None and not ranking:

@@ -29,9 +29,14 @@ def notify(kind: str, text: str, place: str = "top") -> None:
 
 
 def show_notices(place: str = "top") -> None:
-    """Show and forget the messages queued for place."""
-    for kind, text in st.session_state.pop(f"{NOTICES_KEY}_{place}", []):
-        getattr(st, kind)(text)
+    """Show and forget the messages queued for place, in a slot of the page that is there with or without them.
+
+    A message that comes and goes would otherwise move every element below it to a new place in the page, and the
+    browser would then mount each chart below afresh (a full Plotly draw, its zoom lost).
+    """
+    with st.container(key=f"{NOTICES_KEY}_{place}_slot"):
+        for kind, text in st.session_state.pop(f"{NOTICES_KEY}_{place}", []):
+            getattr(st, kind)(text)
 
 
 def filters(runs: list[dict]) -> dict[str, str | None]:

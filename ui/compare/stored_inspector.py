@@ -118,26 +118,26 @@ def _run_key(run: dict[str, Any]) -> tuple:
     return run["id"], run.get("created_at"), run["steps"], store_reads.db_path()
 
 
-def inspect(run: dict[str, Any], step: int, with_samples: bool = False) -> dict[str, Any] | None:
-    """The engine's record of the run's step (None after showing why there is none)."""
+def inspect(run: dict[str, Any], step: int, with_samples: bool = False, place: Any = st) -> dict[str, Any] | None:
+    """The engine's record of the run's step (None after showing why there is none, in place)."""
     payload = {"run_id": run["id"], "step": step, "db_path": store_reads.db_path(), "samples": with_samples}
     payload["seen"] = [run["created_at"], run["steps"]] if "created_at" in run else None  # spares the store's read
     try:
         return engine_client().task("inspect_run", payload, timeout=TIMEOUT_S)
     except ConfigError as error:
-        st.warning(f"Step {step:,} of run #{run['id']} cannot be inspected: {error}")
+        place.warning(f"Step {step:,} of run #{run['id']} cannot be inspected: {error}")
     except EngineError as error:
-        st.error(engine_error_message(error))
+        place.error(engine_error_message(error))
     return None
 
 
-def run_samples(run: dict[str, Any], step: int) -> dict[str, Any] | None:
+def run_samples(run: dict[str, Any], step: int, place: Any = st) -> dict[str, Any] | None:
     """The data chart's samples of the run, asked of the engine once per run (and kept): the first ask trains the
     run again there and replays a step, so the Timeline's first move finds the engine warm."""
     kept = st.session_state.get(SAMPLES_KEY)
     if kept is not None and kept[0] == _run_key(run):
         return kept[1]
-    record = inspect(run, step, with_samples=True)
+    record = inspect(run, step, with_samples=True, place=place)
     samples = record["samples"] if record is not None else None
     if samples is not None:
         st.session_state[SAMPLES_KEY] = (_run_key(run), samples)
@@ -206,11 +206,15 @@ def show(runs: list[dict[str, Any]]) -> None:
     playing_back = bool(st.session_state.get(PLAYBACK_KEY))
     st.session_state[TIMER_KEY] = playing_back
     st.fragment(_playback_controls)(run)
-    points = (store_reads.chart_points([run]) or {}).get(run["id"])
+    # Always there, so a message that comes and goes leaves the charts below in their place (else they would be
+    # mounted afresh: a full Plotly draw each).
+    notes = st.container(key="stored_inspect_notes")
+    with notes:
+        points = (store_reads.chart_points([run]) or {}).get(run["id"])
     samples = None
     if points is not None:
         step = chosen_step(int(run["steps"]))
-        samples = run_samples(run, step)
+        samples = run_samples(run, step, notes)
         top_left, top_right = st.columns(2)
         with top_left:
             live_chart(trace_figure(run, points, step), key=TRACE_KEY)
