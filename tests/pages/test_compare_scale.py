@@ -202,3 +202,20 @@ def test_a_rerun_with_the_browsers_stale_widget_values_keeps_a_group_pick(scratc
     assert sorted(app.session_state["compare_picks"]) == sorted(ids)
     assert len(unpacked(next(t for t in chart(app, "compare_overlay_w")["data"] if t["name"] == "runs")["x"])) == count
     assert not [info for info in texts(app.info) if info.startswith("Pick runs to compare")]
+
+
+def test_above_twelve_runs_the_step_inspector_waits_in_an_expander_until_opened(scratch_store: Path) -> None:
+    save_sweep(scratch_store, 13)
+    app = page().run()
+    app.selectbox(key="compare_group").set_value(f"sweep:{SWEEP}").run()
+    assert not app.exception
+    drawn = {element.key for element in app.get("bidi_component")}
+    assert {"compare_overlay_w", "compare_overlay_b", "compare_overlay_loss"} <= drawn
+    assert not drawn & {"stored_trace_chart", "stored_loss_chart", "stored_path_chart"}  # not drawn while closed
+    assert [e.label for e in app.expander if e.label.startswith("Inspect one of the 13 runs")]
+    app.session_state["stored_inspect_open"] = True  # the user opens it (its state, as the browser reports it)
+    app.run()
+    assert not app.exception
+    drawn = {element.key for element in app.get("bidi_component")}
+    assert {"stored_trace_chart", "stored_loss_chart", "stored_path_chart"} <= drawn
+    assert app.selectbox(key="stored_inspect_run").value is not None

@@ -17,6 +17,7 @@ import streamlit as st
 from core.engine.errors import EngineError
 from core.regression.config import ConfigError
 from ui.compare import store_reads
+from ui.compare.many_runs_figures import LEGEND_RUNS
 from ui.compare.stored_figures import (
     DATA_KEY,
     LOSS_KEY,
@@ -47,6 +48,7 @@ SAMPLES_KEY = "stored_inspect_samples"  # (the run's key, its data chart's sampl
 PLAYBACK_SPEEDS = (1, 5, 20, 100, 1000, 10_000)
 PLAYBACK_TICK_S = 0.25
 TIMEOUT_S = 120.0
+EXPANDER_KEY = "stored_inspect_open"  # above LEGEND_RUNS picked runs the inspector waits in this expander
 
 
 def _set(step: int) -> None:
@@ -195,6 +197,19 @@ def show(runs: list[dict[str, Any]]) -> None:
     if not by_id:
         st.caption("The picked runs have no steps to inspect.")
         return
+    if len(runs) <= LEGEND_RUNS:
+        _inspector(by_id)
+        return
+    # Many runs: the inspector (four charts and a replay in the engine) is drawn only while its expander is open,
+    # so a recolour or filter of the overlays above does not redraw it as well.
+    section = st.expander(f"Inspect one of the {len(by_id)} runs step by step", key=EXPANDER_KEY, on_change="rerun")
+    if section.open:
+        with section:
+            _inspector(by_id)
+
+
+def _inspector(by_id: dict[int, dict[str, Any]]) -> None:
+    """The run picker, its playback controls, its four charts and the step_inspector panel."""
     if st.session_state.get(RUN_KEY) not in by_id:
         st.session_state.pop(RUN_KEY, None)
     chosen = st.selectbox("Run to inspect", list(by_id), key=RUN_KEY, format_func=lambda i: f"#{i} {by_id[i]['name']}")
