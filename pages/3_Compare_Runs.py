@@ -19,6 +19,7 @@ from ui.compare import (
     tensorboard_panel,
 )
 from ui.compare.many_runs_figures import LEGEND_RUNS
+from ui.live.chart_component import preload_live_charts
 from ui.page_setup import setup_page
 
 setup_page("Compare Runs")
@@ -84,3 +85,4 @@ st.header("Sweeps")
 st.caption("Train a grid of configs together in one compiled GradientTape loop; every run is saved under one sweep id.")
 sweep_form.show(picked)
 sweep_results.show(all_runs)
+preload_live_charts("compare_chart_preload")  # last on the page: the charts' code loads before the first pick

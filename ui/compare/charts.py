@@ -158,12 +158,15 @@ def _many_overlays(
     """Many runs: one line trace per colour, the colour key, hover per run; a click on a line highlights it."""
     lit = run_highlight.highlighted(runs)
     log_y, robust = chosen["log_y"], chosen.get("ignore_outliers", False)
-    for column, quantity in zip(st.columns(3), ("w", "b", "loss")):
+    framed = {}
+    for quantity in ("w", "b", "loss"):  # all three built before the first is sent: they reach the browser together
         drawn = _thinned_series(series, runs, quantity, chosen["axis"])
         y_range = y_range_of(drawn, (quantity,), quantity == "loss" and log_y) if robust else None
         figure = many_runs_figures.many_overlay_figure(drawn, quantity, chosen["axis"], key, hover, lit, log_y, y_range)
+        framed[quantity] = _framed_overlay(figure, quantity, runs, chosen)
+    for column, quantity in zip(st.columns(3), framed):
         with column:
-            _overlay(figure, quantity, runs, chosen)
+            overlay_chart.draw(framed[quantity], f"compare_overlay_{quantity}", run_highlight.take_clicked)
     st.caption(
         f"{len(runs)} runs, coloured by **{key.column}**: hover a line's end for its settings and final values; "
         "click a line, or click or lasso runs on the result chart below, to highlight them. Mid-run change marks and "
@@ -174,10 +177,16 @@ def _many_overlays(
 
 def _overlay(figure: dict[str, Any], quantity: str, runs: list[dict], chosen: dict[str, Any]) -> None:
     """An overlay as a live chart (Plotly.react in place); its zoom lasts while the same runs and axes are drawn."""
+    framed = _framed_overlay(figure, quantity, runs, chosen)
+    overlay_chart.draw(framed, f"compare_overlay_{quantity}", on_click=run_highlight.take_clicked)
+
+
+def _framed_overlay(figure: dict[str, Any], quantity: str, runs: list[dict], chosen: dict[str, Any]) -> dict[str, Any]:
+    """An overlay's figure as the live chart gets it, with a uirevision that holds while the same runs and axes are
+    drawn."""
     view = [chosen.get(name) for name in ("axis", "log_y", "ignore_outliers", "bands", "smoothing")]
-    chart_key = f"compare_overlay_{quantity}"
-    uirevision = overlay_chart.revision(chart_key, [run["id"] for run in runs], *view)
-    overlay_chart.draw(figure, chart_key, uirevision, on_click=run_highlight.take_clicked)
+    uirevision = overlay_chart.revision(f"compare_overlay_{quantity}", [run["id"] for run in runs], *view)
+    return overlay_chart.framed(figure, uirevision)
 
 
 def _side_by_side(series: list[dict[str, Any]], chosen: dict[str, Any]) -> None:

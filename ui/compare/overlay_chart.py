@@ -44,7 +44,8 @@ def framed(figure: Figure, uirevision: str) -> Figure:
     return plain
 
 
-def draw(figure: Figure, key: str, uirevision: str, on_click: Callable[[list[Any]], None] | None = None) -> None:
-    """Draw figure as the live chart keyed ``key`` (element .st-key-<key> .tapestream-chart); on_click gets the
-    customdata of the points a click hits."""
-    live_chart(framed(figure, uirevision), key, on_click)
+def draw(plain: Figure, key: str, on_click: Callable[[list[Any]], None] | None = None) -> None:
+    """Draw a framed figure as the live chart keyed ``key`` (element .st-key-<key> .tapestream-chart); on_click gets
+    the customdata of the points a click hits. Framing comes first, so several charts can be built before the first
+    is sent."""
+    live_chart(plain, key, on_click)

@@ -314,7 +314,7 @@ function shared() {
       component.setTriggerValue("resync", payload.frame);
     }
   }
-  window.__tapestream = { draw, feed, schedule, chartFor, parse, clock, pending: new Map() };
+  window.__tapestream = { draw, feed, schedule, chartFor, parse, clock, pending: new Map(), preload: loadPlotly };
   return window.__tapestream;
 }
 """
@@ -336,6 +336,7 @@ export default function (component) {
   }
   chart.__component = component;
   chart.__clicks = Boolean(data.clicks);
+  if (!data.figure) live.preload();  // an empty chart, mounted early so the charts drawn later find their code loaded
   live.draw(chart, data.figure);
   const pending = live.pending.get(data.key);
   if (pending) {
@@ -388,6 +389,14 @@ def live_chart(figure: dict[str, Any], key: str, on_click: Callable[[list[Any]],
         _chart_component()(key=key, data=data)
         return
     _chart_component()(key=key, data=data, on_click_change=lambda: on_click(_clicked(key)))
+
+
+def preload_live_charts(key: str) -> None:
+    """An empty live chart keyed ``key`` (no figure, no height): mounted when a page opens, it has the browser load
+    Streamlit's component code, this chart's script and plotly.js, so the first charts drawn later (a pick on
+    Compare) mount at once instead of waiting for them."""
+    ensure_plotly_js()
+    _chart_component()(key=key, data=json.dumps({"key": key, "figure": None, "clicks": False}).encode())
 
 
 def _clicked(key: str) -> list[Any]:
