@@ -34,7 +34,8 @@ recovery_panel.offer_import()
 all_runs = store_reads.list_runs()
 if all_runs is None:
     st.stop()
-shown = store_reads.list_runs(**runs_table.filters(all_runs)) or []
+table_filters = runs_table.filters(all_runs)
+shown = (store_reads.list_runs(**table_filters) or []) if any(table_filters.values()) else all_runs  # no 2nd read
 shown, by_result = result_filter.narrow(shown)
 run_groups.offer(all_runs, shown)
 picked = runs_table.select(all_runs, shown)
