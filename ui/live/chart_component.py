@@ -47,8 +47,17 @@ function shared() {
     }
     return plotly;
   }
+  // Base64 to bytes: the browser's own decoder where it has one (Chromium 140+: under 1 ms for the 180 KB of one
+  // array of an overlay of 1,000 runs, where Uint8Array.from with a mapping function took 25 ms), else a plain loop.
+  function base64Bytes(text) {
+    if (Uint8Array.fromBase64) return Uint8Array.fromBase64(text);
+    const binary = atob(text);
+    const bytes = new Uint8Array(binary.length);
+    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+    return bytes;
+  }
   function decode(spec) {
-    const bytes = Uint8Array.from(atob(spec.bdata), (c) => c.charCodeAt(0));
+    const bytes = base64Bytes(spec.bdata);
     const array = new DTYPES[spec.dtype](bytes.buffer);
     if (!spec.shape) return array;
     const [rows, cols] = spec.shape.split(",").map(Number);
