@@ -11,10 +11,11 @@ went on below the charts (the step inspector, the Sweeps section). Then, each on
 by result" expression until the charts hold fewer runs.
 list_s: a second store of --list-runs short runs, from the click on Compare Runs until its table says so.
 
-draw_s, warm_draw_s, recolour_s and filter_s are timed in the page: from the user's click (its pointerdown) or Enter (keydown), at the
-event's timeStamp (when the input reached the browser), to the first animation frame after all three overlays hold what was asked (polled every frame in the
-page). The same spans timed from this script (Playwright's click, then polling the page from here, which waits
-while the page is busy) are the *_wall_s keys.
+draw_s, warm_draw_s, recolour_s and filter_s are timed in the page: from the user's click (its pointerdown) or
+Enter (keydown), at the event's timeStamp (when the input reached the browser), to the first animation frame at
+which all three overlays hold what was asked (checked every frame in the page). The same spans timed from this
+script (Playwright's click, then polling the page from here, which waits while the page is busy) are the *_wall_s
+keys.
 
 Usage: python scripts/bench_compare.py [--runs 1000] [--list-runs 10000] [--json]
 """
