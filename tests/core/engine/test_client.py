@@ -178,6 +178,16 @@ def wait_until(condition, seconds: float = 120.0) -> None:
         time.sleep(0.01)
 
 
+def held_steadily(lock: threading.Lock, seconds: float = 0.1) -> bool:
+    """Whether lock stays held for `seconds`: a request in flight, not the moment a worker.check() holds it."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if not lock.locked():
+            return False
+        time.sleep(0.005)
+    return True
+
+
 def start_sweep(engine: EngineClient, db: Path, timeout: float = 600.0) -> tuple[threading.Thread, list]:
     """Run LONG_SWEEP in a thread on a warm task engine; returns once it holds the engine, with its outcome list."""
     engine.task("card_listing", {})  # start the task engine first, so the sweep's time is the sweep's
@@ -257,7 +267,7 @@ def test_waits_for_a_busy_engine_are_bounded() -> None:
         made: list[int] = []
         busy = threading.Thread(target=lambda: made.append(engine.advance(slow, 100_000, max_seconds=3)))
         busy.start()
-        wait_until(engine.workers[0].lock.locked)
+        wait_until(lambda: held_steadily(engine.workers[0].lock))  # the advance holds it (not its brief check)
         with pytest.raises(EngineBusyError, match="the engine is busy with another request.*try again"):
             engine.step(quick, 1)
         busy.join(timeout=120)
