@@ -45,16 +45,10 @@ def chart_rows(w: np.ndarray, b: np.ndarray, loss: np.ndarray) -> np.ndarray | N
     return joint_indices([w, b, loss], CHART_POINTS)
 
 
-def chart_frame(points: pd.DataFrame) -> pd.DataFrame:
-    """A run's points as its chart keeps them (chart_rows), the points themselves when there are no more."""
-    keep = chart_rows(*(points[name].to_numpy() for name in ("w", "b", "loss")))
-    return points if keep is None else points.iloc[keep].reset_index(drop=True)
-
-
 def overview_of(points: pd.DataFrame, config: Mapping[str, Any], stored_converged: int | None) -> ChartOverview:
     """The overview of a run from its FULL points (step, epoch, w, b, loss), config and the converged_step saved
     with it."""
-    return _overview(chart_frame(points), converged_at(points, config, stored_converged), len(points))
+    return overview_of_columns({name: points[name].to_numpy() for name in POINT_COLUMNS}, config, stored_converged)
 
 
 def overview_of_columns(
@@ -64,11 +58,8 @@ def overview_of_columns(
     keep = chart_rows(columns["w"], columns["b"], columns["loss"])
     chart = pd.DataFrame({name: columns[name] if keep is None else columns[name][keep] for name in POINT_COLUMNS})
     points = pd.DataFrame({name: columns[name] for name in POINT_COLUMNS}, copy=False)
-    return _overview(chart, converged_at(points, config, stored_converged), len(points))
-
-
-def _overview(chart: pd.DataFrame, converged: int | None, n_points: int) -> ChartOverview:
-    return ChartOverview(chart, None if converged is None else int(converged), n_points)
+    converged = converged_at(points, config, stored_converged)
+    return ChartOverview(chart, None if converged is None else int(converged), len(points))
 
 
 def unpacked(chart: bytes | memoryview, converged_step: int | None, n_points: int) -> ChartOverview:

@@ -11,6 +11,7 @@ import pytest
 
 from core.store.location import is_postgres_url
 from core.store.run_store import RunStore
+from core.store.schema import MIGRATIONS, POSTGRESQL, SQLITE, rendered
 
 BACKENDS = ("sqlite", "postgresql")
 
@@ -35,6 +36,14 @@ class RawDatabase:
 
     def scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
         return self.execute(sql, params).fetchone()[0]
+
+    def migrate_to(self, version: int) -> None:
+        """Apply the schema's first `version` migrations by hand, as a store of that version was left."""
+        dialect = POSTGRESQL if self.postgres else SQLITE
+        for number in range(version):
+            for statement in MIGRATIONS[number]:
+                self.execute(rendered(statement, dialect))
+        dialect.write_version(self, version)
 
     def close(self) -> None:
         self.connection.close()

@@ -10,7 +10,7 @@ from core.regression.dataset import Dataset
 from core.regression.trainer import Trainer
 from core.store.run_saving import save_trainer
 from core.store.run_store import RunStore
-from core.store.schema import MIGRATIONS, POSTGRESQL, SCHEMA_VERSION, SQLITE, rendered
+from core.store.schema import SCHEMA_VERSION
 from tests.core.store.conftest import RawDatabase
 
 
@@ -79,11 +79,7 @@ def test_generated_data_stores_no_data_set_and_the_converged_step(store: RunStor
 def test_version_3_stores_migrate_to_4_on_both_backends(location: str) -> None:
     assert SCHEMA_VERSION >= 4  # version 3 stores migrate through 4 to the current one
     raw = RawDatabase(location)
-    chosen = POSTGRESQL if raw.postgres else SQLITE
-    for number in range(3):
-        for statement in MIGRATIONS[number]:
-            raw.execute(rendered(statement, chosen))
-    chosen.write_version(raw, 3)
+    raw.migrate_to(3)
     raw.execute(
         "INSERT INTO runs (name, created_at, updated_at, status, config) VALUES ('old', 't', 't', 'done', '{}')"
     )

@@ -14,7 +14,7 @@ import pytest
 import core.store.run_store as store_module
 from core.store.chart_overview import CHART_POINTS, overview_of
 from core.store.run_store import RunNotFound, RunStore, StoreError
-from core.store.schema import MIGRATIONS, POSTGRESQL, SCHEMA_VERSION, SQLITE, rendered
+from core.store.schema import SCHEMA_VERSION
 from tests.core.store.conftest import RawDatabase
 
 SYNTHETIC = {"w_target": 5.0, "b_target": 3.0}
@@ -186,11 +186,7 @@ def test_more_runs_than_one_query_holds_are_read_in_chunks(
 def version_4_store(location: str) -> list[int]:
     """A store as Tapestream wrote it before run_overviews, with two runs saved by hand; returns their ids."""
     raw = RawDatabase(location)
-    dialect = POSTGRESQL if raw.postgres else SQLITE
-    for number in range(4):
-        for statement in MIGRATIONS[number]:
-            raw.execute(rendered(statement, dialect))
-    dialect.write_version(raw, 4)
+    raw.migrate_to(4)
     for run_id, n in ((3, 2001), (8, 7)):
         raw.execute(
             "INSERT INTO runs (id, name, created_at, updated_at, status, config, steps) "
