@@ -49,8 +49,8 @@ MAX_RUNS = 10_000
 MAX_LIST_RUNS = 100_000
 CHARTS = ("compare_overlay_w", "compare_overlay_b", "compare_overlay_loss")
 RUNS_DRAWN = """key => { const gd = document.querySelector(`.st-key-${key} .tapestream-chart.js-plotly-plot`);
-  if (!gd || !gd._fullData) return -1; const t = gd._fullData.find(t => t.name === 'runs');
-  return t ? t._length : -1; }"""
+  if (!gd || !gd._fullLayout || !gd._fullLayout.meta) return -1; const runs = gd._fullLayout.meta.runs;
+  return typeof runs === 'number' ? runs : -1; }"""
 LEGEND = """key => [...document.querySelectorAll(`.st-key-${key} .legendtext`)].map(e => e.textContent)"""
 TIMEOUT_MS = 180_000
 IDLE = "() => document.querySelector('[data-testid=stApp]')?.getAttribute('data-test-script-state') === 'notRunning'"

@@ -20,10 +20,15 @@ RATES = "0.001,0.002,0.005,0.01,0.02,0.05,0.1,0.2,0.3,0.5"
 OVERLAYS = ("compare_overlay_w", "compare_overlay_b", "compare_overlay_loss")
 CHART = "key => document.querySelector(`.st-key-${key} .tapestream-chart.js-plotly-plot`)"  # a live chart, drawn
 RUNS_DRAWN = f"""key => {{ const gd = ({CHART})(key);
-  if (!gd || !gd._fullData) return -1; const t = gd._fullData.find(t => t.name === 'runs');
-  return t ? t._length : -1; }}"""
+  if (!gd || !gd._fullLayout || !gd._fullLayout.meta) return -1; const runs = gd._fullLayout.meta.runs;
+  return typeof runs === 'number' ? runs : -1; }}"""
 X_RANGE = f"key => {{ const xaxis = ({CHART})(key)._fullLayout.xaxis; return [xaxis.autorange, ...xaxis.range]; }}"
-END_HOVER = f"key => ({CHART})(key).data.find(t => t.name === 'runs').hovertext"
+# Each drawn line's points: [run id (customdata), its hover text] pairs, once each.
+LINE_HOVERS = f"""key => {{ const pairs = new Map();
+  for (const t of ({CHART})(key).data) if (t.mode === 'lines' && t.customdata)
+    for (let i = 0; i < t.customdata.length; i++)
+      pairs.set(t.customdata[i] + '|' + t.text[i], [t.customdata[i], t.text[i]]);
+  return [...pairs.values()]; }}"""
 # The overlays' <div>s, remembered; SAME_CHARTS: whether each overlay is still that very element.
 OVERLAY_DIVS = f"() => {list(OVERLAYS)!r}.map(key => document.querySelector(`.st-key-${{key}} .tapestream-chart`))"
 REMEMBER_CHARTS = f"() => {{ window.__charts = ({OVERLAY_DIVS})(); return window.__charts.filter(Boolean).length; }}"
@@ -116,12 +121,13 @@ def zoom_x(page, key: str) -> list:
 
 CLICKS_SEEN = f"""key => {{ window.__clicksSeen = [];
   ({CHART})(key).on("plotly_click", (e) => e.points.forEach((p) => window.__clicksSeen.push(+p.customdata))); }}"""
-END_MARKER = """key => {
+LINE_POINT = """key => {
   const plot = document.querySelector(`.st-key-${key} .tapestream-chart`);
-  const trace = plot._fullData.find((t) => t.mode === "markers" && t.customdata && t.customdata.length);
+  const trace = plot._fullData.find((t) => t.mode === "lines" && t.customdata && t.customdata.length);
   const axis = (name, letter) => plot._fullLayout[letter + "axis" + (name.length > 1 ? name.slice(1) : "")];
   const xa = axis(trace.xaxis, "x"), ya = axis(trace.yaxis, "y"), box = plot.getBoundingClientRect();
-  const i = Math.floor(trace.x.length / 2);
+  let i = Math.floor(trace.x.length / 2);
+  while (!(Number.isFinite(trace.x[i]) && Number.isFinite(trace.y[i]))) i++;  // a point of a line, not a gap
   return {
     x: box.left + xa._offset + xa.l2p(xa.d2l(trace.x[i])), y: box.top + ya._offset + ya.l2p(ya.d2l(trace.y[i])),
     id: Number(trace.customdata[i]),
@@ -166,8 +172,9 @@ def test_two_hundred_runs_coloured_by_learning_rate_then_filtered_by_result(
         zoomed = zoom_x(page, "compare_overlay_w")
         colour_by(page, "learning_rate", HAS_COLOUR_BAR)
         assert page.evaluate(X_RANGE, "compare_overlay_w") == zoomed  # the same runs: the zoom survives a recolour
-        hover = page.evaluate(END_HOVER, "compare_overlay_loss")
-        assert len(hover) == 200 and all("learning_rate=" in text and "final loss" in text for text in hover)
+        hovers = page.evaluate(LINE_HOVERS, "compare_overlay_loss")  # every point of a line hovers its own run
+        assert len(hovers) == 200 and len({run_id for run_id, _ in hovers}) == 200
+        assert all("learning_rate=" in text and "final loss" in text for _, text in hovers)
         for key in OVERLAYS:
             assert page.locator(f".st-key-{key} .colorbar").count() == 1, key
             assert "log10 learning_rate" in page.locator(f".st-key-{key} .colorbar").text_content()
@@ -191,8 +198,8 @@ def test_two_hundred_runs_coloured_by_learning_rate_then_filtered_by_result(
 
         page.locator(".st-key-compare_overlay_loss").scroll_into_view_if_needed()
         page.evaluate(CLICKS_SEEN, "compare_overlay_loss")
-        end = page.evaluate(END_MARKER, "compare_overlay_loss")  # click a run's line where it ends
-        page.mouse.click(end["x"], end["y"])
+        point = page.evaluate(LINE_POINT, "compare_overlay_loss")  # click one point of a run's line
+        page.mouse.click(point["x"], point["y"])
         page.get_by_text(re.compile(r"^Highlighted \d+ runs?:")).wait_for()
         clicked = page.evaluate("() => window.__clicksSeen")
         assert clicked, "the click hit no point"

@@ -86,11 +86,13 @@ def test_above_twelve_runs_lines_join_per_colour_and_a_category_gets_a_legend_en
     figure = chart(app, "compare_overlay_loss")
     lines = [trace for trace in figure["data"] if trace.get("mode") == "lines" and "customdata" in trace]
     assert 1 < len(lines) <= 16 and all(trace["showlegend"] is False for trace in lines)
-    assert sorted(set(unpacked(figure["data"][-2]["customdata"]).tolist())) == sorted(ids)  # the end markers
+    drawn_ids = {run_id for trace in lines for run_id in unpacked(trace["customdata"]).tolist()}
+    assert drawn_ids == set(ids) and figure["layout"]["meta"]["runs"] == 30
     assert colour_bar(figure)["title"]["text"] == "log10 learning_rate"
     assert len(legend_entries(figure)) <= 12
-    ends = next(trace for trace in figure["data"] if trace.get("name") == "runs")
-    assert "learning_rate=" in ends["hovertext"][0] and "final loss" in ends["hovertext"][0]
+    hover = figure["layout"]["meta"]["customdata_text"]  # each run's text, shown by every point of its line
+    assert sorted(map(int, hover)) == sorted(ids)
+    assert all("learning_rate=" in text and "final loss" in text for text in hover.values())
     drawn = figure["layout"]
     app.selectbox(key="compare_colour_by").set_value("optimizer").run()
     figure = chart(app, "compare_overlay_loss")
@@ -200,7 +202,7 @@ def test_a_rerun_with_the_browsers_stale_widget_values_keeps_a_group_pick(scratc
     app._run(stale)
     assert not app.exception
     assert sorted(app.session_state["compare_picks"]) == sorted(ids)
-    assert len(unpacked(next(t for t in chart(app, "compare_overlay_w")["data"] if t["name"] == "runs")["x"])) == count
+    assert chart(app, "compare_overlay_w")["layout"]["meta"]["runs"] == count
     assert not [info for info in texts(app.info) if info.startswith("Pick runs to compare")]
 
 

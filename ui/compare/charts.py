@@ -168,7 +168,7 @@ def _many_overlays(
         with column:
             overlay_chart.draw(framed[quantity], f"compare_overlay_{quantity}", run_highlight.take_clicked)
     st.caption(
-        f"{len(runs)} runs, coloured by **{key.column}**: hover a line's end for its settings and final values; "
+        f"{len(runs)} runs, coloured by **{key.column}**: hover a line for its run's settings and final values; "
         "click a line, or click or lasso runs on the result chart below, to highlight them. Mid-run change marks and "
         f"faint raw losses are left out above {LEGEND_RUNS} runs."
     )

@@ -1,8 +1,8 @@
 """Pure figure builders for many picked runs: one line trace per colour group, the colour key, hover per run.
 
 Above LEGEND_RUNS runs a legend entry per run would push the plot into a corner, so lines of the same colour
-are joined (with gaps) into one trace whose customdata is the run id, and each run's last point
-carries its hover text: its name, the settings that vary and its final values. Highlighted runs are drawn
+are joined (with gaps) into one trace whose customdata is the run id, and every point hovers its run's text: its
+name, the settings that vary and its final values. Highlighted runs are drawn
 thick on top and the others faint. Seed bands and the result scatter (lasso-selectable) live here too.
 """
 
@@ -87,29 +87,10 @@ def _group_traces(
                     "connectgaps": False,
                     "opacity": FAINT if faint else 1.0,
                     "line": {"color": key.colours[items[0]["id"]], "width": 2.5 if lit else 1},
-                    "hovertemplate": f"run #%{{customdata}}<br>{hover}<extra></extra>",
+                    "hovertemplate": f"%{{text}}<br>{hover}<extra></extra>",
                 }
             )
     return traces
-
-
-def _end_markers(
-    series: list[dict[str, Any]], x_of: str, y_of: str, key: ColourKey, hover_texts: Mapping[int, str]
-) -> dict[str, Any]:
-    """Each run's last point as a small marker in its colour, hovering its name, settings and final values."""
-    ends = [item for item in series if len(item[x_of])]
-    return {
-        "type": TRACE_TYPE,
-        "mode": "markers",
-        "name": "runs",
-        "x": packed([float(item[x_of][-1]) for item in ends]),
-        "y": packed([float(item[y_of][-1]) for item in ends]),
-        "customdata": packed(np.array([item["id"] for item in ends], dtype=np.int64)),
-        "hovertext": [hover_texts.get(item["id"], "") for item in ends],
-        "hoverinfo": "text",
-        "showlegend": False,
-        "marker": {"size": 5, "color": [key.colours[item["id"]] for item in ends]},
-    }
 
 
 def _shared_target(series: list[dict[str, Any]], quantity: str) -> list[dict[str, Any]]:
@@ -152,15 +133,20 @@ def many_overlay_figure(
     log_y: bool = False,
     y_range: list[float] | None = None,
 ) -> Figure:
-    """One quantity of many runs: a WebGL trace per colour group, the key (colour bar or legend), the target."""
+    """One quantity of many runs: a line trace per colour group, the key (colour bar or legend), the target.
+
+    Every point hovers its run's text (name, settings, final values): the texts go once, in layout.meta, as
+    ``customdata_text`` (run id → text), and the browser gives each point the text of its customdata (its run id)
+    before drawing (ui/live/chart_component.py). layout.meta.runs is how many runs the chart draws."""
     data = _group_traces(series, "x", quantity, key, set(highlighted), f"{x_title} %{{x}}<br>{quantity} %{{y:.4g}}")
-    data.append(_end_markers(series, "x", quantity, key, hover_texts))
     if quantity in ("w", "b"):
         data += _shared_target(series, quantity)
     data += key.traces
     layout = base_layout(f"{TITLES[quantity]} · {len(series)} runs", x_title, quantity, hovermode="closest")
     layout["yaxis"] = _y_axis(quantity, log_y, y_range)
     layout["showlegend"] = any(trace.get("showlegend", True) for trace in data)
+    texts = {str(item["id"]): hover_texts.get(item["id"], item.get("label", f"run #{item['id']}")) for item in series}
+    layout["meta"] = {"runs": len(series), "customdata_text": texts}
     return {"data": data, "layout": layout}
 
 

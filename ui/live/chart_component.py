@@ -82,6 +82,22 @@ function shared() {
     }
     return value;
   }
+  // A figure whose layout.meta has customdata_text (customdata value -> text: a run's name, settings and finals)
+  // sends each text once: every point of a trace with customdata and no text of its own gets the text of its
+  // customdata here, for its hovertemplate's %{text}. The table itself is not handed on to Plotly.
+  function withCustomdataText(figure) {
+    const meta = figure.layout && figure.layout.meta;
+    if (!meta || !meta.customdata_text) return figure;
+    const texts = meta.customdata_text;
+    const data = figure.data.map((trace) => {
+      if (!trace.customdata || trace.text !== undefined) return trace;
+      const ids = trace.customdata, text = new Array(ids.length);
+      for (let i = 0; i < ids.length; i++) text[i] = texts[ids[i]] || "";
+      return Object.assign({}, trace, { text });
+    });
+    const { customdata_text, ...rest } = meta;
+    return { data, layout: Object.assign({}, figure.layout, { meta: rest }) };
+  }
   function frameOf(figure) {
     const layout = (figure && figure.layout) || {};
     return String(layout.uirevision) + "/" + String(layout.meta ? layout.meta.frame : "");
@@ -116,7 +132,7 @@ function shared() {
     chart.__frame = frameOf(data);
     chart.__tick = -1;
     const seen = new Set();
-    const figure = unpack(data, "", chart.__arrays, seen);
+    const figure = withCustomdataText(unpack(data, "", chart.__arrays, seen));
     for (const key of Array.from(chart.__arrays.keys())) if (!seen.has(key)) chart.__arrays.delete(key);
     chart.__step = (figure.layout && figure.layout.meta && figure.layout.meta.step) || 0;
     render(chart, figure);

@@ -49,8 +49,9 @@ def test_runs_of_one_colour_share_a_trace_split_by_gaps_with_their_ids() -> None
     assert len(y) == 11 and np.isnan(y[5]) and sgd["connectgaps"] is False
     assert unpacked(sgd["customdata"]).tolist() == [1] * 6 + [2] * 5
     assert len(lines) == 2 and all(trace["showlegend"] is False for trace in lines)
-    ends = next(trace for trace in figure["data"] if trace["name"] == "runs")
-    assert ends["hovertext"] == ["one", "", ""] and unpacked(ends["y"]).tolist() == [4.0, 4.0, 2.0]
+    # each run's hover text goes once, by run id; every point of a line shows its run's (its customdata's) text
+    assert figure["layout"]["meta"] == {"runs": 3, "customdata_text": {"1": "one", "2": "run 2", "3": "run 3"}}
+    assert all(trace["hovertemplate"].startswith("%{text}<br>") for trace in lines)
     assert [trace["name"] for trace in figure["data"] if trace.get("showlegend", True)] == [
         "w* = 5",
         "optimizer = adam",
