@@ -51,8 +51,7 @@ if picked:
     run_actions.show(picked, all_runs)
     many = len(picked) > LEGEND_RUNS
     points = store_reads.chart_points(picked)
-    values = store_reads.column_values(picked, with_convergence=charts.wants_convergence())
-    if points is not None and values is not None:
+    if points is not None:
         tabs = st.tabs(
             ["Charts", "Landscape", "Config", "Baseline", "Download & TensorBoard"],
             key="compare_tabs_lazy" if many else None,
@@ -60,7 +59,7 @@ if picked:
         )
         charts_tab, landscape_tab, configs_tab, baseline_tab, export_tab = tabs
         with charts_tab:
-            charts.show(picked, points, charts.options(picked, values), values)
+            charts.panel(picked, points)
         if landscape_tab.open is not False:
             with landscape_tab:
                 charts.landscape(picked, points)

@@ -160,14 +160,15 @@ def test_two_hundred_runs_coloured_by_learning_rate_then_filtered_by_result(
         page.get_by_text(re.compile(r"^200 of 200 runs")).wait_for()
         pick_the_sweep_while_racing_a_rerun(page)
 
-        # The pick's notice goes at the next run; the overlays below it stay the same elements (redrawn in place, not
-        # mounted afresh, which would cost a full Plotly draw and the zoom).
+        # A recolour reruns only the charts' fragment: the pick's notice at the top of the page, which the next page
+        # run takes away, stays. The overlays stay the same elements (redrawn in place, not mounted afresh, which
+        # would cost a full Plotly draw and the zoom).
         page.get_by_text(re.compile(r"^Picked 200 runs")).wait_for()
         page.wait_for_function(IDLE)
         assert page.evaluate(REMEMBER_CHARTS) == 3
         colour_by(page, "optimizer", HAS_LEGEND, "optimizer = adam")
         page.wait_for_function(IDLE)
-        assert page.get_by_text(re.compile(r"^Picked 200 runs")).count() == 0
+        assert page.get_by_text(re.compile(r"^Picked 200 runs")).count() == 1, "the recolour reran the whole page"
         assert page.evaluate(SAME_CHARTS), "a recolour mounted the overlays afresh"
         zoomed = zoom_x(page, "compare_overlay_w")
         colour_by(page, "learning_rate", HAS_COLOUR_BAR)
@@ -192,6 +193,9 @@ def test_two_hundred_runs_coloured_by_learning_rate_then_filtered_by_result(
         )
         assert runs_drawn(page) == [expected] * 3
         page.wait_for_function(IDLE)
+        # The filter reruns the page: the pick's notice goes and the filter's caption comes, both above the charts,
+        # which stay the same elements.
+        assert page.get_by_text(re.compile(r"^Picked 200 runs")).count() == 0
         assert page.evaluate(SAME_CHARTS), "the filter (and its caption above the charts) mounted the overlays afresh"
         assert page.evaluate(X_RANGE, "compare_overlay_w")[0] is True  # other runs: the zoom is reset
         assert page.get_by_text(re.compile(rf"leave out {200 - expected} picked runs")).count() == 1
@@ -205,6 +209,15 @@ def test_two_hundred_runs_coloured_by_learning_rate_then_filtered_by_result(
         assert clicked, "the click hit no point"
         row = page.locator(".st-key-compare_highlight_row").inner_text()
         assert all(f"#{run_id} " in row for run_id in clicked), (clicked, row)
+        # The highlight reran only the charts' fragment; "Keep only these" changes the picks, so the whole page reruns
+        # (its notice and the run picker sit outside the fragment): the picker then lists just those runs.
+        kept = set(clicked)
+        page.locator(".st-key-compare_highlight_row").get_by_role("button", name="Keep only these").click()
+        page.get_by_text(f"Kept the {len(kept)} highlighted runs.").wait_for()
+        chips = page.locator(".st-key-compare_picker .react-aria-ComboBox [data-tag]")
+        chips.first.wait_for()
+        texts = chips.all_inner_texts()
+        assert len(texts) == len(kept) and all(any(f"#{run_id} " in text for text in texts) for run_id in kept), texts
 
         box.fill("accuracy >= 0.8")
         box.press("Enter")

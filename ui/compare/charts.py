@@ -15,7 +15,15 @@ from core.store.compare import X_AXES, chart_series, data_surface, landscape_box
 from core.store.run_store import StoreError
 from core.sweep.summary import seed_band, seed_groups
 from ui.choices import forget_missing
-from ui.compare import many_runs_figures, overlay_chart, run_figures, run_highlight, store_reads, training_figures
+from ui.compare import (
+    many_runs_figures,
+    overlay_chart,
+    picks,
+    run_figures,
+    run_highlight,
+    store_reads,
+    training_figures,
+)
 from ui.compare.colour_key import BY_RUN, COLOUR_METRICS, ColourKey, colour_key, colour_options, needs_convergence
 from ui.compare.many_runs_figures import LEGEND_RUNS
 
@@ -84,6 +92,24 @@ def options(runs: list[dict] | None = None, values: dict[int, dict] | None = Non
         st.session_state[COLOUR_KEY] = varying[0] if many and varying else BY_RUN
     chosen["colour"] = st.selectbox("Colour by", choices, key=COLOUR_KEY, help=COLOUR_HELP)
     return chosen
+
+
+def panel(runs: list[dict], points: dict[int, pd.DataFrame]) -> None:
+    """The Charts tab: options, charts and the result chart, as a fragment (_panel) of the page."""
+    _panel(runs, points, picks.picked())
+
+
+@st.fragment
+def _panel(runs: list[dict], points: dict[int, pd.DataFrame], picked_then: list[int]) -> None:
+    """A change of the panel's own widgets (the colour, layout and axes, a click or lasso that highlights runs)
+    reruns only this fragment, so neither the server nor the browser redoes the table, the other tabs and the sweeps
+    around it. "Keep only these" changes the picks, which the whole page shows: then the whole page reruns. The
+    runs' columns are read here, as the chosen colour may need their steps to converge."""
+    if picks.picked() != picked_then:
+        st.rerun(scope="app")
+    values = store_reads.column_values(runs, with_convergence=wants_convergence())
+    if values is not None:
+        show(runs, points, options(runs, values), values)
 
 
 def show(
