@@ -4,11 +4,11 @@ a store of 10,000 runs.
 It saves N runs (sweeps of the tutorial's config over learning rates and two optimizers, `python -m core sweep
 --save`) into a scratch store, serves the dashboard on it, opens Compare Runs, picks every run with "Select a
 group" and times from that click until all three overlay charts hold N runs: the overlays are live charts
-(ui/compare/overlay_chart.py), each read from its plot's data once Plotly.react has drawn it (draw_s: cold, the
-first read of the points, then warm_draw_s: a new tab, the points cached). settle_s: how much longer that page run
-went on below the charts (the step inspector, the Sweeps section). Then, each on an idle page: recolour_s:
-"Colour by" from learning_rate to optimizer until every overlay shows the optimizer's legend; filter_s: a "Filter
-by result" expression until the charts hold fewer runs.
+(ui/compare/overlay_chart.py), each read from the count of runs its drawn plot holds (layout.meta.runs, as
+Plotly.react took it) (draw_s: cold, the first read of the points, then warm_draw_s: a new tab, the points cached).
+settle_s: how much longer that page run went on below the charts (the step inspector, the Sweeps section). Then,
+each on an idle page: recolour_s: "Colour by" from learning_rate to optimizer until every overlay shows the
+optimizer's legend; filter_s: a "Filter by result" expression until the charts hold fewer runs.
 list_s: a second store of --list-runs short runs, from the click on Compare Runs until its table says so.
 
 draw_s, warm_draw_s, recolour_s and filter_s are timed in the page: from the user's click (its pointerdown) or
