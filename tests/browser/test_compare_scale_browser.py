@@ -162,9 +162,13 @@ def test_two_hundred_runs_coloured_by_learning_rate_then_filtered_by_result(
 
         # A recolour reruns only the charts' fragment: the pick's notice at the top of the page, which the next page
         # run takes away, stays. The overlays stay the same elements (redrawn in place, not mounted afresh, which
-        # would cost a full Plotly draw and the zoom).
+        # would cost a full Plotly draw and the zoom). The race above can take that notice away with its second
+        # run, so the same 200 runs are picked once more, on their own.
+        page.wait_for_function(IDLE)
+        open_and_pick(page, "compare_group", re.compile(r"every run in the table"))
         page.get_by_text(re.compile(r"^Picked 200 runs")).wait_for()
         page.wait_for_function(IDLE)
+        page.wait_for_function(ALL_DRAWN, arg=200)
         assert page.evaluate(REMEMBER_CHARTS) == 3
         colour_by(page, "optimizer", HAS_LEGEND, "optimizer = adam")
         page.wait_for_function(IDLE)
