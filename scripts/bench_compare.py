@@ -39,7 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
 
-from conftest import CHROMIUM, LAUNCH_ARGS, dashboard_server  # noqa: E402
+from conftest import CHROMIUM, LAUNCH_ARGS, OVERLAY_RUNS_DRAWN, dashboard_server  # noqa: E402
 
 from core.regression.config import RegressionConfig  # noqa: E402
 from core.store.run_store import RunStore  # noqa: E402
@@ -48,9 +48,7 @@ SWEEP_RUNS = 1000  # the largest sweep
 MAX_RUNS = 10_000
 MAX_LIST_RUNS = 100_000
 CHARTS = ("compare_overlay_w", "compare_overlay_b", "compare_overlay_loss")
-RUNS_DRAWN = """key => { const gd = document.querySelector(`.st-key-${key} .tapestream-chart.js-plotly-plot`);
-  if (!gd || !gd._fullLayout || !gd._fullLayout.meta) return -1; const runs = gd._fullLayout.meta.runs;
-  return typeof runs === 'number' ? runs : -1; }"""
+RUNS_DRAWN = OVERLAY_RUNS_DRAWN
 LEGEND = """key => [...document.querySelectorAll(`.st-key-${key} .legendtext`)].map(e => e.textContent)"""
 TIMEOUT_MS = 180_000
 IDLE = "() => document.querySelector('[data-testid=stApp]')?.getAttribute('data-test-script-state') === 'notRunning'"

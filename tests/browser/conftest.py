@@ -18,6 +18,10 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+# How many runs the Compare overlay keyed `key` has drawn (its layout.meta.runs, as Plotly.react took it); -1 before.
+OVERLAY_RUNS_DRAWN = """key => { const gd = document.querySelector(`.st-key-${key} .tapestream-chart.js-plotly-plot`);
+  if (!gd || !gd._fullLayout || !gd._fullLayout.meta) return -1; const runs = gd._fullLayout.meta.runs;
+  return typeof runs === 'number' ? runs : -1; }"""
 
 
 def free_port() -> int:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import ROOT, dashboard_server
+from conftest import OVERLAY_RUNS_DRAWN, ROOT, dashboard_server
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from core.store.run_store import RunStore
@@ -19,9 +19,7 @@ from core.store.run_store import RunStore
 RATES = "0.001,0.002,0.005,0.01,0.02,0.05,0.1,0.2,0.3,0.5"
 OVERLAYS = ("compare_overlay_w", "compare_overlay_b", "compare_overlay_loss")
 CHART = "key => document.querySelector(`.st-key-${key} .tapestream-chart.js-plotly-plot`)"  # a live chart, drawn
-RUNS_DRAWN = f"""key => {{ const gd = ({CHART})(key);
-  if (!gd || !gd._fullLayout || !gd._fullLayout.meta) return -1; const runs = gd._fullLayout.meta.runs;
-  return typeof runs === 'number' ? runs : -1; }}"""
+RUNS_DRAWN = OVERLAY_RUNS_DRAWN
 X_RANGE = f"key => {{ const xaxis = ({CHART})(key)._fullLayout.xaxis; return [xaxis.autorange, ...xaxis.range]; }}"
 # Each drawn line's points: [run id (customdata), its hover text] pairs, once each.
 LINE_HOVERS = f"""key => {{ const pairs = new Map();
