@@ -33,7 +33,10 @@ def test_upload_a_csv_play_and_the_fit_approaches_the_least_squares_line(page, a
     page.get_by_role("option", name="Your data (CSV)").click()
     sidebar.locator(".st-key-own_data_file input[type='file']").set_input_files(str(path))
     sidebar.get_by_text("Training on 200 rows of plants.csv: x = light, y = growth.").wait_for()
-    assert "LS w" in page.evaluate(METRICS)  # no true line: deltas against the least-squares fit
+    # No true line: deltas against the least-squares fit. The sidebar's message comes earlier in the same page run
+    # than the metrics, so wait for them (CI once read them a moment before that run had redrawn them).
+    page.wait_for_function(f"() => ({METRICS})().includes('LS w')")
+    assert "LS w" in page.evaluate(METRICS)
     start = abs(shown(page, "Weight") - w_ls) + abs(shown(page, "Bias") - b_ls)
 
     page.get_by_role("button", name="Play", exact=True).click()
